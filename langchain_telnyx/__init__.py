@@ -1,0 +1,3 @@
+"""LangChain integration for Telnyx Inference."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""LlamaIndex integration for Telnyx Inference."""
+
+__all__: list[str] = []

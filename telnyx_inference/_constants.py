@@ -1,0 +1,117 @@
+"""Facts about the Telnyx Inference API, named once.
+
+Every default, allowed value, error code and path that the client, the framework adapters
+and the emulator rely on lives here, so a change on Telnyx's side is a change in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- Hosts and paths -----------------------------------------------------------------------
+
+DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2/ai/openai"
+"""The OpenAI-compatible namespace: chat completions, models, embeddings."""
+
+LEGACY_BASE_SUFFIX: Final = "/ai"
+"""The deprecated base ``…/v2/ai`` still serves chat completions and models."""
+
+OPENAI_BASE_SUFFIX: Final = "/ai/openai"
+
+API_KEY_ENV: Final = "TELNYX_API_KEY"
+BASE_URL_ENV: Final = "TELNYX_API_BASE"
+
+CHAT_PATH: Final = "chat/completions"
+MODELS_PATH: Final = "models"
+EMBEDDINGS_PATH: Final = "embeddings"
+EMBEDDING_MODELS_PATH: Final = "embeddings/models"
+
+# Telnyx-native bucket endpoints, relative to the ``…/v2`` root.
+BUCKET_JOB_PATH: Final = "ai/embeddings"
+BUCKETS_PATH: Final = "ai/embeddings/buckets"
+SIMILARITY_SEARCH_PATH: Final = "ai/embeddings/similarity-search"
+
+# --- Defaults ------------------------------------------------------------------------------
+
+DEFAULT_CHAT_MODEL: Final = "moonshotai/Kimi-K2.6"
+DEFAULT_EMBEDDING_MODEL: Final = "thenlper/gte-large"
+EMBEDDING_MODELS: Final = ("thenlper/gte-large", "intfloat/multilingual-e5-large")
+EMBEDDING_DIMENSIONS: Final = 1024
+DEFAULT_TEMPERATURE: Final = 0.1
+"""Telnyx's server-side default (OpenAI's is 1.0)."""
+DEFAULT_ENABLE_THINKING: Final = True
+DEFAULT_TIMEOUT: Final = 60.0
+DEFAULT_MAX_RETRIES: Final = 2
+
+DEFAULT_CHUNK_SIZE: Final = 1024
+DEFAULT_CHUNK_OVERLAP: Final = 512
+DEFAULT_NUM_OF_DOCS: Final = 3
+BUCKET_LOADERS: Final = ("default", "intercom")
+BUCKET_JOB_STATUSES: Final = ("queued", "processing", "success", "failure", "partial_success")
+BUCKET_JOB_FINAL_STATUSES: Final = ("success", "failure", "partial_success")
+
+# --- Request rules -------------------------------------------------------------------------
+
+ROLES: Final = ("system", "user", "assistant", "tool")
+ROLE_ALIASES: Final = {"developer": "system", "human": "user", "ai": "assistant"}
+TOOL_CHOICES: Final = ("none", "auto", "required")
+RESPONSE_FORMAT_TYPES: Final = ("text", "json_object")
+SERVICE_TIERS: Final = ("default", "priority", "flex")
+MAX_STOP_SEQUENCES: Final = 4
+MAX_TOP_LOGPROBS: Final = 20
+GUIDED_FIELDS: Final = ("guided_json", "guided_regex", "guided_choice")
+BEAM_SEARCH_FIELDS: Final = ("best_of", "length_penalty", "early_stopping")
+
+# --- Errors --------------------------------------------------------------------------------
+
+ERROR_CODE_RATE_LIMITED: Final = "10011"
+ERROR_CODE_MAX_TOKENS_WITH_TOOLS: Final = "10015"
+ERROR_CODE_UNAUTHORIZED: Final = "10009"
+ERROR_CODE_NOT_FOUND: Final = "10005"
+RATE_LIMIT_HEADERS: Final = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
+
+# --- Models --------------------------------------------------------------------------------
+
+CHAT_TASKS: Final = ("text-generation", "text generation")
+
+
+class ModelFacts:
+    """Context window and capabilities of one model, as the catalog reports them."""
+
+    __slots__ = ("context_length", "is_reasoning", "is_vision", "max_completion_tokens", "task")
+
+    def __init__(
+        self,
+        context_length: int,
+        max_completion_tokens: int | None = None,
+        *,
+        is_vision: bool = False,
+        is_reasoning: bool = False,
+        task: str = "text-generation",
+    ) -> None:
+        self.context_length = context_length
+        self.max_completion_tokens = max_completion_tokens
+        self.is_vision = is_vision
+        self.is_reasoning = is_reasoning
+        self.task = task
+
+    def __repr__(self) -> str:
+        return (
+            f"ModelFacts(context_length={self.context_length}, "
+            f"max_completion_tokens={self.max_completion_tokens}, is_vision={self.is_vision}, "
+            f"is_reasoning={self.is_reasoning}, task={self.task!r})"
+        )
+
+
+FALLBACK_MODELS: Final[dict[str, ModelFacts]] = {
+    "moonshotai/Kimi-K2.6": ModelFacts(262_144, 32_768, is_vision=True, is_reasoning=True),
+    "moonshotai/Kimi-K3": ModelFacts(1_048_576, 65_536, is_vision=True, is_reasoning=True),
+    "zai-org/GLM-5.2": ModelFacts(1_048_576, 65_536, is_reasoning=True),
+    "MiniMaxAI/MiniMax-M3-MXFP8": ModelFacts(1_048_576, 65_536, is_reasoning=True),
+    "meta-llama/Meta-Llama-3.1-8B-Instruct": ModelFacts(131_072, 8_192),
+    "thenlper/gte-large": ModelFacts(512, task="feature-extraction"),
+    "intfloat/multilingual-e5-large": ModelFacts(512, task="feature-extraction"),
+}
+"""Used when ``GET models`` cannot be read. Ids churn; the catalog wins when it answers."""
+
+UNKNOWN_MODEL_CONTEXT: Final = 131_072

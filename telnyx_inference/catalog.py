@@ -1,0 +1,74 @@
+"""The model catalog: context windows and capabilities by model id.
+
+``GET models`` is read once per base URL and cached; when it cannot be read (no key,
+offline, an error) a small built-in table answers, and unknown ids get a safe default.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from telnyx_inference._constants import (
+    CHAT_TASKS,
+    FALLBACK_MODELS,
+    UNKNOWN_MODEL_CONTEXT,
+    ModelFacts,
+)
+
+__all__ = ["CATALOG_TTL", "ModelFacts", "cached_catalog", "facts_for", "parse_models", "store_catalog"]
+
+CATALOG_TTL = 3600.0
+
+_cache: dict[str, tuple[float, dict[str, ModelFacts]]] = {}
+_lock = threading.Lock()
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def parse_models(body: Any) -> dict[str, ModelFacts]:
+    """Read a ``GET models`` answer into facts by id; entries without an id are skipped."""
+    entries = body.get("data") if isinstance(body, Mapping) else None
+    catalog: dict[str, ModelFacts] = {}
+    for entry in entries or ():
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+            continue
+        model_id = entry["id"]
+        fallback = FALLBACK_MODELS.get(model_id)
+        context = _int_or_none(entry.get("context_length")) or (
+            fallback.context_length if fallback else UNKNOWN_MODEL_CONTEXT
+        )
+        task = str(entry.get("task") or (fallback.task if fallback else CHAT_TASKS[0]))
+        catalog[model_id] = ModelFacts(
+            context,
+            _int_or_none(entry.get("max_completion_tokens")),
+            is_vision=bool(entry.get("is_vision_supported")),
+            is_reasoning=bool(entry.get("is_reasoning_model", fallback.is_reasoning if fallback else False)),
+            task=task,
+        )
+    return catalog
+
+
+def store_catalog(base_url: str, catalog: dict[str, ModelFacts]) -> None:
+    with _lock:
+        _cache[base_url] = (time.monotonic(), catalog)
+
+
+def cached_catalog(base_url: str) -> dict[str, ModelFacts] | None:
+    entry = _cache.get(base_url)
+    if entry is None or time.monotonic() - entry[0] > CATALOG_TTL:
+        return None
+    return entry[1]
+
+
+def facts_for(model: str, catalog: Mapping[str, ModelFacts] | None = None) -> ModelFacts:
+    """Facts about ``model`` from the catalog, else the fallback table, else a default."""
+    if catalog and model in catalog:
+        return catalog[model]
+    if model in FALLBACK_MODELS:
+        return FALLBACK_MODELS[model]
+    return ModelFacts(UNKNOWN_MODEL_CONTEXT)

@@ -1,0 +1,186 @@
+"""The framework-free clients: build, send, read — in a few lines per call.
+
+::
+
+    client = TelnyxClient()                         # key from TELNYX_API_KEY
+    body = build_chat_request([{"role": "user", "content": "Hi"}], model="moonshotai/Kimi-K2.6")
+    completion = client.chat(body)
+    for event in client.stream_chat(body):
+        print(event.deltas[0].content if event.deltas else "", end="")
+
+``AsyncTelnyxClient`` is the same with ``await`` / ``async for``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+import openai
+from pydantic import SecretStr
+
+from telnyx_inference._constants import CHAT_PATH, MODELS_PATH
+from telnyx_inference.catalog import cached_catalog, facts_for, parse_models, store_catalog
+from telnyx_inference.errors import InvalidParameterError, TelnyxError
+from telnyx_inference.response import Completion, parse_completion
+from telnyx_inference.settings import TelnyxSettings
+from telnyx_inference.stream import StreamAccumulator, StreamEvent
+from telnyx_inference.transport import AsyncTransport, SyncTransport
+
+__all__ = ["AsyncTelnyxClient", "TelnyxClient"]
+
+logger = logging.getLogger("telnyx_inference")
+
+_SDKClient = TypeVar("_SDKClient", openai.OpenAI, openai.AsyncOpenAI)
+_Transport = TypeVar("_Transport", SyncTransport, AsyncTransport)
+
+
+def _settings(
+    settings: TelnyxSettings | None,
+    client: openai.OpenAI | openai.AsyncOpenAI | None,
+    **kw: Any,
+) -> TelnyxSettings:
+    if settings is not None:
+        return settings
+    if client is not None and kw.get("base_url") is None:
+        kw["base_url"] = str(client.base_url)
+    if client is not None and kw.get("api_key") is None and client.api_key:
+        kw["api_key"] = SecretStr(client.api_key)
+    return TelnyxSettings.resolve(**kw)
+
+
+def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
+    if bool(body.get("stream")) != streaming:
+        raise InvalidParameterError(
+            "stream", f"the body must be built with stream={streaming} for this call"
+        )
+
+
+class _Base(Generic[_SDKClient, _Transport]):
+    settings: TelnyxSettings
+    transport: _Transport
+    _transport_class: type[_Transport]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        client: _SDKClient | None = None,
+        settings: TelnyxSettings | None = None,
+    ) -> None:
+        self.settings = _settings(
+            settings,
+            client,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self.transport = self._transport_class(self.settings, client)  # type: ignore[call-arg]
+
+    @property
+    def native_root(self) -> str:
+        """The Telnyx-native ``…/v2`` root (buckets live there)."""
+        return self.settings.native_root
+
+    def _native(self, path: str) -> str:
+        return f"{self.native_root}/{path}"
+
+    def _catalog_hit(self, model: str, refresh: bool) -> Any:
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        return facts_for(model, catalog) if catalog is not None else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
+
+
+class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
+    """Synchronous client for chat completions and the model catalog."""
+
+    _transport_class = SyncTransport
+
+    def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
+        """Send a non-streamed chat request built by :func:`build_chat_request`."""
+        _check_stream_flag(body, False)
+        return parse_completion(self.transport.request("POST", CHAT_PATH, body=body, **send))
+
+    def stream_chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        accumulator: StreamAccumulator | None = None,
+        **send: Any,
+    ) -> Iterator[StreamEvent]:
+        """Yield one event per chunk; raise if the stream ends before a finish reason."""
+        _check_stream_flag(body, True)
+        acc = accumulator if accumulator is not None else StreamAccumulator()
+        for chunk in self.transport.stream(CHAT_PATH, body, **send):
+            yield acc.feed(chunk)
+        acc.finish()
+
+    def models(self, *, refresh: bool = False) -> dict[str, Any]:
+        """The catalog of models, by id (cached per base URL)."""
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        if catalog is None:
+            catalog = parse_models(self.transport.request("GET", MODELS_PATH))
+            store_catalog(self.settings.base_url, catalog)
+        return catalog
+
+    def model_facts(self, model: str, *, refresh: bool = False) -> Any:
+        """Context window and capabilities of ``model``; the fallback table when offline."""
+        hit = self._catalog_hit(model, refresh)
+        if hit is not None:
+            return hit
+        try:
+            return facts_for(model, self.models(refresh=refresh))
+        except TelnyxError as exc:
+            logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
+            return facts_for(model)
+
+
+class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
+    """The async twin of :class:`TelnyxClient`."""
+
+    _transport_class = AsyncTransport
+
+    async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
+        _check_stream_flag(body, False)
+        return parse_completion(await self.transport.request("POST", CHAT_PATH, body=body, **send))
+
+    async def stream_chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        accumulator: StreamAccumulator | None = None,
+        **send: Any,
+    ) -> AsyncIterator[StreamEvent]:
+        _check_stream_flag(body, True)
+        acc = accumulator if accumulator is not None else StreamAccumulator()
+        async for chunk in self.transport.stream(CHAT_PATH, body, **send):
+            yield acc.feed(chunk)
+        acc.finish()
+
+    async def models(self, *, refresh: bool = False) -> dict[str, Any]:
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        if catalog is None:
+            catalog = parse_models(await self.transport.request("GET", MODELS_PATH))
+            store_catalog(self.settings.base_url, catalog)
+        return catalog
+
+    async def model_facts(self, model: str, *, refresh: bool = False) -> Any:
+        hit = self._catalog_hit(model, refresh)
+        if hit is not None:
+            return hit
+        try:
+            return facts_for(model, await self.models(refresh=refresh))
+        except TelnyxError as exc:
+            logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
+            return facts_for(model)

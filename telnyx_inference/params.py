@@ -1,0 +1,168 @@
+"""The sampling parameters of a chat request, Telnyx extensions included, checked before sending.
+
+``ChatParamFields`` is a pydantic mixin: the framework models (``ChatTelnyx``, LlamaIndex's
+``Telnyx``) inherit its fields, so a bad value fails at construction, and per-call values go
+through :meth:`ChatParams.build`::
+
+    params = ChatParams.build(temperature=0.2, guided_choice=["yes", "no"])
+    params.render()   # {"temperature": 0.2, "guided_choice": ["yes", "no"]}
+    ChatParams.build(min_p=1.5)   # InvalidParameterError: min_p: must be between 0 and 1 …
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from telnyx_inference._constants import (
+    BEAM_SEARCH_FIELDS,
+    GUIDED_FIELDS,
+    MAX_STOP_SEQUENCES,
+    MAX_TOP_LOGPROBS,
+    RESPONSE_FORMAT_TYPES,
+)
+from telnyx_inference._schema import to_json_schema
+from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
+
+__all__ = ["PARAM_NAMES", "ChatParamFields", "ChatParams"]
+
+
+class ChatParamFields(BaseModel):
+    """Every body parameter of a Telnyx chat completion besides messages, model and tools."""
+
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    """Sampling temperature; unset means Telnyx's default of 0.1."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    min_p: float | None = Field(default=None, ge=0.0, le=1.0)
+    frequency_penalty: float | None = Field(default=None, ge=-2.0, le=2.0)
+    presence_penalty: float | None = Field(default=None, ge=-2.0, le=2.0)
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    n: int | None = Field(default=None, ge=1, le=128)
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(default=None, ge=0, le=MAX_TOP_LOGPROBS)
+    logit_bias: dict[str, float] | None = None
+    response_format: dict[str, Any] | None = None
+    guided_json: Any = None
+    """A JSON Schema dict, a pydantic model class or a TypedDict; the output follows it."""
+    guided_regex: str | None = None
+    guided_choice: list[str] | None = None
+    use_beam_search: bool | None = None
+    best_of: int | None = Field(default=None, ge=1)
+    length_penalty: float | None = None
+    early_stopping: bool | None = None
+    enable_thinking: bool | None = None
+    """Reasoning models think unless this is False (Telnyx's default is True)."""
+    api_key_ref: str | None = None
+    """Id of a Telnyx integration secret, for proxied providers."""
+    service_tier: Literal["default", "priority", "flex"] | None = None
+
+    @field_validator("stop")
+    @classmethod
+    def _check_stop(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list) and len(value) > MAX_STOP_SEQUENCES:
+            raise ValueError(f"at most {MAX_STOP_SEQUENCES} stop sequences, got {len(value)}")
+        return value
+
+    @field_validator("logit_bias", mode="before")
+    @classmethod
+    def _check_logit_bias(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            for token, bias in value.items():
+                if not isinstance(bias, int | float) or not -100 <= bias <= 100:
+                    raise ValueError(f"bias for token {token!r} must be between -100 and 100")
+            return {str(token): float(bias) for token, bias in value.items()}
+        return value
+
+    @field_validator("response_format")
+    @classmethod
+    def _check_response_format(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and value.get("type") not in RESPONSE_FORMAT_TYPES:
+            raise ValueError(
+                f"type must be one of {list(RESPONSE_FORMAT_TYPES)}; Telnyx has no json_schema "
+                "response format: pass the schema as guided_json instead"
+            )
+        return value
+
+    @field_validator("guided_json", mode="before")
+    @classmethod
+    def _check_guided_json(cls, value: Any) -> Any:
+        return None if value is None else to_json_schema(value)
+
+    @field_validator("guided_regex")
+    @classmethod
+    def _check_guided_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @field_validator("guided_choice")
+    @classmethod
+    def _check_guided_choice(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not value:
+            raise ValueError("must be a non-empty list of strings")
+        return value
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Any:
+        guided = [name for name in GUIDED_FIELDS if getattr(self, name) is not None]
+        if len(guided) > 1:
+            raise InvalidParameterError(guided[1], f"only one guided option at a time, got {guided}")
+        if not self.use_beam_search:
+            for name in BEAM_SEARCH_FIELDS:
+                if getattr(self, name) is not None and name != "best_of":
+                    raise InvalidParameterError(name, "only applies with use_beam_search=True")
+        if self.best_of is not None and self.n is not None and self.best_of < self.n:
+            raise InvalidParameterError("best_of", f"must be at least n ({self.n})")
+        if self.top_logprobs and not self.logprobs:
+            raise InvalidParameterError("top_logprobs", "requires logprobs=True")
+        return self
+
+    def param_values(self) -> dict[str, Any]:
+        """The parameters that are set, by name (guided_json already a schema dict)."""
+        return {name: getattr(self, name) for name in PARAM_NAMES if getattr(self, name) is not None}
+
+
+PARAM_NAMES: tuple[str, ...] = tuple(ChatParamFields.model_fields)
+
+
+class ChatParams(ChatParamFields):
+    """A checked set of parameters for one request."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def build(cls, **values: Any) -> ChatParams:
+        """Check ``values``; raise a ``ValueError``/``TypeError`` naming the first bad one."""
+        try:
+            return cls(**{k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            raise _first_error(exc) from None
+
+    def render(self) -> dict[str, Any]:
+        """The body fields, ready to merge into a request."""
+        body = self.param_values()
+        if isinstance(body.get("stop"), str):
+            body["stop"] = [body["stop"]]
+        return body
+
+
+def _first_error(exc: ValidationError) -> Exception:
+    err = exc.errors()[0]
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, InvalidParameterError | InvalidParameterTypeError):
+        return cause
+    loc = ".".join(str(p) for p in err["loc"]) or "parameters"
+    if err["type"] == "extra_forbidden":
+        return InvalidParameterError(loc, "is not a Telnyx chat parameter")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"].endswith(("_type", "_parsing")) or err["type"] == "is_instance_of":
+        return InvalidParameterTypeError(loc, f"{message} (got {err.get('input')!r:.80})")
+    return InvalidParameterError(loc, f"{message} (got {err.get('input')!r:.80})")

@@ -1,0 +1,87 @@
+"""Building the body of a chat completion request: a pure function over plain values."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from telnyx_inference._constants import DEFAULT_CHAT_MODEL
+from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.messages import normalize_messages
+from telnyx_inference.params import ChatParams
+from telnyx_inference.tools import ToolChoice, map_tool_choice, normalize_tools
+
+__all__ = ["MaxTokensWithTools", "TelnyxWarning", "build_chat_request"]
+
+logger = logging.getLogger("telnyx_inference")
+
+MaxTokensWithTools = Literal["drop", "keep", "error"]
+"""What to do with ``max_tokens`` beside function tools, which Telnyx-hosted models refuse."""
+
+_RESERVED = frozenset({"messages", "model", "stream", "stream_options", "tools", "tool_choice"})
+
+
+class TelnyxWarning(UserWarning):
+    """Something was changed or dropped so that Telnyx would accept the request."""
+
+
+def build_chat_request(
+    messages: Iterable[Any],
+    *,
+    model: str | None = None,
+    params: ChatParams | Mapping[str, Any] | None = None,
+    tools: Sequence[Any] | None = None,
+    tool_choice: ToolChoice = None,
+    stream: bool = False,
+    include_usage: bool = True,
+    extra_body: Mapping[str, Any] | None = None,
+    max_tokens_with_tools: MaxTokensWithTools = "drop",
+) -> dict[str, Any]:
+    """Return the JSON body for ``POST chat/completions``.
+
+    Raises a ``ValueError`` / ``TypeError`` subclass naming the parameter for anything
+    Telnyx would refuse, before any byte is sent.
+    """
+    if not isinstance(params, ChatParams):
+        params = ChatParams.build(**(params or {}))
+    body: dict[str, Any] = {"model": model or DEFAULT_CHAT_MODEL}
+    body["messages"] = normalize_messages(messages)
+    body.update(params.render())
+    wire_tools = normalize_tools(tools)
+    choice, wire_tools = map_tool_choice(tool_choice, wire_tools)
+    if wire_tools:
+        body["tools"] = wire_tools
+    if choice is not None:
+        body["tool_choice"] = choice
+    if "max_tokens" in body and any(t["type"] == "function" for t in wire_tools):
+        _max_tokens_beside_tools(body, max_tokens_with_tools)
+    if stream:
+        body["stream"] = True
+        if include_usage:
+            body["stream_options"] = {"include_usage": True}
+    if extra_body:
+        clash = _RESERVED.intersection(extra_body)
+        if clash:
+            raise InvalidParameterError(
+                "extra_body", f"must not set {sorted(clash)}; use the dedicated arguments"
+            )
+        body.update(extra_body)
+    return body
+
+
+def _max_tokens_beside_tools(body: dict[str, Any], policy: MaxTokensWithTools) -> None:
+    if policy == "keep":
+        return
+    if policy == "error":
+        raise InvalidParameterError(
+            "max_tokens", "Telnyx-hosted models refuse max_tokens together with function tools"
+        )
+    dropped = body.pop("max_tokens")
+    message = (
+        f"max_tokens={dropped} was not sent: Telnyx-hosted models refuse it together with "
+        "function tools (set max_tokens_with_tools='keep' to send it anyway)."
+    )
+    logger.warning(message)
+    warnings.warn(message, TelnyxWarning, stacklevel=3)

@@ -1,0 +1,130 @@
+"""Where to send requests and with which key.
+
+One base URL serves everything: the Telnyx-native root used by buckets (``…/v2``) is derived
+from it, so pointing ``base_url`` at the emulator or a regional host moves chat, embeddings
+and buckets together::
+
+    settings = TelnyxSettings.resolve(api_key=None, base_url="http://127.0.0.1:8080/v2/ai/openai")
+    settings.native_root    # "http://127.0.0.1:8080/v2"
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from telnyx_inference._constants import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    LEGACY_BASE_SUFFIX,
+    OPENAI_BASE_SUFFIX,
+)
+from telnyx_inference.errors import (
+    InsecureTransportError,
+    InvalidParameterError,
+    MissingAPIKeyError,
+)
+
+__all__ = ["TelnyxSettings", "is_loopback_url", "native_root"]
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when the URL's host is this machine."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def native_root(base_url: str) -> str:
+    """The Telnyx-native ``…/v2`` root behind an OpenAI-compatible (or legacy) base URL."""
+    base = base_url.rstrip("/")
+    for suffix in (OPENAI_BASE_SUFFIX, LEGACY_BASE_SUFFIX):
+        if base.endswith(suffix):
+            return base[: -len(suffix)]
+    return base
+
+
+class TelnyxSettings(BaseModel):
+    """Connection settings shared by every client of one model or retriever.
+
+    The key is a :class:`~pydantic.SecretStr`: it never shows in ``repr``, ``str`` or
+    ``model_dump``; only :meth:`require_key` reveals it, at send time.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_key: SecretStr | None = None
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float | None = Field(default=DEFAULT_TIMEOUT)
+    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0)
+    default_headers: Mapping[str, str] | None = None
+    allow_insecure_http: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidParameterError("base_url", f"must be an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("timeout")
+    @classmethod
+    def _check_timeout(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise InvalidParameterError("timeout", f"must be positive seconds or None, got {value}")
+        return value
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        **kw: Any,
+    ) -> TelnyxSettings:
+        """Fill unset values from ``TELNYX_API_KEY`` / ``TELNYX_API_BASE`` and the defaults."""
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
+        if isinstance(key, str):
+            key = SecretStr(key)
+        url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        settings = cls(api_key=key, base_url=url, **{k: v for k, v in kw.items() if v is not None})
+        settings.check_secure()
+        return settings
+
+    def check_secure(self) -> None:
+        """Refuse plain http:// to anything but loopback unless explicitly allowed."""
+        if (
+            urlsplit(self.base_url).scheme == "http"
+            and not self.allow_insecure_http
+            and not is_loopback_url(self.base_url)
+        ):
+            raise InsecureTransportError(self.base_url)
+
+    def require_key(self) -> str:
+        """The key in clear, for the Authorization header; raises when there is none."""
+        if self.api_key is None or not self.api_key.get_secret_value():
+            raise MissingAPIKeyError()
+        return self.api_key.get_secret_value()
+
+    @property
+    def native_root(self) -> str:
+        return native_root(self.base_url)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, ("**********" if name == "api_key" and value is not None else value)

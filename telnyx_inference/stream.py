@@ -1,0 +1,279 @@
+"""Reading streamed answers: bytes → SSE events → chunk dicts → deltas → one :class:`Completion`.
+
+Everything here is pure: the I/O shells feed bytes in and pass the results on::
+
+    decoder, acc = SSEDecoder(), StreamAccumulator()
+    for data in byte_chunks:
+        for chunk in decoder.feed(data):
+            event = acc.feed(chunk)          # StreamEvent with normalised deltas
+    completion = acc.finish()               # same type as parse_completion() gives
+
+Tool calls are keyed by the delta's ``index``, a new ``id`` at a known index starts a new call
+(vLLM may repeat index 0 for parallel calls) and a call that never gets an id gets one made up,
+so each :class:`ToolCallDelta` carries a stable position, with id and name on its first delta only.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from telnyx_inference.errors import StreamError, StreamInterruptedError, error_from_stream_event
+from telnyx_inference.response import Choice, Completion, ToolCall, Usage, parse_usage
+
+__all__ = ["ChoiceDelta", "SSEDecoder", "StreamAccumulator", "StreamEvent", "ToolCallDelta"]
+
+_DONE = "[DONE]"
+
+
+class SSEDecoder:
+    """Splits a byte stream into the JSON payloads of its ``data:`` events.
+
+    Handles LF, CRLF and CR line ends (also split across reads), comment lines, multi-line
+    data and the ``[DONE]`` sentinel, after which :attr:`done` is true and input is ignored.
+    """
+
+    __slots__ = ("_buffer", "_data", "done")
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._data: list[bytes] = []
+        self.done = False
+
+    def feed(self, data: bytes) -> list[dict[str, Any]]:
+        if self.done:
+            return []
+        buffer = self._buffer + data if self._buffer else data
+        if b"\r" in buffer:
+            held = buffer.endswith(b"\r")  # a CRLF may be split across reads
+            buffer = buffer.replace(b"\r\n", b"\n")
+            if held:
+                buffer = buffer[:-1]
+            buffer = buffer.replace(b"\r", b"\n") + (b"\r" if held else b"")
+        lines = buffer.split(b"\n")
+        self._buffer = lines.pop()
+        out: list[dict[str, Any]] = []
+        for line in lines:
+            if not line:
+                if self._data and self._dispatch(out):
+                    break
+            elif line.startswith(b"data:"):
+                value = line[5:]
+                self._data.append(value[1:] if value[:1] == b" " else value)
+            # comments (":…") and the event / id / retry fields carry nothing we use
+        return out
+
+    def flush(self) -> list[dict[str, Any]]:
+        """Dispatch an event left without its closing blank line when the stream ends."""
+        out: list[dict[str, Any]] = []
+        if self._buffer.startswith(b"data:") and not self.done:
+            value = self._buffer.rstrip(b"\r")[5:]
+            self._data.append(value[1:] if value[:1] == b" " else value)
+        self._buffer = b""
+        if self._data and not self.done:
+            self._dispatch(out)
+        return out
+
+    def _dispatch(self, out: list[dict[str, Any]]) -> bool:
+        raw = self._data[0] if len(self._data) == 1 else b"\n".join(self._data)
+        self._data = []
+        if raw.strip() == b"[DONE]":
+            self.done = True
+            return True
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise StreamError(f"Telnyx sent a malformed stream event: {raw[:200]!r}") from None
+        if not isinstance(value, dict):
+            raise StreamError(f"Telnyx sent a stream event that is not an object: {raw[:200]!r}")
+        error = error_from_stream_event(value)
+        if error is not None:
+            raise error
+        out.append(value)
+        return False
+
+
+@dataclass(slots=True)
+class ToolCallDelta:
+    index: int
+    """Position of the call within its choice: distinct per call, stable across deltas."""
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(slots=True)
+class ChoiceDelta:
+    index: int = 0
+    content: str = ""
+    reasoning: str = ""
+    tool_calls: list[ToolCallDelta] = field(default_factory=list)
+    finish_reason: str | None = None
+    logprobs: list[dict[str, Any]] | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class StreamEvent:
+    """What one chunk added. ``model``/``id`` are set on the first event only."""
+
+    deltas: list[ChoiceDelta]
+    usage: Usage | None = None
+    model: str | None = None
+    id: str | None = None
+
+
+class _CallBuilder:
+    __slots__ = ("arguments", "id", "name", "wire_id")
+
+    def __init__(self, wire_id: str | None, name: str | None) -> None:
+        self.wire_id = wire_id
+        self.id = wire_id or f"call_{uuid.uuid4().hex[:24]}"
+        self.name = name or ""
+        self.arguments: list[str] = []
+
+
+class _ChoiceState:
+    __slots__ = (
+        "by_wire_index", "calls", "content", "finish_reason", "last_wire_index", "logprobs", "reasoning",
+    )
+
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.calls: list[_CallBuilder] = []
+        self.by_wire_index: dict[int, int] = {}
+        self.last_wire_index = 0
+        self.finish_reason: str | None = None
+        self.logprobs: list[dict[str, Any]] | None = None
+
+    def tool_delta(self, raw: Mapping[str, Any]) -> ToolCallDelta:
+        function = raw.get("function") or {}
+        wire_id = raw.get("id") or None
+        name = function.get("name") or None
+        arguments = function.get("arguments") or ""
+        if not isinstance(arguments, str):
+            arguments = json.dumps(arguments, ensure_ascii=False)
+        wire_index = raw.get("index")
+        if not isinstance(wire_index, int):  # no index: continue the latest call
+            wire_index = self.last_wire_index
+        self.last_wire_index = wire_index
+        position = self.by_wire_index.get(wire_index)
+        current = self.calls[position] if position is not None else None
+        starts_new = current is None or (
+            (wire_id is not None and wire_id != current.wire_id)
+            or (wire_id is None and name is not None and bool(current.name) and name != current.name)
+        )
+        if starts_new:
+            current = _CallBuilder(wire_id, name)
+            position = len(self.calls)
+            self.calls.append(current)
+            self.by_wire_index[wire_index] = position
+            delta = ToolCallDelta(position, current.id, current.name or None, arguments)
+        else:
+            assert current is not None and position is not None
+            delta = ToolCallDelta(position, None, None, arguments)
+            if name and not current.name:
+                current.name = delta.name = name
+        if arguments:
+            current.arguments.append(arguments)
+        return delta
+
+    def to_choice(self, index: int) -> Choice:
+        return Choice(
+            index=index,
+            content="".join(self.content),
+            reasoning="".join(self.reasoning) if self.reasoning else None,
+            tool_calls=[ToolCall(c.id, c.name, "".join(c.arguments)) for c in self.calls],
+            finish_reason=self.finish_reason,
+            logprobs=self.logprobs,
+        )
+
+
+class StreamAccumulator:
+    """Turns chunk dicts into normalised deltas and, at the end, one :class:`Completion`."""
+
+    def __init__(self) -> None:
+        self._choices: dict[int, _ChoiceState] = {}
+        self.id: str | None = None
+        self.model: str | None = None
+        self.created: int | None = None
+        self.system_fingerprint: str | None = None
+        self.service_tier: str | None = None
+        self.usage: Usage | None = None
+        self.chunks = 0
+
+    def feed(self, chunk: Mapping[str, Any]) -> StreamEvent:
+        self.chunks += 1
+        event = StreamEvent(deltas=[])
+        if self.model is None:
+            self.id = event.id = chunk.get("id")
+            self.model = event.model = chunk.get("model")
+            created = chunk.get("created")
+            self.created = created if isinstance(created, int) else None
+            self.system_fingerprint = chunk.get("system_fingerprint")
+            self.service_tier = chunk.get("service_tier")
+        usage = chunk.get("usage")
+        if usage:
+            self.usage = event.usage = parse_usage(usage)
+        for raw in chunk.get("choices") or ():
+            event.deltas.append(self._choice_delta(raw))
+        return event
+
+    def _choice_delta(self, raw: Mapping[str, Any]) -> ChoiceDelta:
+        index = raw.get("index", 0)
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _ChoiceState()
+        delta = raw.get("delta") or raw.get("message") or {}
+        out = ChoiceDelta(index=index, role=delta.get("role"))
+        content = delta.get("content")
+        if content:
+            out.content = content
+            state.content.append(content)
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+        if reasoning:
+            out.reasoning = reasoning
+            state.reasoning.append(reasoning)
+        for call in delta.get("tool_calls") or ():
+            out.tool_calls.append(state.tool_delta(call))
+        logprobs = raw.get("logprobs")
+        if logprobs and logprobs.get("content"):
+            out.logprobs = logprobs["content"]
+            if state.logprobs is None:
+                state.logprobs = []
+            state.logprobs.extend(out.logprobs)
+        finish = raw.get("finish_reason")
+        if finish:
+            out.finish_reason = state.finish_reason = finish
+        return out
+
+    @property
+    def finished(self) -> bool:
+        """True once every choice seen has a finish reason."""
+        return bool(self._choices) and all(s.finish_reason for s in self._choices.values())
+
+    def result(self) -> Completion:
+        """The answer so far, as a :class:`Completion`."""
+        return Completion(
+            id=self.id,
+            model=self.model,
+            created=self.created,
+            choices=[self._choices[i].to_choice(i) for i in sorted(self._choices)],
+            usage=self.usage,
+            system_fingerprint=self.system_fingerprint,
+            service_tier=self.service_tier,
+        )
+
+    def finish(self) -> Completion:
+        """The complete answer; raises :class:`StreamInterruptedError` if it was cut short."""
+        if not self.finished:
+            raise StreamInterruptedError(
+                f"the stream ended after {self.chunks} chunks without a finish reason; "
+                "the answer is incomplete",
+                partial=self.result(),
+            )
+        return self.result()
