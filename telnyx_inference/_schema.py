@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import typing
 from collections.abc import Mapping
 from typing import Any
 
+import typing_extensions
 from pydantic import BaseModel, TypeAdapter
 
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
-__all__ = ["check_json_schema", "to_json_schema"]
+__all__ = ["check_json_schema", "pydantic_compatible", "to_json_schema", "type_adapter"]
 
 _TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -18,23 +20,63 @@ _SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties")
 _SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
 
 
+def pydantic_compatible(tp: Any) -> Any:
+    """``tp`` with every ``typing.TypedDict`` rebuilt as a ``typing_extensions`` one.
+
+    Pydantic refuses ``typing.TypedDict`` before Python 3.12, yet that is what users write.
+    """
+    if typing.is_typeddict(tp) and not hasattr(tp, "__closed__"):
+        hints = typing.get_type_hints(tp, include_extras=True)
+        required = getattr(tp, "__required_keys__", frozenset(hints))
+        fields = {
+            name: (
+                typing_extensions.Required[pydantic_compatible(hint)]
+                if name in required
+                else typing_extensions.NotRequired[pydantic_compatible(hint)]
+            )
+            for name, hint in hints.items()
+        }
+        rebuilt: Any = typing_extensions.TypedDict(tp.__name__, fields)  # type: ignore[misc]
+        rebuilt.__doc__ = tp.__doc__
+        return rebuilt
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if args and origin is not None and origin is not typing.Literal:
+        converted = tuple(pydantic_compatible(a) for a in args)
+        if converted != args:
+            try:
+                return tp.copy_with(converted)
+            except AttributeError:
+                return origin[converted]
+    return tp
+
+
+@functools.lru_cache(maxsize=256)
+def type_adapter(tp: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(pydantic_compatible(tp))
+
+
 @functools.lru_cache(maxsize=256)
 def _schema_of_type(tp: Any) -> dict[str, Any]:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp.model_json_schema()
-    return TypeAdapter(tp).json_schema()
+    schema = type_adapter(tp).json_schema()
+    doc = getattr(tp, "__doc__", None)
+    if typing.is_typeddict(tp) and doc and "description" not in schema:
+        schema["description"] = doc.strip()
+    return schema
 
 
 def to_json_schema(value: Any, param: str = "guided_json") -> dict[str, Any]:
     """A JSON Schema dict for a dict, a pydantic model class or a TypedDict (checked)."""
     if isinstance(value, Mapping):
         schema = dict(value)
-    elif isinstance(value, type):
+    elif isinstance(value, type) or typing.get_origin(value) is not None:
         try:
             schema = _schema_of_type(value)
         except Exception as exc:  # pydantic raises several types for unsupported classes
             raise InvalidParameterTypeError(
-                param, f"cannot build a JSON Schema from {value.__name__}: {exc}"
+                param, f"cannot build a JSON Schema from {value!r}: {exc}"
             ) from exc
     else:
         raise InvalidParameterTypeError(
@@ -55,7 +97,7 @@ def check_json_schema(schema: Any, param: str = "guided_json") -> None:
     if not isinstance(schema, Mapping):
         raise InvalidParameterTypeError(param, f"a JSON Schema must be an object, got {schema!r}")
     try:
-        import jsonschema  # noqa: PLC0415 - optional; checked lazily
+        import jsonschema
     except ImportError:
         _walk(schema, param)
         return
@@ -72,7 +114,9 @@ def _walk(schema: Any, path: str) -> None:
     if isinstance(schema, bool):
         return
     if not isinstance(schema, Mapping):
-        raise InvalidParameterError(path, f"a JSON Schema must be an object or a boolean, got {schema!r}")
+        raise InvalidParameterError(
+            path, f"a JSON Schema must be an object or a boolean, got {schema!r}"
+        )
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
     for item in kinds:

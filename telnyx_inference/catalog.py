@@ -18,7 +18,14 @@ from telnyx_inference._constants import (
     ModelFacts,
 )
 
-__all__ = ["CATALOG_TTL", "ModelFacts", "cached_catalog", "facts_for", "parse_models", "store_catalog"]
+__all__ = [
+    "CATALOG_TTL",
+    "ModelFacts",
+    "cached_catalog",
+    "facts_for",
+    "parse_models",
+    "store_catalog",
+]
 
 CATALOG_TTL = 3600.0
 
@@ -47,7 +54,9 @@ def parse_models(body: Any) -> dict[str, ModelFacts]:
             context,
             _int_or_none(entry.get("max_completion_tokens")),
             is_vision=bool(entry.get("is_vision_supported")),
-            is_reasoning=bool(entry.get("is_reasoning_model", fallback.is_reasoning if fallback else False)),
+            is_reasoning=bool(
+                entry.get("is_reasoning_model", fallback.is_reasoning if fallback else False)
+            ),
             task=task,
         )
     return catalog

@@ -84,7 +84,7 @@ class _Base(Generic[_SDKClient, _Transport]):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
         )
-        self.transport = self._transport_class(self.settings, client)  # type: ignore[call-arg]
+        self.transport = self._transport_class(self.settings, client)  # type: ignore[arg-type]
 
     @property
     def native_root(self) -> str:
@@ -142,7 +142,9 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         try:
             return facts_for(model, self.models(refresh=refresh))
         except TelnyxError as exc:
-            logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
+            logger.debug(
+                "model catalog unavailable (%s); using the fallback table", type(exc).__name__
+            )
             return facts_for(model)
 
 
@@ -182,5 +184,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         try:
             return facts_for(model, await self.models(refresh=refresh))
         except TelnyxError as exc:
-            logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
+            logger.debug(
+                "model catalog unavailable (%s); using the fallback table", type(exc).__name__
+            )
             return facts_for(model)

@@ -263,7 +263,9 @@ def _describe(body: Any) -> tuple[str, str | None, dict[str, str]]:
 def _telnyx_line(err: Mapping[str, Any]) -> str:
     title = str(err.get("title") or "").strip()
     detail = str(err.get("detail") or "").strip()
-    pointer = err.get("source", {}).get("pointer") if isinstance(err.get("source"), Mapping) else None
+    pointer = (
+        err.get("source", {}).get("pointer") if isinstance(err.get("source"), Mapping) else None
+    )
     text = f"{title}: {detail}" if title and detail and detail != title else (title or detail)
     return f"{pointer.lstrip('/')}: {text}" if pointer else text or "error"
 

@@ -33,7 +33,9 @@ def _part(part: Any, where: str) -> dict[str, Any]:
     if isinstance(part, str):
         return text_part(part)
     if not isinstance(part, Mapping):
-        raise InvalidParameterTypeError(where, f"a content part must be a dict, got {type(part).__name__}")
+        raise InvalidParameterTypeError(
+            where, f"a content part must be a dict, got {type(part).__name__}"
+        )
     kind = part.get("type")
     if kind == "text":
         text = part.get("text")
@@ -59,7 +61,9 @@ def _content(content: Any, where: str) -> str | list[dict[str, Any]]:
         return content
     if isinstance(content, list | tuple):
         return [_part(part, f"{where}[{i}]") for i, part in enumerate(content)]
-    raise InvalidParameterTypeError(where, f"must be a string or a list of parts, got {type(content).__name__}")
+    raise InvalidParameterTypeError(
+        where, f"must be a string or a list of parts, got {type(content).__name__}"
+    )
 
 
 def _tool_call(call: Any, where: str) -> dict[str, Any]:
@@ -89,7 +93,10 @@ def normalize_message(message: Any, index: int = 0) -> dict[str, Any]:
     role = ROLE_ALIASES.get(role, role) if isinstance(role, str) else role
     if role not in ROLES:
         raise InvalidParameterError(f"{where}.role", f"must be one of {list(ROLES)}, got {role!r}")
-    out: dict[str, Any] = {"role": role, "content": _content(message.get("content"), f"{where}.content")}
+    out: dict[str, Any] = {
+        "role": role,
+        "content": _content(message.get("content"), f"{where}.content"),
+    }
     for key in _KEPT_KEYS:
         value = message.get(key)
         if value is not None:
@@ -97,7 +104,9 @@ def normalize_message(message: Any, index: int = 0) -> dict[str, Any]:
     calls = message.get("tool_calls")
     if calls:
         if role != "assistant":
-            raise InvalidParameterError(f"{where}.tool_calls", "only assistant messages carry tool calls")
+            raise InvalidParameterError(
+                f"{where}.tool_calls", "only assistant messages carry tool calls"
+            )
         out["tool_calls"] = [_tool_call(c, f"{where}.tool_calls[{i}]") for i, c in enumerate(calls)]
     if role == "tool" and not isinstance(out.get("tool_call_id"), str):
         raise InvalidParameterError(f"{where}.tool_call_id", "is required for tool messages")

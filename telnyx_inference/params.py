@@ -114,7 +114,9 @@ class ChatParamFields(BaseModel):
     def _check_combinations(self) -> Any:
         guided = [name for name in GUIDED_FIELDS if getattr(self, name) is not None]
         if len(guided) > 1:
-            raise InvalidParameterError(guided[1], f"only one guided option at a time, got {guided}")
+            raise InvalidParameterError(
+                guided[1], f"only one guided option at a time, got {guided}"
+            )
         if not self.use_beam_search:
             for name in BEAM_SEARCH_FIELDS:
                 if getattr(self, name) is not None and name != "best_of":
@@ -127,7 +129,9 @@ class ChatParamFields(BaseModel):
 
     def param_values(self) -> dict[str, Any]:
         """The parameters that are set, by name (guided_json already a schema dict)."""
-        return {name: getattr(self, name) for name in PARAM_NAMES if getattr(self, name) is not None}
+        return {
+            name: getattr(self, name) for name in PARAM_NAMES if getattr(self, name) is not None
+        }
 
 
 PARAM_NAMES: tuple[str, ...] = tuple(ChatParamFields.model_fields)

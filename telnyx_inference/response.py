@@ -91,8 +91,12 @@ def parse_usage(data: Any) -> Usage | None:
         prompt_tokens=prompt,
         completion_tokens=completion,
         total_tokens=_int(data.get("total_tokens")) or prompt + completion,
-        reasoning_tokens=completion_details.get("reasoning_tokens") if isinstance(completion_details, Mapping) else None,
-        cached_tokens=prompt_details.get("cached_tokens") if isinstance(prompt_details, Mapping) else None,
+        reasoning_tokens=completion_details.get("reasoning_tokens")
+        if isinstance(completion_details, Mapping)
+        else None,
+        cached_tokens=prompt_details.get("cached_tokens")
+        if isinstance(prompt_details, Mapping)
+        else None,
     )
 
 

@@ -136,9 +136,22 @@ class _CallBuilder:
         self.arguments: list[str] = []
 
 
+def _starts_new_call(current: _CallBuilder, wire_id: str | None, name: str | None) -> bool:
+    """A new id at a known index, or a second name with no ids at all, is another call."""
+    if wire_id is not None:
+        return wire_id != current.wire_id
+    return name is not None and bool(current.name) and name != current.name
+
+
 class _ChoiceState:
     __slots__ = (
-        "by_wire_index", "calls", "content", "finish_reason", "last_wire_index", "logprobs", "reasoning",
+        "by_wire_index",
+        "calls",
+        "content",
+        "finish_reason",
+        "last_wire_index",
+        "logprobs",
+        "reasoning",
     )
 
     def __init__(self) -> None:
@@ -163,19 +176,14 @@ class _ChoiceState:
         self.last_wire_index = wire_index
         position = self.by_wire_index.get(wire_index)
         current = self.calls[position] if position is not None else None
-        starts_new = current is None or (
-            (wire_id is not None and wire_id != current.wire_id)
-            or (wire_id is None and name is not None and bool(current.name) and name != current.name)
-        )
-        if starts_new:
+        if current is None or _starts_new_call(current, wire_id, name):
             current = _CallBuilder(wire_id, name)
             position = len(self.calls)
             self.calls.append(current)
             self.by_wire_index[wire_index] = position
             delta = ToolCallDelta(position, current.id, current.name or None, arguments)
         else:
-            assert current is not None and position is not None
-            delta = ToolCallDelta(position, None, None, arguments)
+            delta = ToolCallDelta(self.by_wire_index[wire_index], None, None, arguments)
             if name and not current.name:
                 current.name = delta.name = name
         if arguments:

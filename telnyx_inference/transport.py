@@ -71,7 +71,13 @@ class _AsyncOpenAI(_TelnyxRetries, openai.AsyncOpenAI):
 
 def _client_key(settings: TelnyxSettings) -> tuple[Any, ...]:
     headers = tuple(sorted((settings.default_headers or {}).items()))
-    return (settings.require_key(), settings.base_url, settings.timeout, settings.max_retries, headers)
+    return (
+        settings.require_key(),
+        settings.base_url,
+        settings.timeout,
+        settings.max_retries,
+        headers,
+    )
 
 
 def _client_kwargs(settings: TelnyxSettings) -> dict[str, Any]:
@@ -141,6 +147,10 @@ class SyncTransport:
     def client(self) -> openai.OpenAI:
         return self._given or shared_sync_client(self.settings)
 
+    @property
+    def _sdk(self) -> Any:  # the SDK's low-level overloads want a stream class we do not use
+        return self.client
+
     def request(
         self,
         method: str,
@@ -154,11 +164,11 @@ class SyncTransport:
         options = _options(timeout, headers)
         with translate_errors():
             if method == "GET":
-                response = self.client.get(path, cast_to=RawResponse, options=options)
+                response = self._sdk.get(path, cast_to=RawResponse, options=options)
             elif method == "DELETE":
-                response = self.client.delete(path, cast_to=RawResponse, body=body, options=options)
+                response = self._sdk.delete(path, cast_to=RawResponse, body=body, options=options)
             else:
-                response = self.client.post(path, cast_to=RawResponse, body=body, options=options)
+                response = self._sdk.post(path, cast_to=RawResponse, body=body, options=options)
             return _json(response)
 
     def stream(
@@ -172,8 +182,12 @@ class SyncTransport:
         """POST and yield the stream's chunk dicts until ``[DONE]`` or the end of the body."""
         decoder = SSEDecoder()
         with translate_errors():
-            response = self.client.post(
-                path, cast_to=RawResponse, body=body, options=_options(timeout, headers), stream=True
+            response = self._sdk.post(
+                path,
+                cast_to=RawResponse,
+                body=body,
+                options=_options(timeout, headers),
+                stream=True,
             )
             try:
                 for data in response.iter_bytes():
@@ -196,6 +210,10 @@ class AsyncTransport:
     def client(self) -> openai.AsyncOpenAI:
         return self._given or shared_async_client(self.settings)
 
+    @property
+    def _sdk(self) -> Any:
+        return self.client
+
     async def request(
         self,
         method: str,
@@ -208,13 +226,13 @@ class AsyncTransport:
         options = _options(timeout, headers)
         with translate_errors():
             if method == "GET":
-                response = await self.client.get(path, cast_to=RawResponse, options=options)
+                response = await self._sdk.get(path, cast_to=RawResponse, options=options)
             elif method == "DELETE":
-                response = await self.client.delete(
+                response = await self._sdk.delete(
                     path, cast_to=RawResponse, body=body, options=options
                 )
             else:
-                response = await self.client.post(
+                response = await self._sdk.post(
                     path, cast_to=RawResponse, body=body, options=options
                 )
             return _json(response)
@@ -229,8 +247,12 @@ class AsyncTransport:
     ) -> AsyncIterator[dict[str, Any]]:
         decoder = SSEDecoder()
         with translate_errors():
-            response = await self.client.post(
-                path, cast_to=RawResponse, body=body, options=_options(timeout, headers), stream=True
+            response = await self._sdk.post(
+                path,
+                cast_to=RawResponse,
+                body=body,
+                options=_options(timeout, headers),
+                stream=True,
             )
             try:
                 async for data in response.aiter_bytes():
