@@ -1,0 +1,101 @@
+"""A local Telnyx Inference API: the real client stack, offline.
+
+Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base URL), with
+``with Emulator() as emu:`` in Python, or through the pytest fixture ``telnyx_emulator``
+(one server per session, state reset before each test)::
+
+    from telnyx_inference.emulator import Emulator, Fault, ScriptedReply
+
+    with Emulator() as emu:
+        client = openai.OpenAI(base_url=emu.base_url, api_key="any-key")
+        emu.script(ScriptedReply(content="hi"))          # the next reply, verbatim
+        emu.fault(Fault(kind="status", status=503, times=2))
+        emu.seed_bucket("docs", texts={"a.txt": "Telnyx runs a global IP network."})
+        emu.journal                                       # requests received
+
+Addresses: ``emu.root`` (server root), ``emu.native_base`` (``…/v2``, buckets),
+``emu.base_url`` (``…/v2/ai/openai``) and ``emu.legacy_base_url`` (``…/v2/ai``).
+
+Fault header
+------------
+A request may ask for faults itself with ``X-Emulator-Fault``::
+
+    X-Emulator-Fault: <fault>[, <fault> ...]
+    <fault>          = <kind>[=<value>][;<param>=<value> ...]
+
+``<value>`` fills the kind's main parameter. Kinds and their main parameter:
+
+==================  ===========  ==================================================
+kind                value        effect
+==================  ===========  ==================================================
+status              status code  answer with that status (``body=`` telnyx | fastapi |
+                                 openai | flat picks the error shape; 429 carries
+                                 ``x-ratelimit-limit/remaining/reset``)
+slow_first_byte     seconds      wait before answering at all
+stall_after         after        stream ``after`` chunks, then pause ``seconds``
+drop_after          after        stream ``after`` chunks, then close the connection
+error_event         shape        stream ``after`` chunks, then an error event
+                                 (``nested``: ``{"error": {...}}``; ``flat``: vLLM's
+                                 ``{"object": "error", ...}``), then ``[DONE]``
+malformed_line      after        a truncated JSON ``data:`` line after ``after`` chunks
+no_done             —            omit ``data: [DONE]``
+split_frames        —            send frames in pieces cut at odd byte offsets
+crlf                —            ``\\r\\n\\r\\n`` between frames
+keepalive_comments  —            a ``: keep-alive`` comment before every frame
+==================  ===========  ==================================================
+
+Other parameters: ``times`` (apply to the first N requests carrying this exact header
+value, then succeed; default: every request), ``seconds``, ``after``, ``shape``, ``body``,
+``status``, ``message``, ``route`` (only paths containing it). Examples::
+
+    X-Emulator-Fault: status=503;times=2
+    X-Emulator-Fault: status=429;body=openai
+    X-Emulator-Fault: stall_after=3;seconds=2.5
+    X-Emulator-Fault: error_event=flat;after=2, crlf
+
+Stream-only kinds are ignored on requests that do not stream. A malformed header is a 400.
+
+Control API
+-----------
+Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emulator`` method:
+
+=========================  ===============================================================
+``GET  health``            liveness
+``GET  state``             settings, queue lengths, buckets
+``POST reset``             ``emu.reset()``
+``POST script``            ``emu.script(...)``: a ScriptedReply object or a list of them
+``POST faults``            ``emu.fault(...)``: a Fault object or list; ``DELETE`` clears
+``GET  journal``           ``emu.journal``; ``DELETE`` clears
+``POST buckets``           ``emu.seed_bucket(...)``: ``{name, texts?, paths?, embed?,
+                           chunk_size?, chunk_overlap?}``
+``POST jobs/outcome``      ``emu.script_job(status, failures)``
+``POST fixed``             ``emu.set_fixed(enabled, chunks)``: the benchmark mode
+``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?)``
+``POST models``            ``emu.add_model(id, context_length, ...)``
+=========================  ===============================================================
+
+Responses to chat requests with unknown top-level fields carry
+``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telnyx_inference.emulator.faults import Fault
+from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+
+if TYPE_CHECKING:
+    from telnyx_inference.emulator.server import Emulator
+
+__all__ = ["Emulator", "Fault", "JournalEntry", "ScriptedReply"]
+
+
+def __getattr__(name: str) -> Any:
+    # The server needs the ``emulator`` extra (starlette, uvicorn); load it only when asked,
+    # so the pytest plugin can be registered on installs without that extra.
+    if name == "Emulator":
+        from telnyx_inference.emulator.server import Emulator
+
+        return Emulator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

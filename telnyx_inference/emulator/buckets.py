@@ -1,0 +1,256 @@
+"""Storage buckets as Telnyx embeds them: files, chunks, embedding jobs, similarity search.
+
+Files reach a bucket through :meth:`BucketStore.put` (Telnyx Storage is outside this API).
+An embedding job moves ``queued → processing → <outcome>`` one step per status read, so a
+client's wait loop is exercised without wall-clock sleeps. The outcome is ``success`` unless
+a failure or partial success was scripted for the next job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from telnyx_inference._constants import (
+    DEFAULT_CHUNK_OVERLAP,
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_EMBEDDING_MODEL,
+    DEFAULT_NUM_OF_DOCS,
+)
+from telnyx_inference.emulator import embedder
+
+JOB_TASK_NAME = "embed_bucket"
+_STEPS = ("queued", "processing")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def chunk_text(text: str, size: int = DEFAULT_CHUNK_SIZE,
+               overlap: int = DEFAULT_CHUNK_OVERLAP) -> list[str]:
+    """Windows of ``size`` characters overlapping by ``overlap``; short texts stay whole."""
+    if size <= 0:
+        raise ValueError("chunk size must be positive")
+    step = size - overlap if 0 <= overlap < size else size
+    if len(text) <= size:
+        return [text] if text.strip() else []
+    out = []
+    for start in range(0, len(text), step):
+        piece = text[start:start + size]
+        if piece.strip():
+            out.append(piece)
+        if start + size >= len(text):
+            break
+    return out
+
+
+@dataclass
+class StoredFile:
+    text: str
+    created_at: str = field(default_factory=now)
+    updated_at: str = field(default_factory=now)
+    status: str = "pending"
+    error_reason: str | None = None
+    last_embedded_at: str | None = None
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.md5(self.text.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class Chunk:
+    filename: str
+    text: str
+    vector: tuple[float, ...]
+
+
+@dataclass
+class Bucket:
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    chunks: list[Chunk] = field(default_factory=list)
+    embedded: bool = False
+    model: str = DEFAULT_EMBEDDING_MODEL
+
+
+@dataclass
+class Job:
+    task_id: str
+    bucket: str
+    chunk_size: int
+    overlap: int
+    model: str
+    outcome: str = "success"
+    failures: dict[str, str] = field(default_factory=dict)
+    step: int = 0
+    created_at: str = field(default_factory=now)
+    finished_at: str | None = None
+
+    @property
+    def status(self) -> str:
+        return _STEPS[self.step] if self.step < len(_STEPS) else self.outcome
+
+    def as_data(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "task_name": JOB_TASK_NAME, "status": self.status,
+                "created_at": self.created_at, "finished_at": self.finished_at,
+                "user_id": "emulator-user"}
+
+
+def read_paths(paths: Iterable[str | Path]) -> dict[str, str]:
+    """Files (or every file under directories) as ``{relative name: text}``."""
+    out: dict[str, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                out[file.relative_to(path).as_posix()] = file.read_text("utf-8", errors="replace")
+        elif path.is_file():
+            out[path.name] = path.read_text("utf-8", errors="replace")
+        else:
+            raise FileNotFoundError(f"no such file or directory: {path}")
+    return out
+
+
+class BucketStore:
+    """All buckets and jobs of one emulator; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._buckets: dict[str, Bucket] = {}
+        self._jobs: dict[str, Job] = {}
+        self._outcomes: deque[tuple[str, dict[str, str]]] = deque()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+            self._jobs.clear()
+            self._outcomes.clear()
+
+    def put(self, name: str, texts: Mapping[str, str]) -> None:
+        """Upload files to a bucket's storage (not yet embedded)."""
+        with self._lock:
+            bucket = self._buckets.setdefault(name, Bucket())
+            for filename, text in texts.items():
+                bucket.files[filename] = StoredFile(text)
+
+    def seed(self, name: str, texts: Mapping[str, str], *, embed: bool = True,
+             chunk_size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP,
+             model: str = DEFAULT_EMBEDDING_MODEL) -> None:
+        with self._lock:
+            self.put(name, texts)
+            if embed:
+                self._embed(name, chunk_size, overlap, model, {})
+
+    def _embed(self, name: str, size: int, overlap: int, model: str,
+               failures: Mapping[str, str]) -> None:
+        bucket = self._buckets[name]
+        bucket.chunks = []
+        stamp = now()
+        for filename, stored in bucket.files.items():
+            stored.updated_at = stamp
+            if filename in failures:
+                stored.status, stored.error_reason = "failed", failures[filename]
+                continue
+            stored.status, stored.error_reason, stored.last_embedded_at = "success", None, stamp
+            for piece in chunk_text(stored.text, size, overlap):
+                bucket.chunks.append(Chunk(filename, piece, tuple(embedder.embed(piece))))
+        bucket.embedded = True
+        bucket.model = model
+
+    def script_outcome(self, status: str, failures: Mapping[str, str] | None = None) -> None:
+        """Make the next job end in ``status`` with these ``{filename: reason}`` failures."""
+        if status not in ("success", "failure", "partial_success"):
+            raise ValueError("job outcome must be success, failure or partial_success")
+        with self._lock:
+            self._outcomes.append((status, dict(failures or {})))
+
+    def start_job(self, name: str, chunk_size: int, overlap: int, model: str) -> Job:
+        with self._lock:
+            if name not in self._buckets:
+                raise KeyError(name)
+            job = Job(uuid.uuid4().hex, name, chunk_size, overlap, model)
+            if self._outcomes:
+                job.outcome, job.failures = self._outcomes.popleft()
+                if job.outcome == "failure" and not job.failures:
+                    job.failures = {f: "emulated failure" for f in self._buckets[name].files}
+            for stored in self._buckets[name].files.values():
+                stored.status = "pending"
+            self._jobs[job.task_id] = job
+            return job
+
+    def poll_job(self, task_id: str) -> Job:
+        """Read a job's status, moving it one step along."""
+        with self._lock:
+            job = self._jobs[task_id]
+            if job.step < len(_STEPS):
+                job.step += 1
+                if job.step == len(_STEPS):
+                    self._finish(job)
+            return job
+
+    def _finish(self, job: Job) -> None:
+        job.finished_at = now()
+        if job.bucket not in self._buckets:
+            job.outcome = "failure"
+            return
+        if job.outcome == "failure":
+            bucket = self._buckets[job.bucket]
+            for filename, stored in bucket.files.items():
+                stored.status = "failed"
+                stored.error_reason = job.failures.get(filename, "emulated failure")
+            return
+        self._embed(job.bucket, job.chunk_size, job.overlap, job.model, job.failures)
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return sorted(n for n, b in self._buckets.items() if b.embedded)
+
+    def files(self, name: str) -> list[dict[str, Any]]:
+        with self._lock:
+            bucket = self._buckets[name]
+            return [{"filename": f, "status": s.status, "created_at": s.created_at,
+                     "updated_at": s.updated_at, "last_embedded_at": s.last_embedded_at,
+                     "error_reason": s.error_reason} for f, s in bucket.files.items()]
+
+    def disable(self, name: str) -> None:
+        with self._lock:
+            bucket = self._buckets[name]
+            if not bucket.embedded:
+                raise KeyError(name)
+            bucket.embedded, bucket.chunks = False, []
+
+    def search(self, name: str, query: str, k: int = DEFAULT_NUM_OF_DOCS) -> list[dict[str, Any]]:
+        with self._lock:
+            bucket = self._buckets.get(name)
+            if bucket is None or not bucket.embedded:
+                raise KeyError(name)
+            chunks = list(bucket.chunks)
+            files = dict(bucket.files)
+            model = bucket.model
+        qvec = embedder.embed(query)
+        scored = sorted(((embedder.cosine_distance(qvec, c.vector), i, c)
+                         for i, c in enumerate(chunks)), key=lambda t: (t[0], t[1]))
+        docs = []
+        for distance, _, chunk in scored[: max(k, 0)]:
+            stored = files.get(chunk.filename)
+            docs.append({
+                "document_chunk": chunk.text,
+                "distance": round(distance, 6),
+                "metadata": {
+                    "source": f"{name}/{chunk.filename}",
+                    "checksum": stored.checksum if stored else "",
+                    "embedding": model,
+                    "filename": chunk.filename,
+                    "certainty": round(embedder.certainty(distance), 6),
+                    "loader_metadata": {},
+                },
+            })
+        return docs

@@ -1,0 +1,87 @@
+"""Plain records shared by the emulator's modules: scripted replies and journal entries.
+
+Only the standard library is imported here, so ``from telnyx_inference.emulator import
+ScriptedReply`` works even where the ``emulator`` extra is not installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class ScriptedReply:
+    """The next reply the emulator gives, overriding its deterministic model.
+
+    >>> ScriptedReply(content="hi")
+    >>> ScriptedReply(tool_calls=[{"name": "add", "arguments": {"a": 1}}])
+
+    ``tool_calls`` items may be ``{"name", "arguments"[, "id"]}`` (arguments a dict or a JSON
+    string) or the OpenAI shape ``{"id", "type", "function": {"name", "arguments"}}``.
+    ``finish_reason`` defaults to ``tool_calls`` when there are calls, else ``stop``.
+    ``usage`` replaces the counted usage (missing keys are counted as usual).
+    """
+
+    content: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    reasoning: str | None = None
+    finish_reason: str | None = None
+    usage: dict[str, int] | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScriptedReply:
+        known = {"content", "tool_calls", "reasoning", "finish_reason", "usage"}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown ScriptedReply fields: {sorted(unknown)}")
+        return cls(**dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class JournalEntry:
+    """One request the emulator received (control routes excluded).
+
+    Readable as attributes (``entry.json``) or as a mapping (``entry["json"]``).
+    The ``Authorization`` header is redacted before it is stored.
+    """
+
+    method: str
+    path: str
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    status: int | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default) if key in self.__dataclass_fields__ else default
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+REDACTED = "[REDACTED]"
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Lower-case header names and hide credentials, so a journal can be printed safely."""
+    out: dict[str, str] = {}
+    for name, value in headers.items():
+        low = name.lower()
+        if low in ("authorization", "proxy-authorization"):
+            scheme = value.split(" ", 1)[0] if " " in value else ""
+            out[low] = f"{scheme} {REDACTED}".strip()
+        elif low in ("x-api-key", "api-key", "cookie"):
+            out[low] = REDACTED
+        else:
+            out[low] = value
+    return out

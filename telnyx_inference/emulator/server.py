@@ -1,0 +1,203 @@
+"""Run the emulator: :class:`Emulator` on a background thread, or :func:`serve` in the
+foreground (the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from telnyx_inference._constants import (
+    DEFAULT_CHUNK_OVERLAP,
+    DEFAULT_CHUNK_SIZE,
+    LEGACY_BASE_SUFFIX,
+    OPENAI_BASE_SUFFIX,
+)
+from telnyx_inference.emulator import control, guided, streaming
+from telnyx_inference.emulator.app import create_app
+from telnyx_inference.emulator.faults import Fault
+from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+from telnyx_inference.emulator.state import JOURNAL_LIMIT, Settings, State
+
+START_TIMEOUT = 10.0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class Emulator:
+    """A Telnyx-compatible server on loopback, for tests and offline work.
+
+    >>> with Emulator() as emu:
+    ...     client = openai.OpenAI(base_url=emu.base_url, api_key="test")
+    ...     emu.script(ScriptedReply(content="hi"))
+    ...     emu.fault(Fault(kind="status", status=429, times=2))
+
+    ``api_key`` (when set) is the only key accepted; ``strict`` rejects unknown fields;
+    ``seed`` changes every generated answer; ``mode="fixed"`` serves a canned completion
+    and a canned ``chunks``-chunk stream with almost no work (for benchmarks).
+    """
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, api_key: str | None = None,
+                 strict: bool = False, seed: int = 0, mode: str = "normal", chunks: int = 16,
+                 journal_limit: int = JOURNAL_LIMIT, log_level: str = "warning") -> None:
+        if mode not in ("normal", "fixed"):
+            raise ValueError("mode must be 'normal' or 'fixed'")
+        self._state = State(Settings(api_key=api_key, strict=strict, seed=seed, mode=mode,
+                                     chunks=chunks, journal_limit=journal_limit))
+        self._host, self._port, self._log_level = host, port, log_level
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+        if mode == "fixed":
+            control.set_fixed(self._state, True, chunks)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        if self._thread is not None:
+            return self
+        streaming.install_log_filter()
+        self._sock = _bind(self._host, self._port)
+        config = uvicorn.Config(create_app(self._state), log_level=self._log_level,
+                                access_log=False, lifespan="off", timeout_keep_alive=30,
+                                backlog=2048)
+        self._server = uvicorn.Server(config)
+        sock, server = self._sock, self._server
+        self._thread = threading.Thread(target=lambda: asyncio.run(server.serve([sock])),
+                                        name="telnyx-emulator", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the Telnyx emulator failed to start")
+            time.sleep(0.005)
+        threading.Thread(target=guided.warm_up, name="telnyx-emulator-warmup",
+                         daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+        if self._sock is not None:
+            self._sock.close()
+        self._server = self._thread = self._sock = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    # --- addresses ---------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._sock is None:
+            raise RuntimeError("the emulator is not running; call start() first")
+        return int(self._sock.getsockname()[1])
+
+    @property
+    def root(self) -> str:
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def native_base(self) -> str:
+        """The Telnyx-native ``…/v2`` root (bucket endpoints)."""
+        return f"{self.root}/v2"
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible base, ``…/v2/ai/openai``."""
+        return f"{self.native_base}{OPENAI_BASE_SUFFIX}"
+
+    @property
+    def legacy_base_url(self) -> str:
+        """The deprecated base, ``…/v2/ai``."""
+        return f"{self.native_base}{LEGACY_BASE_SUFFIX}"
+
+    # --- control (the same operations as the /_emulator/ routes) ----------------------------
+
+    def script(self, *replies: ScriptedReply) -> None:
+        """Queue replies; each chat request takes the next one (FIFO)."""
+        control.script(self._state, replies)
+
+    def fault(self, *faults: Fault) -> None:
+        """Queue faults; each applies to the next matching requests, ``times`` times."""
+        control.add_faults(self._state, faults)
+
+    def clear_faults(self) -> None:
+        control.clear_faults(self._state)
+
+    @property
+    def journal(self) -> list[JournalEntry]:
+        """Requests received, oldest first (``Authorization`` redacted)."""
+        with self._state.lock:
+            return list(self._state.journal)
+
+    def clear_journal(self) -> None:
+        with self._state.lock:
+            self._state.journal.clear()
+
+    def seed_bucket(self, name: str, texts: Mapping[str, str] | None = None,
+                    paths: Iterable[str | Path] | None = None, *, embed: bool = True,
+                    chunk_size: int = DEFAULT_CHUNK_SIZE,
+                    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP) -> None:
+        """Put files in a bucket (from ``texts`` and/or files and directories in ``paths``);
+        embedded at once unless ``embed=False`` (then a client must start a job)."""
+        control.seed_bucket(self._state, name, texts, paths, embed=embed,
+                            chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+
+    def script_job(self, status: str, failures: Mapping[str, str] | None = None) -> None:
+        """Make the next embedding job end in ``status`` (``failure``/``partial_success``),
+        with ``{filename: reason}`` for the files that failed."""
+        self._state.buckets.script_outcome(status, failures)
+
+    def set_fixed(self, enabled: bool = True, chunks: int | None = None) -> None:
+        control.set_fixed(self._state, enabled, chunks)
+
+    def configure(self, **changes: Any) -> None:
+        """Change ``api_key``, ``strict`` or ``seed`` while running (undone by reset)."""
+        control.configure(self._state, **changes)
+
+    def add_model(self, model_id: str, context_length: int, **facts: Any) -> None:
+        control.add_model(self._state, model_id, context_length, **facts)
+
+    def reset(self) -> None:
+        """Back to the state the emulator started in (buckets, scripts, faults, journal)."""
+        control.reset(self._state)
+
+    def __repr__(self) -> str:
+        where = self.root if self._sock is not None else "stopped"
+        return f"Emulator({where})"
+
+
+def serve(emulator: Emulator, announce: bool = True) -> None:
+    """Run until interrupted (used by the CLI)."""
+    emulator.start()
+    if announce:
+        print(emulator.base_url, flush=True)
+    try:
+        while emulator._thread is not None and emulator._thread.is_alive():
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()

@@ -1,0 +1,105 @@
+"""Everything one emulator remembers, behind one lock (the server thread and the test thread
+both touch it): settings, scripted replies, queued faults, the journal, buckets, models."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from telnyx_inference.emulator.buckets import BucketStore
+from telnyx_inference.emulator.catalog import Catalog
+from telnyx_inference.emulator.faults import Fault, parse_fault_header
+from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+
+JOURNAL_LIMIT = 1000
+"""Entries kept in the journal; older ones are dropped so long load tests stay flat."""
+
+
+@dataclass
+class Settings:
+    api_key: str | None = None
+    strict: bool = False
+    seed: int = 0
+    mode: str = "normal"
+    chunks: int = 16
+    journal_limit: int = JOURNAL_LIMIT
+
+
+@dataclass
+class FixedReplies:
+    """Pre-encoded answers for ``mode="fixed"``: built once, served with no per-request work."""
+
+    completion: bytes
+    stream: list[bytes] = field(default_factory=list)
+
+
+class State:
+    def __init__(self, settings: Settings) -> None:
+        self._defaults = settings
+        self.lock = threading.RLock()
+        self.settings = Settings(**vars(settings))
+        self.scripts: deque[ScriptedReply] = deque()
+        self.faults: list[Fault] = []
+        self.header_uses: dict[str, int] = {}
+        self.journal: deque[JournalEntry] = deque(maxlen=settings.journal_limit)
+        self.buckets = BucketStore()
+        self.catalog = Catalog()
+        self.fixed: FixedReplies | None = None
+
+    def reset(self) -> None:
+        with self.lock:
+            self.settings = Settings(**vars(self._defaults))
+            self.scripts.clear()
+            self.faults.clear()
+            self.header_uses.clear()
+            self.journal.clear()
+            self.buckets.reset()
+            self.catalog.reset()
+            self.fixed = None
+
+    def next_script(self) -> ScriptedReply | None:
+        with self.lock:
+            return self.scripts.popleft() if self.scripts else None
+
+    def take_faults(self, path: str, streaming: bool, header: str | None) -> list[Fault]:
+        """Faults for this request: the header's (counted per header value) and queued ones,
+        each queued fault consumed once. Raises ValueError for a malformed header."""
+        taken: list[Fault] = []
+        with self.lock:
+            if header:
+                uses = self.header_uses.get(header, 0)
+                for fault in parse_fault_header(header):
+                    if not fault.matches(path, streaming):
+                        continue
+                    if fault.times is None or uses < fault.times:
+                        taken.append(fault)
+                self.header_uses[header] = uses + 1
+            kept: list[Fault] = []
+            kinds = {f.kind for f in taken}
+            for fault in self.faults:
+                if fault.kind not in kinds and fault.matches(path, streaming):
+                    kinds.add(fault.kind)
+                    taken.append(fault)
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            continue
+                kept.append(fault)
+            self.faults = kept
+        return taken
+
+    def record(self, entry: JournalEntry) -> None:
+        with self.lock:
+            self.journal.append(entry)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "settings": vars(self.settings).copy(),
+                "scripts": len(self.scripts),
+                "faults": [f.to_dict() for f in self.faults],
+                "journal": len(self.journal),
+                "buckets": self.buckets.names(),
+            }
