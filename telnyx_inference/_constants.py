@@ -115,3 +115,12 @@ FALLBACK_MODELS: Final[dict[str, ModelFacts]] = {
 """Used when ``GET models`` cannot be read. Ids churn; the catalog wins when it answers."""
 
 UNKNOWN_MODEL_CONTEXT: Final = 131_072
+
+PROXIED_MODEL_PREFIXES: Final = ("openai/", "anthropic/")
+"""Model ids Telnyx forwards to another provider (with ``api_key_ref``); every other chat model
+is Telnyx-hosted, where the ``max_tokens``-with-function-tools refusal applies."""
+
+EMULATOR_FAULT_HEADER: Final = "x-emulator-fault"
+"""Request header asking the local emulator for a fault (see ``telnyx_inference.emulator``)."""
+EMULATOR_IGNORED_FIELDS_HEADER: Final = "x-emulator-ignored-fields"
+"""Response header in which the emulator lists top-level request fields it ignored."""
