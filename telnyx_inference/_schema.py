@@ -104,7 +104,7 @@ def check_json_schema(schema: Any, param: str = "guided_json") -> None:
     try:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path)
+        where = ".".join(str(p) for p in exc.absolute_path)
         raise InvalidParameterError(
             f"{param}{'.' + where if where else ''}", f"not a valid JSON Schema: {exc.message}"
         ) from None

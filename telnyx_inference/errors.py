@@ -24,6 +24,11 @@ __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "BucketJobError",
+    "BucketJobNotFoundError",
+    "BucketJobTimeoutError",
+    "BucketNotEmbeddedError",
+    "BucketNotFoundError",
     "ContextWindowExceededError",
     "InsecureTransportError",
     "InvalidParameterError",
@@ -39,6 +44,7 @@ __all__ = [
     "TelnyxConnectionError",
     "TelnyxError",
     "TelnyxTimeoutError",
+    "UnexpectedResponseError",
     "error_from_body",
     "error_from_stream_event",
 ]
@@ -190,6 +196,87 @@ class StreamInterruptedError(TelnyxConnectionError):
     def __init__(self, message: str, *, partial: Any = None) -> None:
         super().__init__(message)
         self.partial = partial
+
+
+# --- Embeddings, buckets and embedding jobs ----------------------------------------------------
+
+
+class UnexpectedResponseError(TelnyxError):
+    """The server answered with success, but with a body this client cannot read."""
+
+    def __init__(self, message: str, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
+class BucketNotFoundError(NotFoundError):
+    """The bucket is unknown, or has no embeddings to search; ``bucket`` names it."""
+
+    def __init__(self, bucket: str, message: str | None = None, **kw: Any) -> None:
+        self.bucket = bucket
+        kw.setdefault("status", 404)
+        super().__init__(message or f"bucket {bucket!r} was not found", **kw)
+
+
+class BucketNotEmbeddedError(TelnyxError, ValueError):
+    """The bucket exists but none of its files has been embedded yet."""
+
+    def __init__(self, bucket: str, message: str) -> None:
+        self.bucket = bucket
+        super().__init__(message)
+
+
+class BucketJobNotFoundError(NotFoundError):
+    """No embedding job has this id; ``task_id`` names it."""
+
+    def __init__(self, task_id: str, message: str | None = None, **kw: Any) -> None:
+        self.task_id = task_id
+        kw.setdefault("status", 404)
+        super().__init__(message or f"embedding job {task_id!r} was not found", **kw)
+
+
+class BucketJobError(TelnyxError):
+    """An embedding job ended in ``failure`` or ``partial_success``.
+
+    ``failed_files`` maps each file that was not embedded to the reason Telnyx gave.
+    """
+
+    def __init__(
+        self,
+        *,
+        task_id: str,
+        bucket: str | None,
+        status: str,
+        failed_files: Mapping[str, str | None],
+    ) -> None:
+        self.task_id = task_id
+        self.bucket = bucket
+        self.status = status
+        self.failed_files = dict(failed_files)
+        where = f" for bucket {bucket!r}" if bucket else ""
+        if self.failed_files:
+            listed = ", ".join(
+                f"{name} ({reason})" if reason else name for name, reason in self.failed_files.items()
+            )
+            detail = f"{len(self.failed_files)} file(s) failed: {listed}"
+        else:
+            detail = "Telnyx did not say which files failed"
+        super().__init__(f"embedding job {task_id}{where} ended in {status}: {detail}")
+
+
+class BucketJobTimeoutError(TelnyxTimeoutError):
+    """Waiting for an embedding job gave up; the job itself keeps running on the server."""
+
+    def __init__(self, *, task_id: str, bucket: str | None, status: str, waited: float) -> None:
+        self.task_id = task_id
+        self.bucket = bucket
+        self.status = status
+        self.waited = waited
+        where = f" for bucket {bucket!r}" if bucket else ""
+        super().__init__(
+            f"embedding job {task_id}{where} is still running (status {status!r}) after "
+            f"{waited:.1f}s; it continues on the server: wait again with its id {task_id!r}"
+        )
 
 
 # --- Reading error bodies -----------------------------------------------------------------------

@@ -116,10 +116,21 @@ class TelnyxSettings(BaseModel):
             raise InsecureTransportError(self.base_url)
 
     def require_key(self) -> str:
-        """The key in clear, for the Authorization header; raises when there is none."""
-        if self.api_key is None or not self.api_key.get_secret_value():
+        """The key in clear, for the Authorization header; raises when there is none.
+
+        Falls back to ``TELNYX_API_KEY`` so that an unpickled copy (which never carries the
+        key) works where the environment provides it.
+        """
+        key = self.api_key.get_secret_value() if self.api_key is not None else None
+        key = key or os.environ.get(API_KEY_ENV)
+        if not key:
             raise MissingAPIKeyError()
-        return self.api_key.get_secret_value()
+        return key
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        state["__dict__"] = {**state["__dict__"], "api_key": None}
+        return state
 
     @property
     def native_root(self) -> str:

@@ -215,6 +215,15 @@ class StreamAccumulator:
         self.chunks = 0
 
     def feed(self, chunk: Mapping[str, Any]) -> StreamEvent:
+        """Read one chunk; a chunk of an unexpected shape raises :class:`StreamError`."""
+        try:
+            return self._feed(chunk)
+        except (AttributeError, TypeError, KeyError, IndexError) as exc:
+            raise StreamError(
+                f"Telnyx sent a stream chunk of an unexpected shape ({exc}): {str(chunk)[:200]}"
+            ) from None
+
+    def _feed(self, chunk: Mapping[str, Any]) -> StreamEvent:
         self.chunks += 1
         event = StreamEvent(deltas=[])
         if self.model is None:
@@ -233,6 +242,8 @@ class StreamAccumulator:
 
     def _choice_delta(self, raw: Mapping[str, Any]) -> ChoiceDelta:
         index = raw.get("index", 0)
+        if index.__class__ is not int:
+            raise TypeError("choice index is not an integer")
         state = self._choices.get(index)
         if state is None:
             state = self._choices[index] = _ChoiceState()
@@ -240,10 +251,14 @@ class StreamAccumulator:
         out = ChoiceDelta(index=index, role=delta.get("role"))
         content = delta.get("content")
         if content:
+            if content.__class__ is not str:
+                raise TypeError("content is not a string")
             out.content = content
             state.content.append(content)
         reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if reasoning:
+            if reasoning.__class__ is not str:
+                raise TypeError("reasoning_content is not a string")
             out.reasoning = reasoning
             state.reasoning.append(reasoning)
         for call in delta.get("tool_calls") or ():

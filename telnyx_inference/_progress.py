@@ -1,0 +1,78 @@
+"""A progress line for waiting on an embedding job: tqdm when it is installed and wanted.
+
+tqdm is an optional extra (``buckets``), so it is imported only when a bar is shown; without
+it, or when stderr is not a terminal, waiting is silent.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from types import TracebackType
+from typing import Any
+
+__all__ = ["JobProgress", "progress_wanted"]
+
+
+def progress_wanted(progress: bool | None) -> bool:
+    """``None`` means: show a bar only when stderr is an interactive terminal."""
+    if progress is not None:
+        return progress
+    stream = sys.stderr
+    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+
+
+def _tqdm_class() -> Any:
+    try:
+        return importlib.import_module("tqdm.auto").tqdm
+    except ImportError:
+        return None
+
+
+class JobProgress:
+    """Shows the status of a job as it changes; a no-op when disabled or without tqdm.
+
+    ::
+
+        with JobProgress("embedding bucket 'docs'", enabled=None) as bar:
+            bar.update("processing")
+    """
+
+    def __init__(self, description: str, *, enabled: bool | None = None) -> None:
+        self.description = description
+        self._bar: Any = None
+        if progress_wanted(enabled):
+            tqdm = _tqdm_class()
+            if tqdm is not None:
+                self._bar = tqdm(
+                    total=None,
+                    desc=description,
+                    unit="check",
+                    bar_format="{desc}: {postfix} [{elapsed}]",
+                    leave=True,
+                )
+
+    @property
+    def active(self) -> bool:
+        return self._bar is not None
+
+    def update(self, status: str) -> None:
+        if self._bar is not None:
+            self._bar.set_postfix_str(status, refresh=False)
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> JobProgress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

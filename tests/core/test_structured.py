@@ -1,0 +1,92 @@
+"""Which guided option a schema asks for, and that answers are checked."""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal, TypedDict
+
+import pytest
+from pydantic import BaseModel
+
+from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.structured import Regex, StructuredOutputError, structured_spec
+
+
+class Person(BaseModel):
+    name: str
+    age: int
+
+
+class Inner(TypedDict):
+    z: str
+
+
+class Outer(TypedDict, total=False):
+    """An outer thing."""
+
+    a: int
+    inner: list[Inner]
+
+
+class Mood(enum.Enum):
+    HAPPY = "happy"
+    SAD = "sad"
+
+
+def test_pydantic_model_to_guided_json() -> None:
+    spec = structured_spec(Person)
+    assert spec.kind == "json"
+    assert spec.params["guided_json"]["required"] == ["name", "age"]
+    assert spec.parse('{"name": "Ada", "age": 36}') == Person(name="Ada", age=36)
+    with pytest.raises(StructuredOutputError, match="age"):
+        spec.parse('{"name": "Ada"}')
+
+
+def test_typing_typeddict_on_311_nested() -> None:
+    spec = structured_spec(Outer)
+    assert spec.params["guided_json"]["description"] == "An outer thing."
+    assert spec.params["guided_json"].get("required") is None
+    assert spec.parse('{"inner": [{"z": "q"}]}') == {"inner": [{"z": "q"}]}
+    with pytest.raises(StructuredOutputError):
+        spec.parse('{"inner": [{}]}')
+
+
+def test_json_schema_dict_validated() -> None:
+    schema = {
+        "title": "Answer",
+        "type": "object",
+        "properties": {"n": {"type": "integer"}},
+        "required": ["n"],
+    }
+    spec = structured_spec(schema)
+    assert spec.name == "Answer"
+    assert spec.parse('```json\n{"n": 3}\n```') == {"n": 3}
+    with pytest.raises(StructuredOutputError, match="'n' is a required property"):
+        spec.parse("{}")
+    with pytest.raises(StructuredOutputError, match="not valid JSON"):
+        spec.parse("n = 3")
+
+
+def test_choices_from_literal_enum_and_list() -> None:
+    assert structured_spec(Literal["yes", "no"]).params == {"guided_choice": ["yes", "no"]}
+    mood = structured_spec(Mood)
+    assert mood.params == {"guided_choice": ["happy", "sad"]}
+    assert mood.parse(" sad\n") is Mood.SAD
+    assert structured_spec(["a", "b"]).parse("b") == "b"
+    with pytest.raises(StructuredOutputError, match="not one of"):
+        structured_spec(["a", "b"]).parse("c")
+
+
+def test_regex() -> None:
+    spec = structured_spec(Regex(r"\d{3}-\d{4}"))
+    assert spec.params == {"guided_regex": r"\d{3}-\d{4}"}
+    assert spec.parse("555-1234") == "555-1234"
+    with pytest.raises(StructuredOutputError, match="does not match"):
+        spec.parse("555-12345")
+    with pytest.raises(InvalidParameterError, match="guided_regex"):
+        Regex("(")
+
+
+def test_unusable_schema_named() -> None:
+    with pytest.raises(InvalidParameterError, match="schema"):
+        structured_spec(42)
