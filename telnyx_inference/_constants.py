@@ -49,6 +49,11 @@ DEFAULT_NUM_OF_DOCS: Final = 3
 BUCKET_LOADERS: Final = ("default", "intercom")
 BUCKET_JOB_STATUSES: Final = ("queued", "processing", "success", "failure", "partial_success")
 BUCKET_JOB_FINAL_STATUSES: Final = ("success", "failure", "partial_success")
+BUCKET_JOB_FAILED_STATUSES: Final = ("failure", "partial_success")
+BUCKET_FILE_FAILED_STATUSES: Final = ("failed", "failure", "error")
+"""Per-file statuses meaning a file was not embedded (unverified; ``error_reason`` also counts)."""
+BUCKET_FILE_EMBEDDED_STATUSES: Final = ("success", "embedded", "completed")
+"""Per-file statuses meaning a file was embedded (unverified; ``last_embedded_at`` also counts)."""
 
 # --- Request rules -------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ class JobProgress:
                     total=None,
                     desc=description,
                     unit="check",
-                    bar_format="{desc}: {postfix} [{elapsed}]",
+                    bar_format="{desc} [{elapsed}]",
                     leave=True,
                 )
 
@@ -58,7 +58,7 @@ class JobProgress:
 
     def update(self, status: str) -> None:
         if self._bar is not None:
-            self._bar.set_postfix_str(status, refresh=False)
+            self._bar.set_description_str(f"{self.description}: {status}", refresh=False)
             self._bar.update(1)
 
     def close(self) -> None:
