@@ -15,6 +15,8 @@ them become one of the classes below, with a message that names the field and th
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +49,7 @@ __all__ = [
     "UnexpectedResponseError",
     "error_from_body",
     "error_from_stream_event",
+    "ratelimit_reset_seconds",
 ]
 
 
@@ -256,7 +259,8 @@ class BucketJobError(TelnyxError):
         where = f" for bucket {bucket!r}" if bucket else ""
         if self.failed_files:
             listed = ", ".join(
-                f"{name} ({reason})" if reason else name for name, reason in self.failed_files.items()
+                f"{name} ({reason})" if reason else name
+                for name, reason in self.failed_files.items()
             )
             detail = f"{len(self.failed_files)} file(s) failed: {listed}"
         else:
@@ -361,18 +365,25 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _retry_after(headers: Mapping[str, str] | None) -> float | None:
+def ratelimit_reset_seconds(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds until Telnyx's rate-limit window resets (``x-ratelimit-reset``).
+
+    Small values are durations; anything that looks like a Unix time is turned into one.
+    """
     if not headers:
         return None
-    for name in ("retry-after", "x-ratelimit-reset"):
-        raw = headers.get(name)
-        if raw is None:
-            continue
-        try:
-            return max(0.0, float(raw))
-        except ValueError:
-            continue
-    return None
+    raw = headers.get("retry-after") or headers.get("x-ratelimit-reset")
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    if value > 1_000_000_000:
+        value -= time.time()
+    return max(0.0, value)
 
 
 def error_from_body(
@@ -403,7 +414,7 @@ def error_from_body(
     if cls is RequestValidationError:
         return RequestValidationError(text, fields=fields, **kw)
     if cls is RateLimitError:
-        return RateLimitError(text, retry_after=_retry_after(headers), **kw)
+        return RateLimitError(text, retry_after=ratelimit_reset_seconds(headers), **kw)
     return cls(text, **kw)
 
 

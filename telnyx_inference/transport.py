@@ -9,9 +9,7 @@ The two classes differ only in ``await``; everything else lives in pure helpers.
 from __future__ import annotations
 
 import asyncio
-import math
 import threading
-import time
 import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
@@ -19,31 +17,13 @@ from typing import Any
 import openai
 
 from telnyx_inference._http import RawResponse, translate_errors
+from telnyx_inference.errors import ratelimit_reset_seconds
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import SSEDecoder
 
-__all__ = ["AsyncTransport", "SyncTransport", "ratelimit_reset_seconds"]
+__all__ = ["AsyncTransport", "SyncTransport", "shared_async_client", "shared_sync_client"]
 
 _MAX_RESET_WAIT = 60.0
-
-
-def ratelimit_reset_seconds(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds until Telnyx's rate-limit window resets (``x-ratelimit-reset``).
-
-    Small values are durations; anything that looks like a Unix time is turned into one.
-    """
-    raw = headers.get("x-ratelimit-reset") if headers else None
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    if not math.isfinite(value):
-        return None
-    if value > 1_000_000_000:
-        value -= time.time()
-    return max(0.0, value)
 
 
 class _TelnyxRetries:
