@@ -9,9 +9,9 @@ Then ``stop`` and ``max_tokens`` cut the text, and logprobs and usage are counte
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +59,9 @@ def request_key(body: dict[str, Any], seed: int) -> int:
         sort_keys=True,
         default=str,
     )
-    return zlib.crc32(material.encode())
+    # blake2b rather than crc32: crc32 is linear, so inputs differing in one character
+    # often agree in their low bits and would pick the same pool entry.
+    return int.from_bytes(hashlib.blake2b(material.encode(), digest_size=8).digest(), "big")
 
 
 def _snippet(text: str, words: int = 12) -> str:
@@ -128,7 +130,8 @@ def _tool_calls(body: dict[str, Any], key: int) -> list[dict[str, Any]]:
 def _call(
     name: str, arguments: str, key: int, i: int, call_id: str | None = None
 ) -> dict[str, Any]:
-    cid = call_id or f"chatcmpl-tool-{zlib.crc32(f'{key}:{i}:{name}'.encode()):08x}{key:08x}"
+    digest = hashlib.blake2b(f"{key}:{i}:{name}".encode(), digest_size=12).hexdigest()
+    cid = call_id or f"chatcmpl-tool-{digest}"
     return {"id": cid, "type": "function", "function": {"name": name, "arguments": arguments}}
 
 

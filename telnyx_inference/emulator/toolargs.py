@@ -89,9 +89,11 @@ def _literal(text: str) -> Any:
     return text.strip("\"'")
 
 
-def _fit(value: Any, schema: Any) -> tuple[bool, Any]:
-    """``value`` or a light conversion of it that validates against ``schema``."""
+def _fit(value: Any, schema: Any, convert: bool = True) -> tuple[bool, Any]:
+    """``value`` or (with ``convert``) a light conversion of it that validates."""
     options = [value]
+    if not convert:
+        return (True, value) if guided.conforms(value, schema) else (False, None)
     if isinstance(value, float) and value.is_integer():
         options.append(int(value))
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -156,8 +158,11 @@ def arguments(
             continue
         named = _named_value(texts, name)
         generic = pool if name in required else []
-        for value in [*named, *generic]:
-            ok, fitted = _fit(value, props[name])
+        # Values that fit as they are beat values that fit once converted ("7" for a string).
+        attempts = [(v, False) for v in named] + [(v, True) for v in named]
+        attempts += [(v, False) for v in generic] + [(v, True) for v in generic]
+        for value, convert in attempts:
+            ok, fitted = _fit(value, props[name], convert)
             if ok and fitted not in used:
                 args[name] = fitted
                 used.append(fitted)
