@@ -65,6 +65,8 @@ __all__ = [
     "EmbeddingJob",
     "JobDeadline",
     "SearchResult",
+    "abucket_retrieval_tool",
+    "bucket_retrieval_tool",
 ]
 
 DEFAULT_JOB_TIMEOUT = 900.0
@@ -370,3 +372,39 @@ def _names(bucket_names: str | Sequence[str]) -> list[str]:
     if not names:
         raise InvalidParameterError("bucket_names", "name at least one bucket")
     return [check_bucket_name(n, f"bucket_names[{i}]") for i, n in enumerate(names)]
+
+
+def bucket_retrieval_tool(
+    bucket_names: str | Sequence[str],
+    *,
+    max_num_results: int | None = None,
+    validate: bool = False,
+    buckets: Buckets | None = None,
+    **client_kwargs: Any,
+) -> RetrievalTool:
+    """The chat ``retrieval`` tool for these buckets, for ``bind_tools`` / ``tools=``.
+
+    With ``validate=True`` it first checks (through ``buckets``, or a client built from
+    ``client_kwargs``) that each bucket is embedded, raising
+    :class:`~telnyx_inference.errors.BucketNotFoundError` naming the bucket if not.
+    The tool gives the model the bucket's content but no citations; a bucket retriever does.
+    """
+    if not validate:
+        return RetrievalTool(bucket_ids=_names(bucket_names), max_num_results=max_num_results)
+    checker = buckets if buckets is not None else Buckets(**client_kwargs)
+    return checker.retrieval_tool(bucket_names, max_num_results=max_num_results)
+
+
+async def abucket_retrieval_tool(
+    bucket_names: str | Sequence[str],
+    *,
+    max_num_results: int | None = None,
+    validate: bool = False,
+    buckets: AsyncBuckets | None = None,
+    **client_kwargs: Any,
+) -> RetrievalTool:
+    """The async twin of :func:`bucket_retrieval_tool`."""
+    if not validate:
+        return RetrievalTool(bucket_ids=_names(bucket_names), max_num_results=max_num_results)
+    checker = buckets if buckets is not None else AsyncBuckets(**client_kwargs)
+    return await checker.retrieval_tool(bucket_names, max_num_results=max_num_results)

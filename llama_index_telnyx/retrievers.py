@@ -1,0 +1,134 @@
+"""``TelnyxBucketRetriever``: LlamaIndex retrieval from an embedded Telnyx Storage bucket.
+
+Use it in a ``RetrieverQueryEngine`` to answer with citations (each node names its file and
+score). The alternative, :func:`bucket_retrieval_tool`, hands the bucket to Telnyx's
+server-side ``retrieval`` chat tool: less code, but no record of which chunks were used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+import openai
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.callbacks import CallbackManager
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from pydantic import SecretStr
+
+from telnyx_inference._bucket_wire import check_bucket_name
+from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS
+from telnyx_inference.buckets import (
+    AsyncBuckets,
+    Buckets,
+    SearchResult,
+    abucket_retrieval_tool,
+    bucket_retrieval_tool,
+)
+from telnyx_inference.connection import ConnectionFields
+from telnyx_inference.errors import InvalidParameterError
+
+__all__ = [
+    "TelnyxBucketRetriever",
+    "abucket_retrieval_tool",
+    "bucket_retrieval_tool",
+    "result_to_node",
+]
+
+_NOT_FOR_MODELS = ["distance", "certainty", "bucket_name", "checksum", "embedding_model"]
+"""Metadata kept on the node for the caller but left out of the LLM prompt and embeddings."""
+
+
+def result_to_node(result: SearchResult, bucket_name: str) -> NodeWithScore:
+    """A node whose score is higher-is-better (certainty, or ``1 - distance``)."""
+    key = f"{bucket_name}\x00{result.source}\x00{result.checksum}\x00{result.chunk}"
+    node = TextNode(
+        id_=str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
+        text=result.chunk,
+        metadata={
+            "source": result.source,
+            "filename": result.filename,
+            "distance": result.distance,
+            "certainty": result.certainty,
+            "bucket_name": bucket_name,
+            "checksum": result.checksum,
+            "embedding_model": result.embedding_model,
+        },
+        excluded_llm_metadata_keys=list(_NOT_FOR_MODELS),
+        excluded_embed_metadata_keys=list(_NOT_FOR_MODELS),
+    )
+    return NodeWithScore(node=node, score=result.score)
+
+
+class TelnyxBucketRetriever(BaseRetriever):
+    """Retrieves the ``similarity_top_k`` chunks of a Telnyx bucket closest to the query.
+
+    ::
+
+        retriever = TelnyxBucketRetriever("docs", similarity_top_k=4)
+        engine = RetrieverQueryEngine.from_args(retriever, llm=Telnyx())
+        answer = engine.query("How long do refunds take?")
+        [n.node.metadata["filename"] for n in answer.source_nodes]
+    """
+
+    def __init__(
+        self,
+        bucket_name: str,
+        similarity_top_k: int = DEFAULT_NUM_OF_DOCS,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        client: openai.OpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
+        allow_insecure_http: bool = False,
+        callback_manager: CallbackManager | None = None,
+        verbose: bool = False,
+    ) -> None:
+        if isinstance(similarity_top_k, bool) or not isinstance(similarity_top_k, int):
+            raise InvalidParameterError(
+                "similarity_top_k", f"expected an int, got {similarity_top_k!r}"
+            )
+        if similarity_top_k < 1:
+            raise InvalidParameterError(
+                "similarity_top_k", f"must be at least 1, got {similarity_top_k}"
+            )
+        self.bucket_name = check_bucket_name(bucket_name)
+        self.similarity_top_k = similarity_top_k
+        self._connection = ConnectionFields(
+            api_key=SecretStr(api_key) if isinstance(api_key, str) else api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=dict(default_headers) if default_headers else None,
+            client=client,
+            async_client=async_client,
+            allow_insecure_http=allow_insecure_http,
+        )
+        super().__init__(callback_manager=callback_manager, verbose=verbose)
+
+    @property
+    def base_url(self) -> str | None:
+        return self._connection.base_url
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        buckets = Buckets(self._connection.telnyx_client())
+        found = buckets.search(
+            self.bucket_name, query_bundle.query_str, num_of_docs=self.similarity_top_k
+        )
+        return [result_to_node(r, self.bucket_name) for r in found]
+
+    async def _aretrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        buckets = AsyncBuckets(self._connection.telnyx_async_client())
+        found = await buckets.search(
+            self.bucket_name, query_bundle.query_str, num_of_docs=self.similarity_top_k
+        )
+        return [result_to_node(r, self.bucket_name) for r in found]
+
+    def __repr__(self) -> str:
+        return (
+            f"TelnyxBucketRetriever(bucket_name={self.bucket_name!r}, "
+            f"similarity_top_k={self.similarity_top_k}, base_url={self.base_url!r})"
+        )

@@ -1,0 +1,129 @@
+"""Connection fields for framework models: key, base URL, timeouts, retries, user clients.
+
+A pydantic mixin, so LangChain and LlamaIndex classes declare these fields once and get the
+same resolution order everywhere — an explicit argument, then the user's own ``openai``
+client, then ``TELNYX_API_KEY`` / ``TELNYX_API_BASE``, then the default::
+
+    class TelnyxEmbeddings(ConnectionFields, Embeddings):
+        model: str = DEFAULT_EMBEDDING_MODEL
+
+    emb = TelnyxEmbeddings(api_key="...", base_url="http://127.0.0.1:8080/v2/ai/openai")
+    emb.telnyx_client().transport       # shared pool, built on first use
+
+The key is excluded from ``model_dump`` and pickles, and masked in ``repr``; the core clients
+are built lazily, so construction never touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import openai
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    model_validator,
+)
+
+from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+from telnyx_inference.settings import TelnyxSettings
+
+__all__ = ["ConnectionFields"]
+
+
+class ConnectionFields(BaseModel):
+    """Where requests go and how: mix into a framework model (see the module docstring)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
+
+    api_key: SecretStr | None = Field(
+        default=None,
+        exclude=True,
+        validation_alias=AliasChoices("api_key", "telnyx_api_key"),
+        description="Telnyx API key; defaults to the TELNYX_API_KEY environment variable.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("base_url", "telnyx_api_base", "api_base"),
+        description="OpenAI-compatible base URL; defaults to TELNYX_API_BASE, then Telnyx.",
+    )
+    timeout: float | None = Field(
+        default=None,
+        validation_alias=AliasChoices("timeout", "request_timeout"),
+        description="Seconds to wait for an answer (the SDK's default when None).",
+    )
+    max_retries: int | None = Field(default=None, ge=0)
+    default_headers: dict[str, str] | None = None
+    allow_insecure_http: bool = False
+    client: openai.OpenAI | None = Field(default=None, exclude=True, repr=False)
+    """Your own ``openai.OpenAI`` client (its key and base URL are used when none is given)."""
+    async_client: openai.AsyncOpenAI | None = Field(default=None, exclude=True, repr=False)
+
+    _telnyx: TelnyxClient | None = PrivateAttr(default=None)
+    _atelnyx: AsyncTelnyxClient | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _resolve_connection(self) -> Any:
+        source = self.client or self.async_client
+        if self.api_key is None:
+            key = (source.api_key if source is not None else None) or os.environ.get(API_KEY_ENV)
+            self.api_key = SecretStr(key) if key else None
+        if self.base_url is None:
+            url = str(source.base_url) if source is not None else None
+            self.base_url = (url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.telnyx_settings()  # refuse a bad or insecure base URL at construction
+        return self
+
+    def telnyx_settings(self) -> TelnyxSettings:
+        return TelnyxSettings.resolve(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+            allow_insecure_http=self.allow_insecure_http,
+        )
+
+    def telnyx_client(self) -> TelnyxClient:
+        """The core sync client for these settings (built once, on first use)."""
+        if self._telnyx is None:
+            self._telnyx = TelnyxClient(settings=self.telnyx_settings(), client=self.client)
+        return self._telnyx
+
+    def telnyx_async_client(self) -> AsyncTelnyxClient:
+        if self._atelnyx is None:
+            self._atelnyx = AsyncTelnyxClient(
+                settings=self.telnyx_settings(), client=self.async_client
+            )
+        return self._atelnyx
+
+    @property
+    def telnyx_api_key(self) -> SecretStr | None:
+        """The official ``langchain-telnyx`` name for :attr:`api_key`."""
+        return self.api_key
+
+    @property
+    def telnyx_api_base(self) -> str | None:
+        """The official ``langchain-telnyx`` name for :attr:`base_url`."""
+        return self.base_url
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # A pickle never carries the key (it is read again from TELNYX_API_KEY) nor live
+        # clients, which are rebuilt on first use.
+        state = super().__getstate__()
+        state["__dict__"] = {
+            **state["__dict__"],
+            "api_key": None,
+            "client": None,
+            "async_client": None,
+        }
+        private = state.get("__pydantic_private__")
+        if private:
+            state["__pydantic_private__"] = {**private, "_telnyx": None, "_atelnyx": None}
+        return state
