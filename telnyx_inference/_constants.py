@@ -42,6 +42,8 @@ DEFAULT_TEMPERATURE: Final = 0.1
 DEFAULT_ENABLE_THINKING: Final = True
 DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_RETRIES: Final = 2
+DEFAULT_TOTAL_TIMEOUT: Final = 180.0
+"""Seconds for all attempts of one request together (retries and backoff included)."""
 
 DEFAULT_CHUNK_SIZE: Final = 1024
 DEFAULT_CHUNK_OVERLAP: Final = 512

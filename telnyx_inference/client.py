@@ -69,6 +69,7 @@ class _Base(Generic[_SDKClient, _Transport]):
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         client: _SDKClient | None = None,
@@ -81,6 +82,7 @@ class _Base(Generic[_SDKClient, _Transport]):
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            total_timeout=total_timeout,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
         )

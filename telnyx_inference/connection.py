@@ -45,12 +45,12 @@ class ConnectionFields(BaseModel):
     api_key: SecretStr | None = Field(
         default=None,
         exclude=True,
-        validation_alias=AliasChoices("api_key", "telnyx_api_key"),
+        validation_alias=AliasChoices("api_key", "telnyx_api_key", "openai_api_key"),
         description="Telnyx API key; defaults to the TELNYX_API_KEY environment variable.",
     )
     base_url: str | None = Field(
         default=None,
-        validation_alias=AliasChoices("base_url", "telnyx_api_base", "api_base"),
+        validation_alias=AliasChoices("base_url", "telnyx_api_base", "api_base", "openai_api_base"),
         description="OpenAI-compatible base URL; defaults to TELNYX_API_BASE, then Telnyx.",
     )
     timeout: float | None = Field(

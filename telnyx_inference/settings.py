@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from telnyx_inference._constants import (
     API_KEY_ENV,
@@ -24,6 +24,7 @@ from telnyx_inference._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
     LEGACY_BASE_SUFFIX,
     OPENAI_BASE_SUFFIX,
 )
@@ -71,6 +72,8 @@ class TelnyxSettings(BaseModel):
     base_url: str = DEFAULT_BASE_URL
     timeout: float | None = Field(default=DEFAULT_TIMEOUT)
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0)
+    total_timeout: float | None = Field(default=DEFAULT_TOTAL_TIMEOUT)
+    """Budget for every attempt of one request together, backoff included; ``None``: no cap."""
     default_headers: Mapping[str, str] | None = None
     allow_insecure_http: bool = False
 
@@ -82,11 +85,13 @@ class TelnyxSettings(BaseModel):
             raise InvalidParameterError("base_url", f"must be an http(s) URL, got {value!r}")
         return value.rstrip("/")
 
-    @field_validator("timeout")
+    @field_validator("timeout", "total_timeout")
     @classmethod
-    def _check_timeout(cls, value: float | None) -> float | None:
+    def _check_timeout(cls, value: float | None, info: ValidationInfo) -> float | None:
         if value is not None and value <= 0:
-            raise InvalidParameterError("timeout", f"must be positive seconds or None, got {value}")
+            raise InvalidParameterError(
+                str(info.field_name), f"must be positive seconds or None, got {value}"
+            )
         return value
 
     @classmethod

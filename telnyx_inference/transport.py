@@ -10,24 +10,99 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import openai
 
 from telnyx_inference._http import RawResponse, translate_errors
-from telnyx_inference.errors import ratelimit_reset_seconds
+from telnyx_inference.errors import TelnyxTimeoutError, ratelimit_reset_seconds
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import SSEDecoder
 
 __all__ = ["AsyncTransport", "SyncTransport", "shared_async_client", "shared_sync_client"]
 
 _MAX_RESET_WAIT = 60.0
+_INITIAL_DELAY = getattr(openai._constants, "INITIAL_RETRY_DELAY", 0.5)
+_MAX_DELAY = getattr(openai._constants, "MAX_RETRY_DELAY", 8.0)
+_MIN_ATTEMPT = 0.1
+"""A retry is only worth starting with at least this much of the budget left after backoff."""
+
+
+class _Budget:
+    """The time left for all attempts of the current request (``total_timeout``)."""
+
+    __slots__ = ("deadline", "retries_taken")
+
+    def __init__(self, total: float) -> None:
+        self.deadline = time.monotonic() + total
+        self.retries_taken = 0
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+_budget_var: ContextVar[_Budget | None] = ContextVar("telnyx_inference_budget", default=None)
+
+
+def _shrink(timeout: Any, limit: float) -> Any:
+    """``timeout`` (seconds, None or an httpx Timeout) cut down to at most ``limit`` seconds."""
+    if timeout is None:
+        return limit
+    if isinstance(timeout, int | float):
+        return min(float(timeout), limit)
+    parts = {k: limit if v is None else min(v, limit) for k, v in timeout.as_dict().items()}
+    return type(timeout)(**parts)
+
+
+@contextmanager
+def _budget(total: float | None) -> Iterator[None]:
+    """Give the attempts made inside this block ``total`` seconds altogether."""
+    token = _budget_var.set(None if total is None else _Budget(total))
+    try:
+        yield
+    finally:
+        _budget_var.reset(token)
 
 
 class _TelnyxRetries:
-    """Makes the SDK's backoff wait for Telnyx's rate-limit reset (it only reads Retry-After)."""
+    """Hooks on the SDK's retry loop (still the only retry layer).
+
+    The backoff waits for Telnyx's rate-limit reset (the SDK reads only Retry-After), and all
+    attempts of one request share the ``total_timeout`` budget: each attempt's timeout is cut
+    to what is left, and no retry starts whose backoff would outlast the budget, so the last
+    real error is what the caller sees.
+    """
+
+    timeout: Any
+
+    def _build_request(self, options: Any, *, retries_taken: int = 0) -> Any:
+        budget = _budget_var.get()
+        if budget is not None:
+            budget.retries_taken = retries_taken
+            remaining = budget.remaining()
+            if remaining <= 0:
+                raise TelnyxTimeoutError(
+                    f"gave up after {retries_taken} attempts: the request's total_timeout ran out"
+                )
+            current = (
+                self.timeout if isinstance(options.timeout, openai.NotGiven) else options.timeout
+            )
+            options.timeout = _shrink(current, remaining)
+        return super()._build_request(options, retries_taken=retries_taken)  # type: ignore[misc]
+
+    def _should_retry(self, response: Any) -> bool:
+        budget = _budget_var.get()
+        if budget is not None:
+            longest_backoff = min(_INITIAL_DELAY * 2.0**budget.retries_taken, _MAX_DELAY)
+            wait = max(longest_backoff, ratelimit_reset_seconds(response.headers) or 0.0)
+            if budget.remaining() <= wait + _MIN_ATTEMPT:
+                return False
+        return bool(super()._should_retry(response))  # type: ignore[misc]
 
     def _calculate_retry_timeout(
         self, remaining_retries: int, options: Any, response_headers: Any = None
@@ -38,7 +113,8 @@ class _TelnyxRetries:
         reset = ratelimit_reset_seconds(response_headers)
         if reset is not None:
             delay = max(delay, min(reset, _MAX_RESET_WAIT))
-        return delay
+        budget = _budget_var.get()
+        return delay if budget is None else max(0.0, min(delay, budget.remaining()))
 
 
 class _OpenAI(_TelnyxRetries, openai.OpenAI):
@@ -142,13 +218,14 @@ class SyncTransport:
     ) -> Any:
         """Send one request and return its parsed JSON body (``None`` when empty)."""
         options = _options(timeout, headers)
-        with translate_errors():
+        with translate_errors(), _budget(self.settings.total_timeout):
             if method == "GET":
                 response = self._sdk.get(path, cast_to=RawResponse, options=options)
             elif method == "DELETE":
                 response = self._sdk.delete(path, cast_to=RawResponse, body=body, options=options)
             else:
                 response = self._sdk.post(path, cast_to=RawResponse, body=body, options=options)
+        with translate_errors():
             return _json(response)
 
     def stream(
@@ -162,13 +239,14 @@ class SyncTransport:
         """POST and yield the stream's chunk dicts until ``[DONE]`` or the end of the body."""
         decoder = SSEDecoder()
         with translate_errors():
-            response = self._sdk.post(
-                path,
-                cast_to=RawResponse,
-                body=body,
-                options=_options(timeout, headers),
-                stream=True,
-            )
+            with _budget(self.settings.total_timeout):
+                response = self._sdk.post(
+                    path,
+                    cast_to=RawResponse,
+                    body=body,
+                    options=_options(timeout, headers),
+                    stream=True,
+                )
             try:
                 for data in response.iter_bytes():
                     yield from decoder.feed(data)
@@ -204,7 +282,7 @@ class AsyncTransport:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         options = _options(timeout, headers)
-        with translate_errors():
+        with translate_errors(), _budget(self.settings.total_timeout):
             if method == "GET":
                 response = await self._sdk.get(path, cast_to=RawResponse, options=options)
             elif method == "DELETE":
@@ -215,6 +293,7 @@ class AsyncTransport:
                 response = await self._sdk.post(
                     path, cast_to=RawResponse, body=body, options=options
                 )
+        with translate_errors():
             return _json(response)
 
     async def stream(
@@ -227,13 +306,14 @@ class AsyncTransport:
     ) -> AsyncIterator[dict[str, Any]]:
         decoder = SSEDecoder()
         with translate_errors():
-            response = await self._sdk.post(
-                path,
-                cast_to=RawResponse,
-                body=body,
-                options=_options(timeout, headers),
-                stream=True,
-            )
+            with _budget(self.settings.total_timeout):
+                response = await self._sdk.post(
+                    path,
+                    cast_to=RawResponse,
+                    body=body,
+                    options=_options(timeout, headers),
+                    stream=True,
+                )
             try:
                 async for data in response.aiter_bytes():
                     for chunk in decoder.feed(data):
