@@ -1,3 +1,6 @@
-"""LlamaIndex integration for Telnyx Inference."""
+"""LlamaIndex integration for Telnyx Inference: ``Telnyx`` (a FunctionCallingLLM) and tools."""
 
-__all__: list[str] = []
+from llama_index_telnyx._tools import TelnyxRetrievalTool
+from llama_index_telnyx.llm import Telnyx
+
+__all__ = ["Telnyx", "TelnyxRetrievalTool"]

@@ -1,0 +1,104 @@
+"""Structured output on Telnyx's guided decoding.
+
+``structured_predict`` and friends send the output class's JSON Schema as ``guided_json``
+(or ``guided_choice`` / ``guided_regex`` for a Literal, an Enum, a list of choices or a
+``Regex``) and validate the answer here as well, instead of LlamaIndex's default of asking
+for a function call. ``as_structured_llm`` and ``FunctionAgent(output_cls=...)`` go through
+these paths too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from llama_index.core.base.llms.types import ChatMessage, ChatResponse
+from llama_index.core.bridge.pydantic import BaseModel, ValidationError
+from llama_index.core.instrumentation.events.llm import (
+    LLMStructuredPredictEndEvent,
+    LLMStructuredPredictInProgressEvent,
+    LLMStructuredPredictStartEvent,
+)
+from llama_index.core.llms.utils import parse_partial_json
+from llama_index_instrumentation import get_dispatcher
+
+from telnyx_inference.structured import StructuredSpec, structured_spec
+
+if TYPE_CHECKING:
+    from llama_index.core.llms.llm import LLM
+    from llama_index.core.prompts import BasePromptTemplate
+
+__all__ = ["PartialOutputs", "begin", "end"]
+
+dispatcher = get_dispatcher(__name__)
+
+
+def begin(
+    llm: LLM,
+    output_cls: Any,
+    prompt: BasePromptTemplate,
+    llm_kwargs: dict[str, Any] | None,
+    prompt_args: dict[str, Any],
+) -> tuple[StructuredSpec, list[ChatMessage], dict[str, Any]]:
+    """Announce the call; return the spec, the formatted messages and the chat kwargs."""
+    dispatcher.event(
+        LLMStructuredPredictStartEvent(
+            output_cls=output_cls, template=prompt, template_args=prompt_args
+        )
+    )
+    spec = structured_spec(output_cls)
+    messages = llm._get_messages(prompt, **prompt_args)
+    return spec, messages, {**(llm_kwargs or {}), **spec.params}
+
+
+def end(spec: StructuredSpec, response: ChatResponse) -> Any:
+    """Validate the finished answer (raises ``StructuredOutputError``) and announce it."""
+    result = spec.parse(response.message.content or "")
+    dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+    return result
+
+
+class PartialOutputs:
+    """While streaming: the object as far as it has arrived.
+
+    Pydantic outputs come as the class itself once the partial data validates, else as
+    LlamaIndex's ``Flexible<Class>`` with the fields seen so far (what its own structured
+    streaming yields); other JSON outputs as a dict; choices and regexes as the text so far.
+    """
+
+    __slots__ = ("_flexible", "_model", "spec")
+
+    def __init__(self, spec: StructuredSpec, output_cls: Any) -> None:
+        self.spec = spec
+        is_model = isinstance(output_cls, type) and issubclass(output_cls, BaseModel)
+        self._model: type[BaseModel] | None = output_cls if is_model else None
+        self._flexible: type[BaseModel] | None = None
+        if self._model is not None and spec.kind == "json":
+            from llama_index.core.program.utils import create_flexible_model
+
+            self._flexible = create_flexible_model(self._model)
+
+    def feed(self, response: ChatResponse) -> Any | None:
+        """The partial output after this chunk, or ``None`` when nothing can be read yet."""
+        if not response.delta:
+            return None
+        partial = self._partial(response.message.content or "")
+        if partial is not None:
+            dispatcher.event(LLMStructuredPredictInProgressEvent(output=partial))
+        return partial
+
+    def _partial(self, text: str) -> Any | None:
+        if self.spec.kind != "json":
+            return text
+        try:
+            data = parse_partial_json(text)
+        except ValueError:
+            return None
+        if self._model is None or self._flexible is None:
+            return data
+        try:
+            return self._model.model_validate(data)
+        except ValidationError:
+            try:
+                return self._flexible.model_validate(data)
+            except ValidationError:
+                return None
