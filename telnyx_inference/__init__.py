@@ -4,13 +4,14 @@ The LangChain and LlamaIndex integrations (``langchain_telnyx``, ``llama_index_t
 thin translations onto this package; nothing else in the project knows the Telnyx wire format.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from telnyx_inference._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_CHAT_MODEL,
     DEFAULT_EMBEDDING_MODEL,
     ModelFacts,
 )
-from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 from telnyx_inference.errors import (
     APIStatusError,
     AuthenticationError,
@@ -38,7 +39,26 @@ from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import SSEDecoder, StreamAccumulator, StreamEvent
 from telnyx_inference.tools import RetrievalTool
 
+if TYPE_CHECKING:
+    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+
 __version__ = "0.1.0"
+
+_LAZY = {"AsyncTelnyxClient": "telnyx_inference.client", "TelnyxClient": "telnyx_inference.client"}
+"""Names whose modules import the openai SDK (~0.5 s): loaded on first access, so importing the
+package (and the pure wire modules) stays cheap."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'telnyx_inference' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_BASE_URL",
