@@ -1,3 +1,19 @@
-"""LangChain integration for Telnyx Inference."""
+"""LangChain integration for Telnyx Inference.
 
-__all__: list[str] = []
+```python
+from langchain_telnyx import ChatTelnyx
+
+llm = ChatTelnyx()          # key from TELNYX_API_KEY, model moonshotai/Kimi-K2.6
+llm.invoke("Hello")
+```
+"""
+
+from langchain_telnyx.chat_models import ChatTelnyx
+from telnyx_inference.structured import Regex
+from telnyx_inference.tools import RetrievalTool as TelnyxRetrievalTool
+
+__all__ = [
+    "ChatTelnyx",
+    "Regex",
+    "TelnyxRetrievalTool",
+]

@@ -1,0 +1,115 @@
+"""Core stream events → LangChain ``ChatGenerationChunk``\\ s, shared by sync and async streams.
+
+LangChain adds chunks together with ``merge_dicts``, which concatenates equal strings, so
+string metadata must appear once: ``model_name`` and ``finish_reason`` ride on the chunk that
+carries the finish reason, usage on the usage chunk, ``model_provider`` and the response id on
+the first chunk. Tool-call fragments keep the core's distinct ``index`` per call, with the name
+on the first fragment only. The translator holds each chunk back until the next arrives so
+that the final one can be marked ``chunk_position="last"`` without an extra empty chunk.
+
+Only the first choice is streamed (a LangChain stream is one message); ask for ``n`` > 1
+without streaming to get several generations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk
+from langchain_core.messages.tool import ToolCallChunk
+from langchain_core.outputs import ChatGenerationChunk
+
+from langchain_telnyx._response import PROVIDER, REASONING_KEY, usage_metadata
+from telnyx_inference.stream import ChoiceDelta, StreamEvent
+
+__all__ = ["ChunkTranslator"]
+
+
+class ChunkTranslator:
+    """Feed every event with :meth:`feed`, then take the final chunk from :meth:`finish`."""
+
+    __slots__ = ("_held", "_id", "_model", "_started")
+
+    def __init__(self) -> None:
+        self._held: ChatGenerationChunk | None = None
+        self._model: str | None = None
+        self._id: str | None = None
+        self._started = False
+
+    def feed(self, event: StreamEvent) -> ChatGenerationChunk | None:
+        """Translate one event; return the chunk that is now safe to hand out, if any."""
+        if event.model is not None:
+            self._model = event.model
+            self._id = event.id
+        delta = _first_choice(event.deltas)
+        message = self._message(delta, event)
+        if message is None:
+            return None
+        ready = self._held
+        self._held = ChatGenerationChunk(message=message)
+        return ready
+
+    def finish(self) -> ChatGenerationChunk:
+        """The last chunk, marked ``chunk_position="last"``."""
+        held = self._held
+        self._held = None
+        if held is None:
+            message = AIMessageChunk(content="", chunk_position="last")
+            self._stamp_first(message)
+            return ChatGenerationChunk(message=message)
+        last = held.message
+        if isinstance(last, AIMessageChunk):
+            last.chunk_position = "last"
+        return held
+
+    def _stamp_first(self, message: AIMessageChunk) -> None:
+        self._started = True
+        message.response_metadata["model_provider"] = PROVIDER
+        if self._id:
+            message.id = self._id
+
+    def _message(self, delta: ChoiceDelta | None, event: StreamEvent) -> AIMessageChunk | None:
+        fields: dict[str, Any] = {}
+        if delta is not None:
+            if delta.reasoning:
+                fields["additional_kwargs"] = {REASONING_KEY: delta.reasoning}
+            if delta.tool_calls:
+                fields["tool_call_chunks"] = [
+                    ToolCallChunk(
+                        name=call.name,
+                        args=call.arguments,
+                        id=call.id,
+                        index=call.index,
+                        type="tool_call_chunk",
+                    )
+                    for call in delta.tool_calls
+                ]
+            metadata: dict[str, Any] = {}
+            if delta.finish_reason:
+                metadata["finish_reason"] = delta.finish_reason
+                metadata["model_name"] = self._model
+            if delta.logprobs:
+                metadata["logprobs"] = {"content": delta.logprobs}
+            if metadata:
+                fields["response_metadata"] = metadata
+        if event.usage is not None:
+            fields["usage_metadata"] = usage_metadata(event.usage)
+        content = delta.content if delta is not None else ""
+        if not content and not fields:
+            return None
+        message = AIMessageChunk(content=content, **fields)
+        if not self._started:
+            self._stamp_first(message)
+        return message
+
+
+def _first_choice(deltas: list[ChoiceDelta]) -> ChoiceDelta | None:
+    if not deltas:
+        return None
+    first = deltas[0]
+    if first.index == 0:
+        return first
+    for delta in deltas:
+        if delta.index == 0:
+            return delta
+    return None

@@ -1,0 +1,127 @@
+"""Per-call keyword arguments → what one request sends: the body and the send options.
+
+``invoke(..., temperature=0.3, guided_choice=["a", "b"], model="zai-org/GLM-5.2")`` — every
+sampling parameter, the model, tools and ``tool_choice`` can be given per call; a per-call
+value replaces the model's own (``None`` unsets it). Anything else goes into the body as is,
+like ``model_kwargs`` / ``extra_body``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from telnyx_inference._constants import GUIDED_FIELDS
+from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.params import PARAM_NAMES, ChatParams
+
+__all__ = ["CallOptions", "checked_params", "merge_params", "split_call_kwargs"]
+
+_PARAMS = frozenset(PARAM_NAMES)
+_CONNECTION = frozenset(
+    {
+        "api_key",
+        "base_url",
+        "max_retries",
+        "default_headers",
+        "http_client",
+        "http_async_client",
+        "client",
+        "async_client",
+        "allow_insecure_http",
+    }
+)
+# Tracing hints LangChain may leave in the call kwargs; never sent.
+_DROPPED = frozenset({"ls_structured_output_format", "structured_output_format", "stream"})
+
+
+@dataclass(slots=True)
+class CallOptions:
+    model: str | None = None
+    tools: list[Any] | None = None
+    tool_choice: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+    extra_body: dict[str, Any] = field(default_factory=dict)
+    send: dict[str, Any] = field(default_factory=dict)
+    stream_usage: bool | None = None
+    max_tokens_with_tools: str | None = None
+
+
+def split_call_kwargs(kwargs: Mapping[str, Any]) -> CallOptions:
+    """Sort the call's keyword arguments by where they go."""
+    out = CallOptions()
+    for name, value in kwargs.items():
+        if name in _PARAMS:
+            out.params[name] = value
+        elif name == "model" or name == "model_name":
+            if value is not None and not isinstance(value, str):
+                raise InvalidParameterError("model", f"must be a model id string, got {value!r}")
+            out.model = value
+        elif name == "tools":
+            out.tools = value
+        elif name == "tool_choice":
+            out.tool_choice = value
+        elif name == "extra_body" or name == "model_kwargs":
+            out.extra_body.update(value or {})
+        elif name == "timeout":
+            out.send["timeout"] = value
+        elif name == "extra_headers":
+            out.send["headers"] = value
+        elif name == "stream_usage":
+            out.stream_usage = value
+        elif name == "max_tokens_with_tools":
+            out.max_tokens_with_tools = value
+        elif name in _CONNECTION:
+            raise InvalidParameterError(
+                name, "is a connection setting; set it on the model, not per call"
+            )
+        elif name not in _DROPPED:
+            out.extra_body[name] = value
+    return out
+
+
+def _response_format(values: dict[str, Any]) -> None:
+    """Telnyx has no json_schema response format: send its schema as guided_json instead."""
+    fmt = values.get("response_format")
+    if isinstance(fmt, Mapping) and fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema")
+        schema = spec.get("schema") if isinstance(spec, Mapping) else None
+        if not isinstance(schema, Mapping):
+            raise InvalidParameterError("response_format", "json_schema needs json_schema.schema")
+        del values["response_format"]
+        values["guided_json"] = schema
+
+
+def merge_params(
+    base: Mapping[str, Any], call: Mapping[str, Any], stop: list[str] | None
+) -> dict[str, Any]:
+    """The model's parameters overlaid with the call's; a guided option replaces another."""
+    values = dict(base)
+    if call:
+        if any(name in call for name in GUIDED_FIELDS) or "response_format" in call:
+            for name in GUIDED_FIELDS:
+                values.pop(name, None)
+        values.update(call)
+    if stop is not None:
+        values["stop"] = stop
+    if not values.get("stop"):
+        values.pop("stop", None)
+    _response_format(values)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_from_json(key: str) -> ChatParams:
+    return ChatParams.build(**json.loads(key))
+
+
+def checked_params(values: dict[str, Any]) -> ChatParams:
+    """Validated parameters; JSON-able sets are validated once and remembered."""
+    try:
+        key = json.dumps(values, sort_keys=True)
+    except (TypeError, ValueError):  # a pydantic class as guided_json, for instance
+        return ChatParams.build(**values)
+    return _checked_from_json(key)

@@ -1,0 +1,406 @@
+"""``ChatTelnyx``: LangChain's chat model for Telnyx Inference, on the ``telnyx_inference`` core."""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import (
+    BaseChatModel,
+    LangSmithParams,
+    LanguageModelInput,
+    ModelProfile,
+)
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+
+from langchain_telnyx._chunks import ChunkTranslator
+from langchain_telnyx._errors import translated_errors
+from langchain_telnyx._messages import to_wire_messages
+from langchain_telnyx._request import checked_params, merge_params, split_call_kwargs
+from langchain_telnyx._response import PROVIDER, to_chat_result
+from langchain_telnyx._structured import StructuredMethod, structured_runnable
+from langchain_telnyx._tools import check_tool_choice, format_tools
+from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_CHAT_MODEL
+from telnyx_inference.catalog import facts_for
+from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.params import ChatParamFields
+from telnyx_inference.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
+from telnyx_inference.settings import TelnyxSettings
+
+if TYPE_CHECKING:
+    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+
+__all__ = ["ChatTelnyx"]
+
+_KEY_NAMES = ("api_key", "telnyx_api_key")
+_BASE_NAMES = ("base_url", "telnyx_api_base", "api_base")
+
+
+class ChatTelnyx(BaseChatModel, ChatParamFields):
+    """Chat with a Telnyx Inference model.
+
+    ```python
+    from langchain_telnyx import ChatTelnyx, TelnyxRetrievalTool
+
+    llm = ChatTelnyx(model="moonshotai/Kimi-K2.6", temperature=0.2)   # key: TELNYX_API_KEY
+    llm.invoke("Hello").content
+    llm.invoke("Pick one", guided_choice=["red", "blue"])            # any parameter, per call
+    llm.bind_tools([get_weather, TelnyxRetrievalTool(bucket_ids=["docs"])])
+    llm.with_structured_output(Person).invoke("Ada is 36")           # guided_json
+    ```
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, extra="forbid")
+
+    model_name: str = Field(default=DEFAULT_CHAT_MODEL, alias="model")
+    """The Telnyx model id."""
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices(*_KEY_NAMES, "openai_api_key")
+    )
+    """Read from ``TELNYX_API_KEY`` when not given; checked at the first request, not here."""
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices(*_BASE_NAMES, "openai_api_base")
+    )
+    """The OpenAI-compatible base, ``TELNYX_API_BASE`` or ``https://api.telnyx.com/v2/ai/openai``."""
+    timeout: float | None = Field(
+        default=None, validation_alias=AliasChoices("timeout", "request_timeout")
+    )
+    """Seconds per request (and per streamed chunk); ``None`` means the core's default (60)."""
+    max_retries: int | None = None
+    """Retries with backoff on 429/5xx/connection errors (the openai SDK's; default 2)."""
+    default_headers: dict[str, str] | None = None
+    allow_insecure_http: bool = False
+    """Allow plain ``http://`` to a host that is not this machine (the key travels in clear)."""
+    http_client: Any | None = Field(default=None, exclude=True)
+    """An ``httpx`` (openai 2.x) / ``httpx2`` (openai 3.x) client for synchronous calls."""
+    http_async_client: Any | None = Field(default=None, exclude=True)
+    client: Any | None = Field(default=None, exclude=True)
+    """A ready ``openai.OpenAI`` client to send with (its key and base URL are used)."""
+    async_client: Any | None = Field(default=None, exclude=True)
+    """A ready ``openai.AsyncOpenAI`` client."""
+    streaming: bool = False
+    """Make ``invoke`` stream under the hood (callbacks see every token)."""
+    stream_usage: bool = True
+    """Ask for token usage at the end of a stream."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """More body fields; sampling parameters among them are validated like the typed ones."""
+    extra_body: dict[str, Any] | None = None
+    """Body fields sent as they are."""
+    max_tokens_with_tools: MaxTokensWithTools = "drop"
+    """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it with a
+    ``TelnyxWarning`` (default), ``"keep"`` it, or raise (``"error"``)."""
+
+    _sync: TelnyxClient | None = PrivateAttr(default=None)
+    _async: AsyncTelnyxClient | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            if not any(values.get(name) for name in (*_KEY_NAMES, "openai_api_key")):
+                key = os.environ.get(API_KEY_ENV)
+                if key:
+                    values = {**values, "api_key": key}
+            if not any(values.get(name) for name in (*_BASE_NAMES, "openai_api_base")):
+                base = os.environ.get(BASE_URL_ENV)
+                if base:
+                    values = {**values, "base_url": base}
+            if "max_completion_tokens" in values:  # the langchain-openai spelling
+                values = dict(values)
+                values.setdefault("max_tokens", values.pop("max_completion_tokens"))
+        return values
+
+    # --- LangChain plumbing -------------------------------------------------------------
+
+    @property
+    def _llm_type(self) -> str:
+        return "telnyx-chat"
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": API_KEY_ENV}
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["langchain_telnyx", "chat_models"]
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, **self.param_values()}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=PROVIDER,
+            ls_model_name=kwargs.get("model") or self.model_name,
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        stops = stop or kwargs.get("stop") or self.stop
+        if stops:
+            params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
+        return params
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        facts = facts_for(self.model_name)
+        profile = ModelProfile(
+            max_input_tokens=facts.context_length,
+            text_inputs=True,
+            text_outputs=True,
+            image_inputs=facts.is_vision,
+            image_url_inputs=facts.is_vision,
+            pdf_inputs=False,
+            audio_inputs=False,
+            video_inputs=False,
+            reasoning_output=facts.is_reasoning,
+            tool_calling=True,
+            tool_choice=True,
+            tool_call_streaming=True,
+            # guided_json leaves no room for tool calls, so agents should use tool-based
+            # structured output; with_structured_output still defaults to guided_json.
+            structured_output=False,
+        )
+        if facts.max_completion_tokens:
+            profile["max_output_tokens"] = facts.max_completion_tokens
+        return profile
+
+    # --- Build, send, translate -----------------------------------------------------------
+
+    def _request(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None,
+        kwargs: Mapping[str, Any],
+        *,
+        stream: bool,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The one request builder: (body, send options) for this call."""
+        call = split_call_kwargs(kwargs)
+        base = self.param_values()
+        extra: dict[str, Any] = {}
+        for name, value in self.model_kwargs.items():
+            (base if name in ChatParamFields.model_fields else extra)[name] = value
+        if self.extra_body:
+            extra.update(self.extra_body)
+        extra.update(call.extra_body)
+        body = build_chat_request(
+            to_wire_messages(messages),
+            model=call.model or self.model_name,
+            params=checked_params(merge_params(base, call.params, stop)),
+            tools=call.tools,
+            tool_choice=call.tool_choice,
+            stream=stream,
+            include_usage=self.stream_usage if call.stream_usage is None else call.stream_usage,
+            extra_body=extra,
+            max_tokens_with_tools=call.max_tokens_with_tools or self.max_tokens_with_tools,  # type: ignore[arg-type]
+        )
+        return body, call.send
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body, send = self._request(messages, stop, kwargs, stream=False)
+        with translated_errors():
+            completion = self._sync_client().chat(body, **send)
+        return to_chat_result(completion)
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body, send = self._request(messages, stop, kwargs, stream=False)
+        with translated_errors():
+            completion = await self._async_client().chat(body, **send)
+        return to_chat_result(completion)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        body, send = self._request(messages, stop, kwargs, stream=True)
+        translator = ChunkTranslator()
+        with translated_errors():
+            for event in self._sync_client().stream_chat(body, **send):
+                chunk = translator.feed(event)
+                if chunk is not None:
+                    yield chunk
+        yield translator.finish()
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        body, send = self._request(messages, stop, kwargs, stream=True)
+        translator = ChunkTranslator()
+        with translated_errors():
+            async for event in self._async_client().stream_chat(body, **send):
+                chunk = translator.feed(event)
+                if chunk is not None:
+                    yield chunk
+        yield translator.finish()
+
+    # --- Clients (built at the first call, never at construction) ------------------------
+
+    def _connection(self) -> dict[str, Any]:
+        return {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+            "allow_insecure_http": self.allow_insecure_http,
+        }
+
+    def _own_sdk_kwargs(self, http_client: Any) -> dict[str, Any]:
+        """Arguments for an SDK client of our own around the user's HTTP client."""
+        settings = TelnyxSettings.resolve(**self._connection())
+        return {
+            "api_key": settings.require_key(),
+            "base_url": settings.base_url,
+            "timeout": settings.timeout,
+            "max_retries": settings.max_retries,
+            "default_headers": dict(settings.default_headers or {}),
+            "http_client": http_client,
+        }
+
+    def _sync_client(self) -> TelnyxClient:
+        if self._sync is None:
+            from openai import OpenAI
+
+            from telnyx_inference.client import TelnyxClient
+
+            sdk = self.client
+            if sdk is None and self.http_client is not None:
+                sdk = OpenAI(**self._own_sdk_kwargs(self.http_client))
+            self._sync = TelnyxClient(client=sdk, **self._connection())
+        return self._sync
+
+    def _async_client(self) -> AsyncTelnyxClient:
+        if self._async is None:
+            from openai import AsyncOpenAI
+
+            from telnyx_inference.client import AsyncTelnyxClient
+
+            sdk = self.async_client
+            if sdk is None and self.http_async_client is not None:
+                sdk = AsyncOpenAI(**self._own_sdk_kwargs(self.http_async_client))
+            self._async = AsyncTelnyxClient(client=sdk, **self._connection())
+        return self._async
+
+    @property
+    def telnyx_api_key(self) -> SecretStr | None:
+        """The official ``langchain-telnyx`` name for :attr:`api_key`."""
+        return self.api_key
+
+    @property
+    def telnyx_api_base(self) -> str | None:
+        """The official ``langchain-telnyx`` name for :attr:`base_url`."""
+        return self.base_url
+
+    # --- Tools and structured output -------------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool | Any],
+        *,
+        tool_choice: str | bool | dict[str, Any] | None = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind function tools and Telnyx retrieval tools.
+
+        ``tool_choice`` may name a tool, or be ``"auto"``, ``"none"``, ``"required"``,
+        ``"any"`` or ``True``; Telnyx only takes strings, so a named tool is sent as
+        ``"required"`` with that tool alone. ``strict`` is accepted for compatibility and
+        ignored (Telnyx function tools have no strict mode; use guided_json for that).
+        """
+        formatted = format_tools(tools)
+        if tool_choice is not None:
+            check_tool_choice(tool_choice, formatted)
+            kwargs["tool_choice"] = tool_choice
+        if parallel_tool_calls is False:
+            warnings.warn(
+                "Telnyx has no parallel_tool_calls option; the model may still call several "
+                "tools at once.",
+                TelnyxWarning,
+                stacklevel=2,
+            )
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(  # type: ignore[override]
+        self,
+        schema: Any = None,
+        *,
+        method: StructuredMethod = "guided_json",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, Any]:
+        """Answers parsed into ``schema``; see :mod:`langchain_telnyx._structured`.
+
+        ``method``: ``"guided_json"`` (default; ``"json_schema"`` is an alias),
+        ``"json_mode"`` or ``"function_calling"``. With ``include_raw=True`` the result is
+        ``{"raw": AIMessage, "parsed": ... | None, "parsing_error": Exception | None}``.
+        """
+        if kwargs:
+            raise InvalidParameterError(
+                next(iter(kwargs)), "is not an argument of with_structured_output"
+            )
+        return structured_runnable(
+            self, schema, method=method, include_raw=include_raw, strict=strict
+        )
+
+    # --- Token counting without downloading a tokenizer -------------------------------------
+
+    def get_token_ids(self, text: str) -> list[int]:
+        if self.custom_get_token_ids is not None:
+            return self.custom_get_token_ids(text)
+        raise NotImplementedError(
+            "Telnyx models have no public tokenizer here; pass custom_get_token_ids=... "
+            "or use get_num_tokens(), which estimates."
+        )
+
+    def get_num_tokens(self, text: str) -> int:
+        """Estimated at four characters per token unless ``custom_get_token_ids`` is set."""
+        if self.custom_get_token_ids is not None:
+            return len(self.custom_get_token_ids(text))
+        return math.ceil(len(text) / 4)
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        if self.custom_get_token_ids is not None:
+            return super().get_num_tokens_from_messages(messages, tools)
+        from langchain_core.messages.utils import count_tokens_approximately
+
+        return count_tokens_approximately(messages, tools=list(tools) if tools else None)
