@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from telnyx_inference.emulator import Emulator, ScriptedReply
-from tests.emulator.conftest import CHAT, HOSTED, MAGIC_TOOL, PLAIN, chat_body
+
+from ._support import CHAT, HOSTED, MAGIC_TOOL, PLAIN, chat_body
 
 
 def tool(name: str, properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -69,7 +70,8 @@ def test_unmentioned_tool_is_not_called(http: httpx.Client) -> None:
 def test_required_calls_the_first_tool_with_valid_arguments(http: httpx.Client) -> None:
     answer = post(http, chat_body("no hints here", tools=[ADD, WEATHER], tool_choice="required"))
     ((name, args),) = calls(answer)
-    assert name == "add" and set(args) == {"a", "b"}
+    assert name == "add"
+    assert set(args) == {"a", "b"}
     assert all(isinstance(v, int) for v in args.values())
 
 
@@ -88,7 +90,8 @@ def test_tool_result_gets_a_text_answer(http: httpx.Client) -> None:
     ]
     answer = post(http, {"model": HOSTED, "messages": messages, "tools": [MAGIC_TOOL]})
     choice = answer["choices"][0]
-    assert choice["message"]["tool_calls"] == [] and "5" in choice["message"]["content"]
+    assert choice["message"]["tool_calls"] == []
+    assert "5" in choice["message"]["content"]
 
 
 def test_same_request_same_answer_and_seed_changes_it(emu: Emulator, http: httpx.Client) -> None:
@@ -105,7 +108,8 @@ def test_reasoning_models_think_unless_told_not_to(http: httpx.Client) -> None:
     quiet = post(http, chat_body("hi", enable_thinking=False))["choices"][0]["message"]
     plain = post(http, {**chat_body("hi"), "model": PLAIN})["choices"][0]["message"]
     assert thinking["reasoning_content"]
-    assert quiet["reasoning_content"] is None and plain["reasoning_content"] is None
+    assert quiet["reasoning_content"] is None
+    assert plain["reasoning_content"] is None
 
 
 def test_max_tokens_cuts_with_finish_reason_length(http: httpx.Client) -> None:
@@ -121,7 +125,8 @@ def test_max_tokens_cuts_with_finish_reason_length(http: httpx.Client) -> None:
 def test_reasoning_counts_against_max_tokens(http: httpx.Client) -> None:
     cut = post(http, chat_body("hello", max_tokens=2))
     choice = cut["choices"][0]
-    assert choice["finish_reason"] == "length" and choice["message"]["content"] == ""
+    assert choice["finish_reason"] == "length"
+    assert choice["message"]["content"] == ""
     assert cut["usage"]["completion_tokens"] == 2
 
 
@@ -149,7 +154,8 @@ def test_scripted_replies_are_fifo_and_verbatim(emu: Emulator, http: httpx.Clien
     one = post(http, chat_body("a"))["choices"][0]
     two = post(http, chat_body("b"))["choices"][0]
     three = post(http, chat_body("c"))["choices"][0]
-    assert one["message"]["content"] == "first" and one["finish_reason"] == "stop"
+    assert one["message"]["content"] == "first"
+    assert one["finish_reason"] == "stop"
     assert two["message"]["tool_calls"] == [{"id": "call_x", "type": "function", "function": {
         "name": "magic_function", "arguments": '{"input": 9}'}}]
     assert two["message"]["reasoning_content"] == "thinking hard"
@@ -161,7 +167,8 @@ def test_scripted_finish_reason_and_openai_shaped_calls(emu: Emulator, http: htt
     emu.script(ScriptedReply(content="trunc", finish_reason="length", tool_calls=[{
         "id": "c9", "type": "function", "function": {"name": "f", "arguments": "{}"}}]))
     choice = post(http, chat_body("x"))["choices"][0]
-    assert choice["finish_reason"] == "length" and choice["message"]["content"] == "trunc"
+    assert choice["finish_reason"] == "length"
+    assert choice["message"]["content"] == "trunc"
     assert choice["message"]["tool_calls"][0]["id"] == "c9"
 
 
@@ -177,10 +184,12 @@ def test_retrieval_tool_answers_from_the_bucket(emu: Emulator, http: httpx.Clien
     tool_ = {"type": "retrieval", "retrieval": {"bucket_ids": ["kb"], "max_num_results": 1}}
     answer = post(http, chat_body("How does number porting work?", tools=[tool_]))
     content = answer["choices"][0]["message"]["content"]
-    assert "porting.txt" in content and "Number porting" in content
+    assert "porting.txt" in content
+    assert "Number porting" in content
 
 
 def test_retrieval_tool_with_unknown_bucket_is_404(http: httpx.Client) -> None:
     tool_ = {"type": "retrieval", "retrieval": {"bucket_ids": ["missing"]}}
     r = http.post(CHAT, json=chat_body("hi", tools=[tool_]))
-    assert r.status_code == 404 and "missing" in r.json()["detail"][0]["detail"]
+    assert r.status_code == 404
+    assert "missing" in r.json()["detail"][0]["detail"]

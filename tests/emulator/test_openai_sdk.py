@@ -5,18 +5,21 @@ from __future__ import annotations
 import base64
 import json
 import struct
+from typing import Any
 
 import openai
 import pytest
 
 from telnyx_inference.emulator import Emulator, ScriptedReply
-from tests.emulator.conftest import HOSTED, KEY, MAGIC_TOOL, PLAIN
+
+from ._support import HOSTED, KEY, MAGIC_TOOL, PLAIN
 
 MESSAGES = [{"role": "user", "content": "What is the value of magic_function(3)?"}]
 
 
-def _accumulate(stream: openai.Stream[object]) -> dict[str, object]:
-    content, reasoning, calls, finish, usage = "", "", {}, None, None
+def _accumulate(stream: Any) -> dict[str, Any]:
+    content, reasoning, finish, usage = "", "", None, None
+    calls: dict[int, dict[str, Any]] = {}
     for chunk in stream:
         usage = chunk.usage or usage  # type: ignore[attr-defined]
         for choice in chunk.choices:  # type: ignore[attr-defined]
@@ -35,18 +38,20 @@ def _accumulate(stream: openai.Stream[object]) -> dict[str, object]:
             "usage": usage}
 
 
-def test_plain_completion_has_content_reasoning_and_usage(client: openai.OpenAI) -> None:
+def test_plain_completion_has_content_reasoning_and_usage(client: Any) -> None:
     r = client.chat.completions.create(model=HOSTED, messages=[{"role": "user", "content": "Hi"}])
     msg = r.choices[0].message
-    assert r.object == "chat.completion" and r.model == HOSTED
-    assert msg.role == "assistant" and msg.content
+    assert r.object == "chat.completion"
+    assert r.model == HOSTED
+    assert msg.role == "assistant"
+    assert msg.content
     assert getattr(msg, "reasoning_content", None)
     assert r.choices[0].finish_reason == "stop"
     assert r.usage is not None
     assert r.usage.total_tokens == r.usage.prompt_tokens + r.usage.completion_tokens > 0
 
 
-def test_tool_call_is_parsed(client: openai.OpenAI) -> None:
+def test_tool_call_is_parsed(client: Any) -> None:
     r = client.chat.completions.create(model=HOSTED, messages=MESSAGES, tools=[MAGIC_TOOL])
     call = r.choices[0].message.tool_calls[0]  # type: ignore[index]
     assert call.function.name == "magic_function"  # type: ignore[union-attr]
@@ -54,7 +59,7 @@ def test_tool_call_is_parsed(client: openai.OpenAI) -> None:
     assert r.choices[0].finish_reason == "tool_calls"
 
 
-def test_stream_accumulates_to_the_same_answer(client: openai.OpenAI) -> None:
+def test_stream_accumulates_to_the_same_answer(client: Any) -> None:
     whole = client.chat.completions.create(model=HOSTED, messages=MESSAGES, tools=[MAGIC_TOOL])
     stream = client.chat.completions.create(model=HOSTED, messages=MESSAGES, tools=[MAGIC_TOOL],
                                             stream=True, stream_options={"include_usage": True})
@@ -68,7 +73,7 @@ def test_stream_accumulates_to_the_same_answer(client: openai.OpenAI) -> None:
     assert got["usage"].total_tokens == whole.usage.total_tokens  # type: ignore[attr-defined,union-attr]
 
 
-def test_stream_text_equals_completion_text(client: openai.OpenAI) -> None:
+def test_stream_text_equals_completion_text(client: Any) -> None:
     kwargs = {"model": PLAIN, "messages": [{"role": "user", "content": "Tell me about SIP."}]}
     whole = client.chat.completions.create(**kwargs)  # type: ignore[call-overload]
     got = _accumulate(client.chat.completions.create(stream=True, **kwargs))  # type: ignore[call-overload]
@@ -77,7 +82,7 @@ def test_stream_text_equals_completion_text(client: openai.OpenAI) -> None:
     assert got["usage"] is None  # no include_usage, no usage chunk
 
 
-def test_n_and_logprobs(client: openai.OpenAI) -> None:
+def test_n_and_logprobs(client: Any) -> None:
     r = client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hey"}],
                                        n=3, logprobs=True, top_logprobs=2)
     assert [c.index for c in r.choices] == [0, 1, 2]
@@ -89,7 +94,7 @@ def test_n_and_logprobs(client: openai.OpenAI) -> None:
         assert all(bytes(e.bytes) == e.token.encode() for e in entries)  # type: ignore[arg-type]
 
 
-def test_scripted_reply_reaches_the_sdk(emu: Emulator, client: openai.OpenAI) -> None:
+def test_scripted_reply_reaches_the_sdk(emu: Emulator, client: Any) -> None:
     emu.script(ScriptedReply(content="scripted!", usage={"prompt_tokens": 7,
                                                        "completion_tokens": 2}))
     r = client.chat.completions.create(model=HOSTED, messages=[{"role": "user", "content": "x"}])
@@ -97,7 +102,7 @@ def test_scripted_reply_reaches_the_sdk(emu: Emulator, client: openai.OpenAI) ->
     assert (r.usage.prompt_tokens, r.usage.total_tokens) == (7, 9)  # type: ignore[union-attr]
 
 
-async def test_async_client_and_stream(aclient: openai.AsyncOpenAI) -> None:
+async def test_async_client_and_stream(aclient: Any) -> None:
     r = await aclient.chat.completions.create(model=HOSTED, messages=MESSAGES, tools=[MAGIC_TOOL])
     assert r.choices[0].message.tool_calls
     stream = await aclient.chat.completions.create(
@@ -116,16 +121,17 @@ def test_legacy_base_serves_chat_and_models(emu: Emulator) -> None:
         assert any(m.id == HOSTED for m in legacy.models.list())
 
 
-def test_models_list_carries_telnyx_fields(client: openai.OpenAI) -> None:
+def test_models_list_carries_telnyx_fields(client: Any) -> None:
     models = {m.id: m for m in client.models.list()}
     assert {"moonshotai/Kimi-K2.6", "thenlper/gte-large", PLAIN} <= set(models)
     kimi = models["moonshotai/Kimi-K2.6"].model_extra or {}
     assert kimi["context_length"] == 262_144
     assert isinstance(models["moonshotai/Kimi-K2.6"].created, str)  # Telnyx sends ISO strings
-    assert kimi["is_vision_supported"] is True and kimi["task"] == "text-generation"
+    assert kimi["is_vision_supported"] is True
+    assert kimi["task"] == "text-generation"
 
 
-def _decode(embedding: object) -> list[float]:
+def _decode(embedding: Any) -> list[float]:
     # Asked for base64 explicitly, the SDK hands the string back undecoded.
     if isinstance(embedding, str):
         raw = base64.b64decode(embedding)
@@ -134,7 +140,7 @@ def _decode(embedding: object) -> list[float]:
 
 
 @pytest.mark.parametrize("encoding", ["float", "base64", None])
-def test_embeddings_in_each_encoding(client: openai.OpenAI, encoding: str | None) -> None:
+def test_embeddings_in_each_encoding(client: Any, encoding: str | None) -> None:
     kwargs = {"encoding_format": encoding} if encoding else {}
     r = client.embeddings.create(model="thenlper/gte-large", input=["a cat", "a dog"], **kwargs)  # type: ignore[arg-type]
     assert [d.index for d in r.data] == [0, 1]
@@ -145,6 +151,6 @@ def test_embeddings_in_each_encoding(client: openai.OpenAI, encoding: str | None
     assert r.usage.total_tokens == 4
 
 
-async def test_async_embeddings_with_dimensions(aclient: openai.AsyncOpenAI) -> None:
+async def test_async_embeddings_with_dimensions(aclient: Any) -> None:
     r = await aclient.embeddings.create(model="thenlper/gte-large", input="hi", dimensions=64)
     assert len(r.data[0].embedding) == 64

@@ -7,12 +7,13 @@ from typing import Any
 
 import httpx
 
-from tests.emulator.conftest import CHAT, MAGIC_TOOL, PLAIN, chat_body, sse_payloads
+from ._support import CHAT, MAGIC_TOOL, PLAIN, chat_body, sse_payloads
 
 
 def stream(http: httpx.Client, body: dict[str, Any], **headers: str) -> tuple[bytes, list[Any]]:
     r = http.post(CHAT, json={**body, "stream": True}, headers=headers)
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/event-stream")
     payloads = sse_payloads(r.content)
     return r.content, [p if p == "[DONE]" else json.loads(p) for p in payloads]
 
@@ -20,7 +21,8 @@ def stream(http: httpx.Client, body: dict[str, Any], **headers: str) -> tuple[by
 def test_frames_are_data_lines_separated_by_blank_lines(http: httpx.Client) -> None:
     raw, _ = stream(http, chat_body("hi"))
     frames = raw.split(b"\n\n")
-    assert frames[-1] == b"" and frames[-2] == b"data: [DONE]"
+    assert frames[-1] == b""
+    assert frames[-2] == b"data: [DONE]"
     assert all(f.startswith(b"data: ") and b"\n" not in f for f in frames[:-1])
     assert b": " not in raw.split(b"data: ")[0]
 
@@ -32,11 +34,14 @@ def test_chunk_order_role_content_finish_usage_done(http: httpx.Client) -> None:
     usage, finish, first = chunks[-2], chunks[-3], chunks[0]
     assert first["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     assert finish["choices"][0]["finish_reason"] == "stop"
-    assert usage["choices"] == [] and usage["usage"]["total_tokens"] > 0
+    assert usage["choices"] == []
+    assert usage["usage"]["total_tokens"] > 0
     ids = {c["id"] for c in chunks[:-1]}
-    assert len(ids) == 1 and all(c["object"] == "chat.completion.chunk" for c in chunks[:-1])
+    assert len(ids) == 1
+    assert all(c["object"] == "chat.completion.chunk" for c in chunks[:-1])
     middle = chunks[1:-3]
-    assert middle and all(set(c["choices"][0]["delta"]) == {"content"} for c in middle)
+    assert middle
+    assert all(set(c["choices"][0]["delta"]) == {"content"} for c in middle)
 
 
 def test_no_usage_chunk_without_include_usage(http: httpx.Client) -> None:
@@ -47,7 +52,8 @@ def test_no_usage_chunk_without_include_usage(http: httpx.Client) -> None:
 def test_reasoning_deltas_come_before_content(http: httpx.Client) -> None:
     _, chunks = stream(http, chat_body("hello"))
     kinds = [next(iter(c["choices"][0]["delta"]), None) for c in chunks[1:-2]]
-    assert "reasoning_content" in kinds and "content" in kinds
+    assert "reasoning_content" in kinds
+    assert "content" in kinds
     assert kinds.index("content") > max(i for i, k in enumerate(kinds) if k == "reasoning_content")
 
 
@@ -62,7 +68,8 @@ def test_tool_call_deltas(http: httpx.Client) -> None:
     assert sorted(by_index) == [0, 1]
     for pieces in by_index.values():
         head, *rest = pieces
-        assert head["id"].startswith("chatcmpl-tool-") and head["function"]["name"] == "magic_function"
+        assert head["id"].startswith("chatcmpl-tool-")
+        assert head["function"]["name"] == "magic_function"
         assert len(rest) >= 2, "arguments arrive in several pieces"
         assert all("id" not in p and "name" not in p["function"] for p in rest)
     args = ["".join(p["function"]["arguments"] for p in by_index[i]) for i in (0, 1)]

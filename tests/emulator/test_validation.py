@@ -9,7 +9,8 @@ import openai
 import pytest
 
 from telnyx_inference.emulator import Emulator
-from tests.emulator.conftest import CHAT, HOSTED, KEY, MAGIC_TOOL, chat_body
+
+from ._support import CHAT, HOSTED, KEY, MAGIC_TOOL, chat_body
 
 USER = {"role": "user", "content": "hi"}
 
@@ -73,10 +74,12 @@ def test_422_in_fastapi_shape(http: httpx.Client, body: Any, kind: str, loc: lis
     r = http.post(CHAT, json=body)
     assert r.status_code == 422, r.text
     detail = r.json()["detail"]
-    assert isinstance(detail, list) and detail
+    assert isinstance(detail, list)
+    assert detail
     for item in detail:
         assert {"type", "loc", "msg", "input"} <= set(item) <= {"type", "loc", "msg", "input", "ctx"}
-        assert item["loc"][0] == "body" and isinstance(item["msg"], str)
+        assert item["loc"][0] == "body"
+        assert isinstance(item["msg"], str)
     assert any(i["type"] == kind and i["loc"] == loc for i in detail), detail
 
 
@@ -90,8 +93,10 @@ def test_422_input_is_the_offending_value(http: httpx.Client) -> None:
 def test_invalid_json_body(http: httpx.Client) -> None:
     r = http.post(CHAT, content=b'{"messages": [', headers={"content-type": "application/json"})
     item = r.json()["detail"][0]
-    assert r.status_code == 422 and item["type"] == "json_invalid"
-    assert item["loc"][0] == "body" and isinstance(item["loc"][1], int)
+    assert r.status_code == 422
+    assert item["type"] == "json_invalid"
+    assert item["loc"][0] == "body"
+    assert isinstance(item["loc"][1], int)
 
 
 def test_empty_body_is_missing(http: httpx.Client) -> None:
@@ -101,7 +106,7 @@ def test_empty_body_is_missing(http: httpx.Client) -> None:
                                    "input": None}]
 
 
-def test_sdk_raises_unprocessable(client: openai.OpenAI) -> None:
+def test_sdk_raises_unprocessable(client: Any) -> None:
     with pytest.raises(openai.UnprocessableEntityError) as info:
         client.chat.completions.create(model=HOSTED, messages=[USER], tool_choice={  # type: ignore[arg-type]
             "type": "function", "function": {"name": "magic_function"}}, tools=[MAGIC_TOOL])
@@ -122,7 +127,8 @@ def test_missing_or_malformed_key_is_401(emu: Emulator, header: str | None) -> N
     r = httpx.post(emu.root + CHAT, json=chat_body(), headers=headers)
     assert r.status_code == 401
     err = r.json()["errors"][0]
-    assert set(err) == {"code", "title", "detail"} and err["code"] == "10009"
+    assert set(err) == {"code", "title", "detail"}
+    assert err["code"] == "10009"
 
 
 def test_configured_key_must_match(emu: Emulator) -> None:
@@ -150,7 +156,8 @@ def test_max_tokens_with_function_tools_on_hosted_model(http: httpx.Client) -> N
     r = http.post(CHAT, json=chat_body(tools=[MAGIC_TOOL], max_tokens=50))
     assert r.status_code == 400
     err = r.json()["errors"][0]
-    assert err["code"] == "10015" and "max_tokens" in err["detail"]
+    assert err["code"] == "10015"
+    assert "max_tokens" in err["detail"]
     assert err["source"] == {"pointer": "/max_tokens"}
 
 
@@ -184,7 +191,8 @@ def test_unknown_model_is_404(http: httpx.Client) -> None:
     body = chat_body()
     body["model"] = "nobody/nothing"
     r = http.post(CHAT, json=body)
-    assert r.status_code == 404 and "nobody/nothing" in r.json()["errors"][0]["detail"]
+    assert r.status_code == 404
+    assert "nobody/nothing" in r.json()["errors"][0]["detail"]
 
 
 def test_embedding_model_cannot_chat(http: httpx.Client) -> None:
@@ -204,7 +212,8 @@ def test_unknown_fields_are_ignored_and_reported(http: httpx.Client) -> None:
 def test_known_fields_are_not_reported(http: httpx.Client) -> None:
     r = http.post(CHAT, json=chat_body(stream_options={"include_usage": True}, seed=1,
                                        enable_thinking=False, service_tier="flex"))
-    assert r.status_code == 200 and "x-emulator-ignored-fields" not in r.headers
+    assert r.status_code == 200
+    assert "x-emulator-ignored-fields" not in r.headers
 
 
 def test_strict_mode_rejects_unknown_fields(emu: Emulator, http: httpx.Client) -> None:
