@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from telnyx_inference._bucket_wire import (
     BucketFile,
@@ -46,7 +46,6 @@ from telnyx_inference._constants import (
     SIMILARITY_SEARCH_PATH,
 )
 from telnyx_inference._progress import JobProgress
-from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 from telnyx_inference.errors import (
     BucketJobNotFoundError,
     BucketJobTimeoutError,
@@ -55,6 +54,9 @@ from telnyx_inference.errors import (
     NotFoundError,
 )
 from telnyx_inference.tools import RetrievalTool
+
+if TYPE_CHECKING:  # the clients import the openai SDK, loaded when a client is built
+    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 
 __all__ = [
     "DEFAULT_JOB_TIMEOUT",
@@ -154,14 +156,15 @@ def _progress(job: EmbeddingJob, progress: bool | None) -> JobProgress:
     return JobProgress(f"Embedding {what}", enabled=progress)
 
 
-_Client = TypeVar("_Client", TelnyxClient, AsyncTelnyxClient)
+_Client = TypeVar("_Client", "TelnyxClient", "AsyncTelnyxClient")
 
 
 class _BucketsBase(Generic[_Client]):
-    _client_class: type[_Client]
-
     def __init__(self, client: _Client | None = None, **client_kwargs: Any) -> None:
-        self.client: _Client = client if client is not None else self._client_class(**client_kwargs)
+        self.client: _Client = client if client is not None else self._new_client(client_kwargs)
+
+    def _new_client(self, kwargs: dict[str, Any]) -> _Client:
+        raise NotImplementedError
 
     def _url(self, path: str) -> str:
         return f"{self.client.native_root}/{path}"
@@ -170,7 +173,7 @@ class _BucketsBase(Generic[_Client]):
         return f"{type(self).__name__}(native_root={self.client.native_root!r})"
 
 
-class Buckets(_BucketsBase[TelnyxClient]):
+class Buckets(_BucketsBase["TelnyxClient"]):
     """Embedding jobs, bucket listings and similarity search, synchronously.
 
     ::
@@ -180,7 +183,10 @@ class Buckets(_BucketsBase[TelnyxClient]):
         hits = buckets.search("docs", "how do refunds work?")
     """
 
-    _client_class = TelnyxClient
+    def _new_client(self, kwargs: dict[str, Any]) -> TelnyxClient:
+        from telnyx_inference.client import TelnyxClient
+
+        return TelnyxClient(**kwargs)
 
     def _send(self, method: str, path: str, body: Any = None) -> Any:
         return self.client.transport.request(method, self._url(path), body=body)
@@ -277,10 +283,13 @@ class Buckets(_BucketsBase[TelnyxClient]):
         return RetrievalTool(bucket_ids=names, max_num_results=max_num_results)
 
 
-class AsyncBuckets(_BucketsBase[AsyncTelnyxClient]):
+class AsyncBuckets(_BucketsBase["AsyncTelnyxClient"]):
     """The async twin of :class:`Buckets`."""
 
-    _client_class = AsyncTelnyxClient
+    def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
+        from telnyx_inference.client import AsyncTelnyxClient
+
+        return AsyncTelnyxClient(**kwargs)
 
     async def _send(self, method: str, path: str, body: Any = None) -> Any:
         return await self.client.transport.request(method, self._url(path), body=body)

@@ -16,15 +16,17 @@ from __future__ import annotations
 import base64
 import struct
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from telnyx_inference._constants import DEFAULT_EMBEDDING_MODEL, EMBEDDINGS_PATH
-from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
     UnexpectedResponseError,
 )
+
+if TYPE_CHECKING:  # the clients import the openai SDK; the pure functions here need not
+    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 
 __all__ = [
     "DEFAULT_EMBEDDING_BATCH_SIZE",
@@ -152,11 +154,12 @@ def read_embeddings(data: Any, expected: int) -> list[list[float]]:
     return [by_index[i] for i in range(expected)]
 
 
-_Client = TypeVar("_Client", TelnyxClient, AsyncTelnyxClient)
+_Client = TypeVar("_Client", "TelnyxClient", "AsyncTelnyxClient")
 
 
 class _EmbedderBase(Generic[_Client]):
-    _client_class: type[_Client]
+    def _new_client(self, kwargs: dict[str, Any]) -> _Client:
+        raise NotImplementedError
 
     def __init__(
         self,
@@ -167,7 +170,7 @@ class _EmbedderBase(Generic[_Client]):
         batch_size: int = DEFAULT_EMBEDDING_BATCH_SIZE,
         **client_kwargs: Any,
     ) -> None:
-        self.client: _Client = client if client is not None else self._client_class(**client_kwargs)
+        self.client: _Client = client if client is not None else self._new_client(client_kwargs)
         self.model = model
         self.dimensions = check_dimensions(dimensions)
         self.batch_size = check_batch_size(batch_size)
@@ -184,7 +187,7 @@ class _EmbedderBase(Generic[_Client]):
         )
 
 
-class Embedder(_EmbedderBase[TelnyxClient]):
+class Embedder(_EmbedderBase["TelnyxClient"]):
     """Embeds texts with ``POST embeddings``, one request per batch.
 
     ::
@@ -192,7 +195,10 @@ class Embedder(_EmbedderBase[TelnyxClient]):
         Embedder(TelnyxClient(api_key="..."), dimensions=256).embed(["a", "b"])
     """
 
-    _client_class = TelnyxClient
+    def _new_client(self, kwargs: dict[str, Any]) -> TelnyxClient:
+        from telnyx_inference.client import TelnyxClient
+
+        return TelnyxClient(**kwargs)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order; ``[]`` (and no request) for no texts."""
@@ -207,10 +213,13 @@ class Embedder(_EmbedderBase[TelnyxClient]):
         return self.embed([check_query(text)])[0]
 
 
-class AsyncEmbedder(_EmbedderBase[AsyncTelnyxClient]):
+class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
     """The async twin of :class:`Embedder`."""
 
-    _client_class = AsyncTelnyxClient
+    def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
+        from telnyx_inference.client import AsyncTelnyxClient
+
+        return AsyncTelnyxClient(**kwargs)
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         vectors: list[list[float]] = []
