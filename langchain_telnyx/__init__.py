@@ -9,11 +9,16 @@ llm.invoke("Hello")
 """
 
 from langchain_telnyx.chat_models import ChatTelnyx
+from langchain_telnyx.embeddings import TelnyxEmbeddings
+from langchain_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
 from telnyx_inference.structured import Regex
 from telnyx_inference.tools import RetrievalTool as TelnyxRetrievalTool
 
 __all__ = [
     "ChatTelnyx",
     "Regex",
+    "TelnyxBucketRetriever",
+    "TelnyxEmbeddings",
     "TelnyxRetrievalTool",
+    "bucket_retrieval_tool",
 ]

@@ -12,6 +12,8 @@ from telnyx_inference._constants import (
     DEFAULT_EMBEDDING_MODEL,
     ModelFacts,
 )
+from telnyx_inference.buckets import AsyncBuckets, Buckets, bucket_retrieval_tool
+from telnyx_inference.embeddings import AsyncEmbedder, Embedder
 from telnyx_inference.errors import (
     APIStatusError,
     AuthenticationError,
@@ -65,14 +67,18 @@ __all__ = [
     "DEFAULT_CHAT_MODEL",
     "DEFAULT_EMBEDDING_MODEL",
     "APIStatusError",
+    "AsyncBuckets",
+    "AsyncEmbedder",
     "AsyncTelnyxClient",
     "AuthenticationError",
     "BadRequestError",
+    "Buckets",
     "ChatParamFields",
     "ChatParams",
     "Choice",
     "Completion",
     "ContextWindowExceededError",
+    "Embedder",
     "InsecureTransportError",
     "InvalidParameterError",
     "InvalidParameterTypeError",
@@ -98,6 +104,7 @@ __all__ = [
     "ToolCall",
     "Usage",
     "__version__",
+    "bucket_retrieval_tool",
     "build_chat_request",
     "parse_completion",
 ]
