@@ -121,7 +121,7 @@ def _fixed_response(state: State, raw: bytes) -> Response | None:
     if fixed is None:
         return None
     if b'"stream":true' in raw or b'"stream": true' in raw:
-        return StreamingResponse(streaming.fixed(fixed.stream), media_type="text/event-stream")
+        return Response(fixed.stream_body, media_type="text/event-stream")
     return Response(fixed.completion, media_type="application/json")
 
 

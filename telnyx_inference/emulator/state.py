@@ -33,6 +33,12 @@ class FixedReplies:
 
     completion: bytes
     stream: list[bytes] = field(default_factory=list)
+    stream_body: bytes = b""
+    """The whole stream as one write: the client still parses every frame, the server does
+    no per-chunk work."""
+
+    def __post_init__(self) -> None:
+        self.stream_body = b"".join(self.stream)
 
 
 class State:

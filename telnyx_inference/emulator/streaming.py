@@ -116,9 +116,3 @@ async def sse(chunks: list[dict[str, Any]], faults: dict[str, Fault]) -> AsyncIt
             yield data[start:cut]
             start = cut
             await asyncio.sleep(0.0005)
-
-
-async def fixed(frames: list[bytes]) -> AsyncIterator[bytes]:
-    """The benchmark stream: pre-encoded frames, no per-chunk work."""
-    for frame in frames:
-        yield frame
