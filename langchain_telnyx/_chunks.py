@@ -2,8 +2,9 @@
 
 LangChain adds chunks together with ``merge_dicts``, which concatenates equal strings, so
 string metadata must appear once: ``model_name`` and ``finish_reason`` ride on the chunk that
-carries the finish reason, usage on the usage chunk, ``model_provider`` and the response id on
-the first chunk. Tool-call fragments keep the core's distinct ``index`` per call, with the name
+carries the finish reason, usage on the usage chunk, the response id on the first chunk.
+``model_provider`` (merged as one value) is on every chunk so that each chunk's content blocks
+come from this package's translator (see ``_blocks``). Tool-call fragments keep the core's distinct ``index`` per call, with the name
 on the first fragment only. The translator holds each chunk back until the next arrives so
 that the final one can be marked ``chunk_position="last"`` without an extra empty chunk.
 
@@ -54,7 +55,9 @@ class ChunkTranslator:
         held = self._held
         self._held = None
         if held is None:
-            message = AIMessageChunk(content="", chunk_position="last")
+            message = AIMessageChunk(
+                content="", chunk_position="last", response_metadata={"model_provider": PROVIDER}
+            )
             self._stamp_first(message)
             return ChatGenerationChunk(message=message)
         last = held.message
@@ -64,13 +67,15 @@ class ChunkTranslator:
 
     def _stamp_first(self, message: AIMessageChunk) -> None:
         self._started = True
-        message.response_metadata["model_provider"] = PROVIDER
         if self._id:
             message.id = self._id
 
     def _message(self, delta: ChoiceDelta | None, event: StreamEvent) -> AIMessageChunk | None:
-        fields: dict[str, Any] = {}
+        metadata: dict[str, Any] = {"model_provider": PROVIDER}
+        fields: dict[str, Any] = {"response_metadata": metadata}
+        content = ""
         if delta is not None:
+            content = delta.content
             if delta.reasoning:
                 fields["additional_kwargs"] = {REASONING_KEY: delta.reasoning}
             if delta.tool_calls:
@@ -84,19 +89,15 @@ class ChunkTranslator:
                     )
                     for call in delta.tool_calls
                 ]
-            metadata: dict[str, Any] = {}
             if delta.finish_reason:
                 metadata["finish_reason"] = delta.finish_reason
                 metadata["model_name"] = self._model
             if delta.logprobs:
                 metadata["logprobs"] = {"content": delta.logprobs}
-            if metadata:
-                fields["response_metadata"] = metadata
         if event.usage is not None:
             fields["usage_metadata"] = usage_metadata(event.usage)
-        content = delta.content if delta is not None else ""
-        if not content and not fields:
-            return None
+        if not content and len(fields) == 1 and len(metadata) == 1:
+            return None  # an empty delta: the role chunk, a keep-alive
         message = AIMessageChunk(content=content, **fields)
         if not self._started:
             self._stamp_first(message)

@@ -29,9 +29,23 @@ WireMessage = dict[str, Any]
 TOOL_ERROR_PREFIX = "Error: "
 """Telnyx has no field for a failed tool call, so the model reads it from the content."""
 
-# Blocks an assistant message may carry that are never sent back (they are outputs).
+# Blocks an assistant message may carry that are not sent back: reasoning is the model's own,
+# and tool calls travel in ``tool_calls`` (Anthropic-style ``tool_use`` blocks repeat them).
 _OUTPUT_ONLY = frozenset(
-    {"reasoning", "thinking", "tool_call", "tool_call_chunk", "invalid_tool_call", "refusal"}
+    {
+        "reasoning",
+        "thinking",
+        "redacted_thinking",
+        "tool_call",
+        "tool_call_chunk",
+        "invalid_tool_call",
+        "tool_use",
+        "function_call",
+        "server_tool_call",
+        "server_tool_call_chunk",
+        "server_tool_result",
+        "refusal",
+    }
 )
 
 

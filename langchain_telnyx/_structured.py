@@ -9,8 +9,10 @@ of choices, and a :class:`~telnyx_inference.structured.Regex` (sent as ``guided_
     llm.with_structured_output(Literal["yes", "no"]).invoke("Is water wet?")   # "yes"
     llm.with_structured_output(Regex(r"\\d{3}-\\d{4}")).invoke("A phone number")
 
-``"json_mode"`` asks for any JSON object (``response_format={"type": "json_object"}``) and
-``"function_calling"`` forces a call of a tool built from the schema.
+``"json_mode"`` without a schema asks for any JSON object (``response_format={"type":
+"json_object"}``); given a schema, Telnyx can do better than hope the prompt is followed, so the
+schema is enforced as ``guided_json`` (vLLM refuses both at once). ``"function_calling"`` forces
+a call of a tool built from the schema. Pydantic v1 models work with every method.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from langchain_core.output_parsers.openai_tools import (
 from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
+from pydantic import v1 as pydantic_v1
 
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.structured import (
@@ -69,6 +72,26 @@ def _function_schema(schema: Any) -> Any:
     return schema
 
 
+def _is_v1_model(schema: Any) -> bool:
+    return isinstance(schema, type) and issubclass(schema, pydantic_v1.BaseModel)
+
+
+def _spec(schema: Any) -> StructuredSpec:
+    """The core's spec; pydantic v1 models go through their JSON Schema and ``parse_obj``."""
+    schema = _function_schema(schema)
+    if not _is_v1_model(schema):
+        return structured_spec(schema)
+    base = structured_spec(schema.schema())
+
+    def parse(text: str) -> Any:
+        try:
+            return schema.parse_obj(base.parse(text))
+        except pydantic_v1.ValidationError as exc:
+            raise StructuredOutputError(str(exc).replace("\n", " "), text) from None
+
+    return StructuredSpec("json", base.params, base.schema, schema.__name__, parse)
+
+
 def _ls_schema(schema: Any, spec: StructuredSpec | None) -> Any:
     """What tracing shows as the schema (core turns it into JSON Schema itself)."""
     if spec is None or spec.kind == "json":
@@ -105,7 +128,7 @@ def _is_choice_schema(schema: Any) -> bool:
 
 
 def _tool_parser(schema: Any, name: str) -> Runnable[BaseMessage, Any]:
-    if isinstance(schema, type) and issubclass(schema, BaseModel):
+    if isinstance(schema, type) and (issubclass(schema, BaseModel) or _is_v1_model(schema)):
         return cast(
             "Runnable[BaseMessage, Any]",
             PydanticToolsParser(tools=[schema], first_tool_only=True),
@@ -145,14 +168,20 @@ def structured_runnable(
             raise InvalidParameterError(
                 "schema", "json_mode returns a JSON object; use guided_json for choices and regexes"
             )
-        spec = None if schema is None else structured_spec(_function_schema(schema))
         fmt = {"kwargs": trace_kwargs, "schema": schema}
-        bound = llm.bind(response_format={"type": "json_object"}, ls_structured_output_format=fmt)
-        parser = _text_parser(_load_json if spec is None else spec.parse)
+        if schema is None:
+            bound = llm.bind(
+                response_format={"type": "json_object"}, ls_structured_output_format=fmt
+            )
+            parser = _text_parser(_load_json)
+        else:
+            spec = _spec(schema)
+            bound = llm.bind(**spec.params, ls_structured_output_format=fmt)
+            parser = _text_parser(spec.parse)
     else:
         if schema is None:
             raise InvalidParameterError("schema", f"method={method!r} needs a schema")
-        spec = structured_spec(_function_schema(schema))
+        spec = _spec(schema)
         fmt = {"kwargs": trace_kwargs, "schema": _ls_schema(schema, spec)}
         bound = llm.bind(**spec.params, ls_structured_output_format=fmt)
         parser = _text_parser(spec.parse)

@@ -21,6 +21,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
+from langchain_telnyx import _blocks  # noqa: F401  (registers the content-block translator)
 from langchain_telnyx._chunks import ChunkTranslator
 from langchain_telnyx._errors import translated_errors
 from langchain_telnyx._messages import to_wire_messages
