@@ -6,7 +6,6 @@ token-sized deltas, cut at ``max_tokens``, count usage and report logprobs consi
 
 from __future__ import annotations
 
-import math
 import re
 import zlib
 from typing import Any
@@ -87,7 +86,3 @@ def logprob_entries(tokens: list[str], top: int) -> list[dict[str, Any]]:
             {"token": tok, "logprob": lp, "bytes": list(tok.encode()), "top_logprobs": tops}
         )
     return entries
-
-
-def probability(logprob: float) -> float:
-    return math.exp(logprob)
