@@ -42,13 +42,14 @@ def _embed(text: str, dims: int) -> tuple[float, ...]:
 
 
 def embed(text: str, dimensions: int | None = None) -> list[float]:
-    """The vector of ``text``; ``dimensions`` truncates and re-normalises (like Matryoshka)."""
-    full = _embed(text, EMBEDDING_DIMENSIONS)
+    """The unit vector of ``text``, in ``dimensions`` dimensions (default 1024).
+
+    Fewer dimensions hash the same features into fewer buckets rather than cutting the
+    1024-dimension vector short, so even a short text never comes back as all zeros.
+    """
     if dimensions is None or dimensions >= EMBEDDING_DIMENSIONS:
-        return list(full)
-    head = full[:dimensions]
-    norm = math.sqrt(sum(v * v for v in head)) or 1.0
-    return [v / norm for v in head]
+        return list(_embed(text, EMBEDDING_DIMENSIONS))
+    return list(_embed(text, dimensions))
 
 
 def to_base64(vector: list[float]) -> str:
