@@ -30,7 +30,7 @@ def main() -> None:
 
         chat = ChatTelnyx(**connection)
         reply = chat.invoke(QUESTION)
-        print(f"\nLangChain  ChatTelnyx({chat.model}):\n  {reply.content}")
+        print(f"\nLangChain  ChatTelnyx({chat.model_name}):\n  {reply.content}")
 
         from llama_index_telnyx import Telnyx
 
