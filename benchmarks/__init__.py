@@ -1,0 +1,1 @@
+"""Side-by-side overhead benchmarks against the peers; run with ``python -m benchmarks``."""

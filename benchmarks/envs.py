@@ -1,0 +1,57 @@
+"""The official ``langchain-telnyx`` in a virtualenv of its own.
+
+It cannot share ours: it pins ``openai<2`` (we run on 2.x/3.x) and its import name,
+``langchain_telnyx``, is ours too. So the first full run creates
+``benchmarks/.venv-official`` (ignored by git) with pip from PyPI — the only network the
+benchmarks use — and later runs reuse it. Its worker is measured the same way as the others,
+interleaved with them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+from benchmarks.runner import HERE, plain_env
+
+__all__ = ["OFFICIAL_REQUIREMENT", "official_python"]
+
+OFFICIAL_REQUIREMENT = "langchain-telnyx==1.0.0"
+VENV_DIR = HERE / ".venv-official"
+_STAMP = VENV_DIR / "installed.txt"
+
+
+def _python() -> Path:
+    scripts = "Scripts" if sys.platform == "win32" else "bin"
+    return VENV_DIR / scripts / ("python.exe" if sys.platform == "win32" else "python")
+
+
+def official_python(create: bool) -> tuple[str | None, str]:
+    """The interpreter that has the official package, and a note on how it was obtained.
+
+    ``create=False`` only reuses an existing virtualenv (the smoke run never installs).
+    """
+    if _STAMP.exists() and _STAMP.read_text().startswith(OFFICIAL_REQUIREMENT):
+        return str(_python()), f"reused {VENV_DIR.name}"
+    if not create:
+        return None, f"{VENV_DIR.name} not created (the full run creates it)"
+    print(
+        f"creating {VENV_DIR.relative_to(HERE.parent)} with {OFFICIAL_REQUIREMENT} ...", flush=True
+    )
+    venv.EnvBuilder(with_pip=True, clear=True).create(VENV_DIR)
+    install = [
+        str(_python()),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        OFFICIAL_REQUIREMENT,
+    ]
+    done = subprocess.run(install, env=plain_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        return None, f"pip install {OFFICIAL_REQUIREMENT} failed: {done.stderr.strip()[-300:]}"
+    _STAMP.write_text(f"{OFFICIAL_REQUIREMENT}\n")
+    return str(_python()), f"created {VENV_DIR.name}"
