@@ -17,7 +17,7 @@ from llama_index.core.agent.workflow import (
 )
 from pydantic import BaseModel
 
-from llama_index_telnyx import Telnyx
+from llama_index_telnyx import Telnyx, TelnyxRetrievalTool
 from telnyx_inference.emulator import Emulator, ScriptedReply
 
 
@@ -159,3 +159,14 @@ async def test_function_agent_with_output_cls(llm: Telnyx, emu: Emulator) -> Non
     assert "tools" not in last
     assert set(last["guided_json"]["properties"]) == {"value", "explanation"}
     json.dumps(result.structured_response)
+
+
+async def test_function_agent_with_a_retrieval_tool(llm: Telnyx, emu: Emulator) -> None:
+    emu.seed_bucket("handbook", texts={"leave.txt": "Employees get 25 days of paid leave."})
+    docs = TelnyxRetrievalTool(bucket_ids=["handbook"])
+    agent = FunctionAgent(tools=[add, docs], llm=llm)
+    result = await agent.run(user_msg="How many days of paid leave do employees get?")
+    assert "According to leave.txt" in str(result)
+    tools = chat_bodies(emu)[0]["tools"]
+    assert {"type": "retrieval", "retrieval": {"bucket_ids": ["handbook"]}} in tools
+    assert any(t["type"] == "function" and t["function"]["name"] == "add" for t in tools)
