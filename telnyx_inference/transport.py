@@ -249,10 +249,11 @@ class SyncTransport:
                 )
             try:
                 for data in response.iter_bytes():
-                    yield from decoder.feed(data)
                     if decoder.done:
-                        return
-                yield from decoder.flush()
+                        continue  # read to the end so the connection goes back to the pool
+                    yield from decoder.feed(data)
+                if not decoder.done:
+                    yield from decoder.flush()
             finally:
                 response.close()
 
@@ -316,11 +317,12 @@ class AsyncTransport:
                 )
             try:
                 async for data in response.aiter_bytes():
+                    if decoder.done:
+                        continue  # read to the end so the connection goes back to the pool
                     for chunk in decoder.feed(data):
                         yield chunk
-                    if decoder.done:
-                        return
-                for chunk in decoder.flush():
-                    yield chunk
+                if not decoder.done:
+                    for chunk in decoder.flush():
+                        yield chunk
             finally:
                 await response.aclose()
