@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from types import TracebackType
 from typing import Any
 
@@ -24,7 +25,11 @@ def progress_wanted(progress: bool | None) -> bool:
 
 def _tqdm_class() -> Any:
     try:
-        return importlib.import_module("tqdm.auto").tqdm
+        # In Jupyter without ipywidgets, tqdm.auto warns (with a file path) and falls back to
+        # the text bar, which is all we need: keep that nag out of users' notebook outputs.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            return importlib.import_module("tqdm.auto").tqdm
     except ImportError:
         return None
 

@@ -20,6 +20,7 @@ from telnyx_inference._constants import (
 
 __all__ = [
     "CATALOG_TTL",
+    "FAILED_CATALOG_TTL",
     "ModelFacts",
     "cached_catalog",
     "facts_for",
@@ -28,8 +29,11 @@ __all__ = [
 ]
 
 CATALOG_TTL = 3600.0
+FAILED_CATALOG_TTL = 300.0
+"""After a failed read, the fallback table answers for this long before trying again."""
 
 _cache: dict[str, tuple[float, dict[str, ModelFacts]]] = {}
+"""base URL -> (expiry on the monotonic clock, catalog)."""
 _lock = threading.Lock()
 
 
@@ -62,14 +66,14 @@ def parse_models(body: Any) -> dict[str, ModelFacts]:
     return catalog
 
 
-def store_catalog(base_url: str, catalog: dict[str, ModelFacts]) -> None:
+def store_catalog(base_url: str, catalog: dict[str, ModelFacts], ttl: float = CATALOG_TTL) -> None:
     with _lock:
-        _cache[base_url] = (time.monotonic(), catalog)
+        _cache[base_url] = (time.monotonic() + ttl, catalog)
 
 
 def cached_catalog(base_url: str) -> dict[str, ModelFacts] | None:
     entry = _cache.get(base_url)
-    if entry is None or time.monotonic() - entry[0] > CATALOG_TTL:
+    if entry is None or time.monotonic() > entry[0]:
         return None
     return entry[1]
 

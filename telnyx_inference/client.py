@@ -21,7 +21,13 @@ import openai
 from pydantic import SecretStr
 
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH
-from telnyx_inference.catalog import cached_catalog, facts_for, parse_models, store_catalog
+from telnyx_inference.catalog import (
+    FAILED_CATALOG_TTL,
+    cached_catalog,
+    facts_for,
+    parse_models,
+    store_catalog,
+)
 from telnyx_inference.errors import InvalidParameterError, TelnyxError
 from telnyx_inference.response import Completion, parse_completion
 from telnyx_inference.settings import TelnyxSettings
@@ -100,6 +106,12 @@ class _Base(Generic[_SDKClient, _Transport]):
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         return facts_for(model, catalog) if catalog is not None else None
 
+    def _fallback(self, model: str, exc: Exception) -> Any:
+        """Answer from the built-in table and leave the catalog alone for a while."""
+        logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
+        store_catalog(self.settings.base_url, {}, ttl=FAILED_CATALOG_TTL)
+        return facts_for(model)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
@@ -132,7 +144,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         """The catalog of models, by id (cached per base URL)."""
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         if catalog is None:
-            catalog = parse_models(self.transport.request("GET", MODELS_PATH))
+            catalog = parse_models(self.transport.request("GET", MODELS_PATH, max_retries=0))
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
@@ -144,10 +156,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         try:
             return facts_for(model, self.models(refresh=refresh))
         except TelnyxError as exc:
-            logger.debug(
-                "model catalog unavailable (%s); using the fallback table", type(exc).__name__
-            )
-            return facts_for(model)
+            return self._fallback(model, exc)
 
 
 class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
@@ -175,7 +184,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     async def models(self, *, refresh: bool = False) -> dict[str, Any]:
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         if catalog is None:
-            catalog = parse_models(await self.transport.request("GET", MODELS_PATH))
+            catalog = parse_models(await self.transport.request("GET", MODELS_PATH, max_retries=0))
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
@@ -186,7 +195,4 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         try:
             return facts_for(model, await self.models(refresh=refresh))
         except TelnyxError as exc:
-            logger.debug(
-                "model catalog unavailable (%s); using the fallback table", type(exc).__name__
-            )
-            return facts_for(model)
+            return self._fallback(model, exc)

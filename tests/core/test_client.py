@@ -21,6 +21,7 @@ from telnyx_inference import (
     TelnyxTimeoutError,
     build_chat_request,
 )
+from telnyx_inference.catalog import cached_catalog
 from telnyx_inference.emulator import Emulator, Fault, ScriptedReply
 
 HELLO = [{"role": "user", "content": "Say hello to the test suite"}]
@@ -162,11 +163,15 @@ def test_model_catalog(telnyx_emulator: Emulator) -> None:
     assert facts.context_length >= 100_000
 
 
-def test_catalog_falls_back_offline() -> None:
+def test_catalog_falls_back_offline_fast_and_remembers() -> None:
     c = TelnyxClient(
-        api_key="k", base_url="http://127.0.0.1:9/v2/ai/openai", max_retries=0, timeout=1
+        api_key="k", base_url="http://127.0.0.1:9/v2/ai/openai", max_retries=5, timeout=1
     )
+    start = time.monotonic()
     assert c.model_facts("zai-org/GLM-5.2").context_length == 1_048_576
+    assert time.monotonic() - start < 1.0  # no retries for the catalog
+    assert cached_catalog(c.settings.base_url) == {}  # failure remembered: no second attempt
+    assert c.model_facts("moonshotai/Kimi-K2.6").context_length == 262_144
 
 
 async def test_async_chat_and_stream(telnyx_emulator: Emulator) -> None:
