@@ -2,9 +2,10 @@
 
 LangChain adds chunks together with ``merge_dicts``, which concatenates equal strings, so
 string metadata must appear once: ``model_name`` and ``finish_reason`` ride on the chunk that
-carries the finish reason, usage on the usage chunk, the response id on the first chunk.
-``model_provider`` (merged as one value) is on every chunk so that each chunk's content blocks
-come from this package's translator (see ``_blocks``). Tool-call fragments keep the core's distinct ``index`` per call, with the name
+carries the finish reason, usage on the usage chunk, the response id and ``model_provider`` on
+the first chunk. With ``output_version="v1"`` LangChain converts every chunk to content blocks,
+so then every chunk names the provider (merged as one value), and this package's translator
+(see ``_blocks``) does the conversion. Tool-call fragments keep the core's distinct ``index`` per call, with the name
 on the first fragment only. The translator holds each chunk back until the next arrives so
 that the final one can be marked ``chunk_position="last"`` without an extra empty chunk.
 
@@ -29,13 +30,14 @@ __all__ = ["ChunkTranslator"]
 class ChunkTranslator:
     """Feed every event with :meth:`feed`, then take the final chunk from :meth:`finish`."""
 
-    __slots__ = ("_held", "_id", "_model", "_started")
+    __slots__ = ("_every_chunk", "_held", "_id", "_model", "_started")
 
-    def __init__(self) -> None:
+    def __init__(self, *, provider_on_every_chunk: bool = False) -> None:
         self._held: ChatGenerationChunk | None = None
         self._model: str | None = None
         self._id: str | None = None
         self._started = False
+        self._every_chunk = provider_on_every_chunk
 
     def feed(self, event: StreamEvent) -> ChatGenerationChunk | None:
         """Translate one event; return the chunk that is now safe to hand out, if any."""
@@ -47,7 +49,9 @@ class ChunkTranslator:
         if message is None:
             return None
         ready = self._held
-        self._held = ChatGenerationChunk(message=message)
+        # The chunk's text is its content (always a string here), so the validator that
+        # would derive it can be skipped: this runs once per streamed token.
+        self._held = ChatGenerationChunk.model_construct(message=message, text=message.content)
         return ready
 
     def finish(self) -> ChatGenerationChunk:
@@ -67,12 +71,13 @@ class ChunkTranslator:
 
     def _stamp_first(self, message: AIMessageChunk) -> None:
         self._started = True
+        message.response_metadata["model_provider"] = PROVIDER
         if self._id:
             message.id = self._id
 
     def _message(self, delta: ChoiceDelta | None, event: StreamEvent) -> AIMessageChunk | None:
-        metadata: dict[str, Any] = {"model_provider": PROVIDER}
-        fields: dict[str, Any] = {"response_metadata": metadata}
+        metadata: dict[str, Any] = {"model_provider": PROVIDER} if self._every_chunk else {}
+        fields: dict[str, Any] = {}
         content = ""
         if delta is not None:
             content = delta.content
@@ -96,8 +101,10 @@ class ChunkTranslator:
                 metadata["logprobs"] = {"content": delta.logprobs}
         if event.usage is not None:
             fields["usage_metadata"] = usage_metadata(event.usage)
-        if not content and len(fields) == 1 and len(metadata) == 1:
+        if not content and not fields and len(metadata) == (1 if self._every_chunk else 0):
             return None  # an empty delta: the role chunk, a keep-alive
+        if metadata:
+            fields["response_metadata"] = metadata
         message = AIMessageChunk(content=content, **fields)
         if not self._started:
             self._stamp_first(message)

@@ -245,7 +245,7 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body, send = self._request(messages, stop, kwargs, stream=True)
-        translator = ChunkTranslator()
+        translator = ChunkTranslator(provider_on_every_chunk=self.output_version == "v1")
         with translated_errors():
             for event in self._sync_client().stream_chat(body, **send):
                 chunk = translator.feed(event)
@@ -261,7 +261,7 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         body, send = self._request(messages, stop, kwargs, stream=True)
-        translator = ChunkTranslator()
+        translator = ChunkTranslator(provider_on_every_chunk=self.output_version == "v1")
         with translated_errors():
             async for event in self._async_client().stream_chat(body, **send):
                 chunk = translator.feed(event)
