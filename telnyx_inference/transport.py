@@ -150,7 +150,48 @@ _sync_clients: dict[tuple[Any, ...], openai.OpenAI] = {}
 _async_clients: weakref.WeakKeyDictionary[
     asyncio.AbstractEventLoop, dict[tuple[Any, ...], openai.AsyncOpenAI]
 ] = weakref.WeakKeyDictionary()
+_closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncIterator[None]] = (
+    weakref.WeakKeyDictionary()
+)
 _lock = threading.Lock()
+
+
+def _loop_clients(loop: asyncio.AbstractEventLoop) -> dict[tuple[Any, ...], openai.AsyncOpenAI]:
+    """A new table of shared clients for ``loop``, closed when the loop shuts down.
+
+    Pooled sockets hold their loop, so a table entry would otherwise keep every finished loop
+    and its keep-alive sockets for good (one more per ``asyncio.run``). asyncio's one shutdown
+    hook is ``shutdown_asyncgens()`` (``asyncio.run`` and ``asyncio.Runner`` call it): a parked
+    async generator registered with the loop is closed there and closes the clients while the
+    loop still runs. Entries of loops closed without that hook are dropped here, for the GC.
+    """
+    for old in [known for known in _async_clients if known.is_closed()]:
+        _async_clients.pop(old, None)
+        _closers.pop(old, None)
+    per_loop: dict[tuple[Any, ...], openai.AsyncOpenAI] = {}
+    _async_clients[loop] = per_loop
+    closer = _close_at_shutdown(per_loop)
+    try:  # the first step registers the generator with the running loop and parks it
+        closer.__anext__().send(None)  # type: ignore[attr-defined]
+    except StopIteration:
+        pass
+    _closers[loop] = closer
+    return per_loop
+
+
+async def _close_at_shutdown(
+    per_loop: dict[tuple[Any, ...], openai.AsyncOpenAI],
+) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        clients = list(per_loop.values())
+        per_loop.clear()
+        for client in clients:
+            try:
+                await client.close()
+            except Exception:  # closing is best effort; the loop is going away anyway
+                pass
 
 
 def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
@@ -166,20 +207,27 @@ def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
 
 
 def shared_async_client(settings: TelnyxSettings) -> openai.AsyncOpenAI:
-    """Like :func:`shared_sync_client`, per event loop (pooled connections belong to one loop)."""
+    """Like :func:`shared_sync_client`, per event loop (pooled connections belong to one loop).
+
+    The clients of a loop are closed when that loop shuts down (see :func:`_loop_clients`).
+    """
     key = _client_key(settings)
     loop = asyncio.get_running_loop()
     per_loop = _async_clients.get(loop)
     if per_loop is None:
-        per_loop = _async_clients[loop] = {}
+        per_loop = _loop_clients(loop)
     client = per_loop.get(key)
     if client is None:
         client = per_loop[key] = _AsyncOpenAI(**_client_kwargs(settings))
     return client
 
 
-def _options(timeout: float | None, headers: Mapping[str, str] | None) -> dict[str, Any]:
+def _options(
+    timeout: float | None, headers: Mapping[str, str] | None, max_retries: int | None = None
+) -> dict[str, Any]:
     options: dict[str, Any] = {}
+    if max_retries is not None:
+        options["max_retries"] = max_retries
     if timeout is not None:
         options["timeout"] = timeout
     if headers:
@@ -215,9 +263,10 @@ class SyncTransport:
         body: Any = None,
         timeout: float | None = None,
         headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         """Send one request and return its parsed JSON body (``None`` when empty)."""
-        options = _options(timeout, headers)
+        options = _options(timeout, headers, max_retries)
         with translate_errors(), _budget(self.settings.total_timeout):
             if method == "GET":
                 response = self._sdk.get(path, cast_to=RawResponse, options=options)
@@ -281,8 +330,9 @@ class AsyncTransport:
         body: Any = None,
         timeout: float | None = None,
         headers: Mapping[str, str] | None = None,
+        max_retries: int | None = None,
     ) -> Any:
-        options = _options(timeout, headers)
+        options = _options(timeout, headers, max_retries)
         with translate_errors(), _budget(self.settings.total_timeout):
             if method == "GET":
                 response = await self._sdk.get(path, cast_to=RawResponse, options=options)
