@@ -6,13 +6,31 @@ from langchain_telnyx import ChatTelnyx
 llm = ChatTelnyx()          # key from TELNYX_API_KEY, model moonshotai/Kimi-K2.6
 llm.invoke("Hello")
 ```
+
+Names are loaded on first use (PEP 562), so ``import langchain_telnyx`` stays cheap and
+``from langchain_telnyx import ChatTelnyx`` loads only the chat model. One line per name below.
 """
 
-from langchain_telnyx.chat_models import ChatTelnyx
-from langchain_telnyx.embeddings import TelnyxEmbeddings
-from langchain_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
-from telnyx_inference.structured import Regex
-from telnyx_inference.tools import RetrievalTool as TelnyxRetrievalTool
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_telnyx.chat_models import ChatTelnyx
+    from langchain_telnyx.embeddings import TelnyxEmbeddings
+    from langchain_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
+    from telnyx_inference.structured import Regex
+    from telnyx_inference.tools import RetrievalTool as TelnyxRetrievalTool
+
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "ChatTelnyx": ("langchain_telnyx.chat_models", "ChatTelnyx"),
+    "TelnyxEmbeddings": ("langchain_telnyx.embeddings", "TelnyxEmbeddings"),
+    "TelnyxBucketRetriever": ("langchain_telnyx.retrievers", "TelnyxBucketRetriever"),
+    "bucket_retrieval_tool": ("langchain_telnyx.retrievers", "bucket_retrieval_tool"),
+    "Regex": ("telnyx_inference.structured", "Regex"),
+    "TelnyxRetrievalTool": ("telnyx_inference.tools", "RetrievalTool"),
+}
 
 __all__ = [
     "ChatTelnyx",
@@ -22,3 +40,17 @@ __all__ = [
     "TelnyxRetrievalTool",
     "bucket_retrieval_tool",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'langchain_telnyx' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
