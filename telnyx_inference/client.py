@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
@@ -28,7 +29,7 @@ from telnyx_inference.catalog import (
     parse_models,
     store_catalog,
 )
-from telnyx_inference.errors import InvalidParameterError, TelnyxError
+from telnyx_inference.errors import InvalidParameterError, StreamInterruptedError, TelnyxError
 from telnyx_inference.response import Completion, parse_completion
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import StreamAccumulator, StreamEvent
@@ -61,6 +62,17 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
         raise InvalidParameterError(
             "stream", f"the body must be built with stream={streaming} for this call"
         )
+
+
+@contextlib.contextmanager
+def _partial_on_interruption(acc: StreamAccumulator) -> Iterator[None]:
+    """A connection that breaks mid-stream reports what had arrived, as ``partial``."""
+    try:
+        yield
+    except StreamInterruptedError as err:
+        if err.partial is None:
+            err.partial = acc.result()
+        raise
 
 
 class _Base(Generic[_SDKClient, _Transport]):
@@ -136,8 +148,9 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
         _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        for chunk in self.transport.stream(CHAT_PATH, body, **send):
-            yield acc.feed(chunk)
+        with _partial_on_interruption(acc):
+            for chunk in self.transport.stream(CHAT_PATH, body, **send):
+                yield acc.feed(chunk)
         acc.finish()
 
     def models(self, *, refresh: bool = False) -> dict[str, Any]:
@@ -177,8 +190,9 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     ) -> AsyncIterator[StreamEvent]:
         _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        async for chunk in self.transport.stream(CHAT_PATH, body, **send):
-            yield acc.feed(chunk)
+        with _partial_on_interruption(acc):
+            async for chunk in self.transport.stream(CHAT_PATH, body, **send):
+                yield acc.feed(chunk)
         acc.finish()
 
     async def models(self, *, refresh: bool = False) -> dict[str, Any]:

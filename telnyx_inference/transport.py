@@ -9,6 +9,7 @@ The two classes differ only in ``await``; everything else lives in pure helpers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import weakref
@@ -171,10 +172,8 @@ def _loop_clients(loop: asyncio.AbstractEventLoop) -> dict[tuple[Any, ...], open
     per_loop: dict[tuple[Any, ...], openai.AsyncOpenAI] = {}
     _async_clients[loop] = per_loop
     closer = _close_at_shutdown(per_loop)
-    try:  # the first step registers the generator with the running loop and parks it
+    with contextlib.suppress(StopIteration):  # registers it with the loop and parks it
         closer.__anext__().send(None)  # type: ignore[attr-defined]
-    except StopIteration:
-        pass
     _closers[loop] = closer
     return per_loop
 
@@ -187,11 +186,13 @@ async def _close_at_shutdown(
     finally:
         clients = list(per_loop.values())
         per_loop.clear()
+        loop = asyncio.get_running_loop()
+        if _async_clients.get(loop) is per_loop:
+            _async_clients.pop(loop, None)
+            _closers.pop(loop, None)
         for client in clients:
-            try:
+            with contextlib.suppress(Exception):  # best effort: the loop is going away
                 await client.close()
-            except Exception:  # closing is best effort; the loop is going away anyway
-                pass
 
 
 def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
