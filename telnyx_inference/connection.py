@@ -59,6 +59,11 @@ class ConnectionFields(BaseModel):
         description="Seconds to wait for an answer (the SDK's default when None).",
     )
     max_retries: int | None = Field(default=None, ge=0)
+    total_timeout: float | None = Field(
+        default=None,
+        description="Seconds for all attempts of one request together, backoff included "
+        "(the core's default when None).",
+    )
     default_headers: dict[str, str] | None = None
     allow_insecure_http: bool = False
     client: openai.OpenAI | None = Field(default=None, exclude=True, repr=False)
@@ -86,6 +91,7 @@ class ConnectionFields(BaseModel):
             base_url=self.base_url,
             timeout=self.timeout,
             max_retries=self.max_retries,
+            total_timeout=self.total_timeout,
             default_headers=self.default_headers,
             allow_insecure_http=self.allow_insecure_http,
         )

@@ -1,0 +1,40 @@
+"""``ConnectionFields.total_timeout``: framework models can set the deadline for all attempts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from telnyx_inference.connection import ConnectionFields
+from telnyx_inference.emulator import Emulator, Fault
+from telnyx_inference.errors import ServerError
+from telnyx_inference.request import build_chat_request
+
+
+class _Model(ConnectionFields):
+    pass
+
+
+def test_total_timeout_reaches_the_settings() -> None:
+    model = _Model(api_key="k", base_url="http://127.0.0.1:9/v2/ai/openai", total_timeout=1.5)
+    assert model.telnyx_settings().total_timeout == 1.5
+    assert _Model(api_key="k").telnyx_settings().total_timeout == 180.0  # the core's default
+
+
+def test_bad_total_timeout_is_named() -> None:
+    with pytest.raises(ValueError, match="total_timeout"):
+        _Model(api_key="k", total_timeout=0)
+
+
+def test_total_timeout_bounds_the_retries(telnyx_emulator: Emulator) -> None:
+    telnyx_emulator.fault(Fault(kind="status", status=503, times=None))
+    model = _Model(
+        api_key="k", base_url=telnyx_emulator.base_url, max_retries=10, total_timeout=1.0
+    )
+    body = build_chat_request([{"role": "user", "content": "hi"}])
+    start = time.monotonic()
+    with pytest.raises(ServerError):
+        model.telnyx_client().chat(body)
+    assert time.monotonic() - start < 1.5
+    assert 2 <= len(telnyx_emulator.journal) < 11
