@@ -129,6 +129,20 @@ def _import_cases(official: str | None) -> list[figures.ImportCase]:
             me,
             main,
         ),
+        figures.ImportCase(
+            "floor-lc",
+            "LangChain floor: langchain_core BaseChatModel",
+            "from langchain_core.language_models import BaseChatModel",
+            me,
+            main,
+        ),
+        figures.ImportCase(
+            "floor-li",
+            "LlamaIndex floor: llama_index.core FunctionCallingLLM",
+            "from llama_index.core.llms.function_calling import FunctionCallingLLM",
+            me,
+            main,
+        ),
         figures.ImportCase("openai", "openai", "import openai", me, main),
         figures.ImportCase("httpx2", "httpx2", "import httpx2", me, main),
         figures.ImportCase("httpx", "httpx", "import httpx", me, main),
@@ -249,13 +263,29 @@ def run(
         versions[env].update(info.get("versions", {}))
     results["machine"] = report.machine({k: v for k, v in versions.items() if v})
     print(report.terminal(results))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.raw.json").write_text(json.dumps(results, indent=1, default=str))
+    _write(results, out, profiles)
+    say(f"wrote {out / 'latest.md'} and {out / 'stream_scaling.png'}")
+    return 0
+
+
+def _write(results: dict[str, Any], out: Path, profiles: dict[str, str]) -> None:
     notes_file = RESULTS / "NOTES.md"
     notes = notes_file.read_text() if notes_file.exists() else ""
-    out.mkdir(parents=True, exist_ok=True)
     (out / "latest.md").write_text(report.markdown(results, notes, profiles))
-    (out / "latest.raw.json").write_text(json.dumps(results, indent=1, default=str))
     report.plot(results, out / "stream_scaling.png")
-    say(f"wrote {out / 'latest.md'} and {out / 'stream_scaling.png'}")
+
+
+def render() -> int:
+    """Rewrite latest.md and the plot from the last full run's data (after editing NOTES.md)."""
+    raw = RESULTS / "latest.raw.json"
+    if not raw.exists():
+        print("no benchmarks/results/latest.raw.json: run the full benchmark first")
+        return 1
+    profiles = {p.name: p.read_text() for p in sorted(RESULTS.glob("profile-*.txt"))}
+    _write(json.loads(raw.read_text()), RESULTS, profiles)
+    print(f"wrote {RESULTS / 'latest.md'}")
     return 0
 
 
@@ -271,7 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-profile", action="store_true", help="skip profiling the missed targets"
     )
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite latest.md from the last run's data"
+    )
     args = parser.parse_args(argv)
+    if args.render:
+        return render()
     only = set(args.only.split(",")) if args.only else None
     if args.smoke:
         with tempfile.TemporaryDirectory(prefix="benchmarks-smoke-") as tmp:

@@ -32,7 +32,7 @@ class Plan:
     requests: int = 1000
     concurrency: int = 100
     concurrency_reps: int = 3
-    import_reps: int = 7
+    import_reps: int = 5
 
     def calls_for(self, chunks: int) -> int:
         return self.stream_calls.get(chunks, 1)
