@@ -231,3 +231,29 @@ def test_user_supplied_openai_client(telnyx_emulator: Emulator) -> None:
     llm = ChatTelnyx(client=client)
     assert llm.invoke("Hello").content
     assert llm._sync_client().transport.client is client
+
+
+def test_user_supplied_http_clients(telnyx_emulator: Emulator) -> None:
+    import openai
+
+    sync_http = openai.DefaultHttpxClient()
+    async_http = openai.DefaultAsyncHttpxClient()
+    llm = ChatTelnyx(
+        api_key="k",
+        base_url=telnyx_emulator.base_url,
+        http_client=sync_http,
+        http_async_client=async_http,
+    )
+    assert llm.invoke("Hello").content
+    assert llm._sync_client().transport.client._client is sync_http
+    sync_http.close()
+
+
+async def test_user_supplied_async_http_client(telnyx_emulator: Emulator) -> None:
+    import openai
+
+    async_http = openai.DefaultAsyncHttpxClient()
+    llm = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, http_async_client=async_http)
+    assert (await llm.ainvoke("Hello")).content
+    assert llm._async_client().transport.client._client is async_http
+    await async_http.aclose()
