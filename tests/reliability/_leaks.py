@@ -1,0 +1,107 @@
+"""Leak checks: open sockets and file descriptors of this process, and the shared HTTP pools.
+
+The emulator runs in this process too, so a *client* socket is one whose remote port is the
+emulator's (the server's own ends have it as their local port). A client socket is legitimate
+only while an idle connection in one of the shared pools owns it; a request still checked out
+of a pool after a call has finished, or a socket no pool knows about, is a leak.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+from telnyx_inference import transport
+
+__all__ = ["PoolState", "assert_no_leak", "client_sockets", "open_fds", "pool_state"]
+
+_PROCESS = psutil.Process()
+
+
+def client_sockets(port: int) -> int:
+    """Sockets of this process connected to ``port`` (any state that still holds an fd)."""
+    return sum(
+        1 for c in _PROCESS.net_connections("tcp") if c.raddr and c.raddr.port == port
+    )
+
+
+def open_fds() -> int:
+    return _PROCESS.num_fds()
+
+
+@dataclass(frozen=True)
+class PoolState:
+    idle: int
+    busy: int
+    waiting: int
+
+
+def _pool(sdk_client: Any) -> Any:
+    return getattr(getattr(getattr(sdk_client, "_client", None), "_transport", None), "_pool", None)
+
+
+def _shared_clients(port: int) -> list[Any]:
+    clients = [c for c in list(transport._sync_clients.values())]
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:
+        clients.extend((transport._async_clients.get(loop) or {}).values())
+    return [c for c in clients if f":{port}/" in str(c.base_url)]
+
+
+def pool_state(port: int) -> PoolState:
+    """Connections of the shared pools (sync, and this loop's async ones) that talk to ``port``."""
+    idle = busy = waiting = 0
+    for client in _shared_clients(port):
+        pool = _pool(client)
+        if pool is None:
+            continue
+        for conn in list(pool.connections):
+            if conn.is_closed():
+                continue
+            if conn.is_idle():
+                idle += 1
+            else:
+                busy += 1
+        waiting += len(getattr(pool, "_requests", ()))
+    return PoolState(idle, busy, waiting)
+
+
+def _problems(port: int) -> str | None:
+    state = pool_state(port)
+    sockets = client_sockets(port)
+    if state.busy or state.waiting:
+        return f"{state.busy} pooled connection(s) still in use, {state.waiting} request(s) queued"
+    if sockets > state.idle:
+        return f"{sockets} socket(s) open to the server but only {state.idle} idle in the pools"
+    return None
+
+
+def assert_no_leak(port: int, settle: float = 0.5) -> None:
+    """Fail unless every client socket to ``port`` belongs to an idle pooled connection.
+
+    Polls for up to ``settle`` seconds: a cancelled task closes its socket on the next turns
+    of the loop, not at once (the sync variant simply sleeps between looks).
+    """
+    deadline = time.monotonic() + settle
+    problem = _problems(port)
+    while problem is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        problem = _problems(port)
+    assert problem is None, f"connection leak: {problem}"
+
+
+async def assert_no_leak_async(port: int, settle: float = 0.5) -> None:
+    """:func:`assert_no_leak` from inside a running loop (lets the loop close sockets)."""
+    deadline = time.monotonic() + settle
+    problem = _problems(port)
+    while problem is not None and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+        problem = _problems(port)
+    assert problem is None, f"connection leak: {problem}"

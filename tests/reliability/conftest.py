@@ -1,0 +1,36 @@
+"""An emulator of the reliability tests' own (no other test shares its sockets or pools)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from telnyx_inference.client import TelnyxClient
+from telnyx_inference.emulator import Emulator
+from telnyx_inference.request import build_chat_request
+
+from ._paths import PROMPT
+
+
+@pytest.fixture(scope="session")
+def reliability_server() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(reliability_server: Emulator) -> Iterator[Emulator]:
+    reliability_server.reset()
+    yield reliability_server
+    reliability_server.reset()
+
+
+@pytest.fixture(scope="session")
+def baseline_text(reliability_server: Emulator) -> str:
+    """The answer to the test prompt when nothing goes wrong (the model is deterministic)."""
+    client = TelnyxClient(api_key="baseline", base_url=reliability_server.base_url)
+    body = build_chat_request([{"role": "user", "content": PROMPT}])
+    text = client.chat(body).first.content
+    assert text
+    return text
