@@ -24,9 +24,7 @@ _PROCESS = psutil.Process()
 
 def client_sockets(port: int) -> int:
     """Sockets of this process connected to ``port`` (any state that still holds an fd)."""
-    return sum(
-        1 for c in _PROCESS.net_connections("tcp") if c.raddr and c.raddr.port == port
-    )
+    return sum(1 for c in _PROCESS.net_connections("tcp") if c.raddr and c.raddr.port == port)
 
 
 def open_fds() -> int:

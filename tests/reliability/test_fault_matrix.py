@@ -63,22 +63,28 @@ def _check(case: FaultCase, path: Path, out: Outcome, emu: Emulator, baseline: s
     lo, hi = (1, 1) if case.stream_only and not streaming else case.requests
     assert lo <= _chat_requests(emu) <= hi, f"{_chat_requests(emu)} requests, wanted {lo}..{hi}"
     if case.cancel:
-        assert out.cancelled and out.error is None and not out.completed, out
-        assert baseline.startswith(out.text) and out.text != baseline
+        assert out.cancelled, out
+        assert out.error is None
+        assert not out.completed
+        assert baseline.startswith(out.text)
+        assert out.text != baseline
         return
     expect = case.expectation(streaming)
     if expect is None:
         assert out.error is None, f"{type(out.error).__name__}: {out.error}"
-        assert out.completed and out.text == baseline
+        assert out.completed
+        assert out.text == baseline
         return
     err = out.error
     assert isinstance(err, expect), f"wanted {expect.__name__}, got {type(err).__name__}: {err}"
     _check_readable(err, path)
     # never a partial answer presented as complete
     assert not out.completed
-    assert baseline.startswith(out.text) and out.text != baseline
+    assert baseline.startswith(out.text)
+    assert out.text != baseline
     if isinstance(err, core.StreamInterruptedError):
-        assert err.partial is not None and err.partial.first.finish_reason is None
+        assert err.partial is not None
+        assert err.partial.first.finish_reason is None
         assert baseline.startswith(err.partial.first.content)
     if isinstance(err, core.RateLimitError):
         assert err.retry_after is not None
@@ -88,7 +94,8 @@ def _check(case: FaultCase, path: Path, out: Outcome, emu: Emulator, baseline: s
 
 def _check_readable(err: BaseException, path: Path) -> None:
     message = str(err)
-    assert 10 < len(message) < 2000 and "Traceback" not in message, message
+    assert 10 < len(message) < 2000, message
+    assert "Traceback" not in message
     assert "reliability-key" not in message
     if path.framework == "langchain":
         assert isinstance(err, ModelError), type(err).__mro__
