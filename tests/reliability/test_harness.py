@@ -1,0 +1,72 @@
+"""The harness can fail: the leak check catches a socket no pool owns and a response left open;
+and a fault the emulator gets wrong today is pinned as a strict xfail."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from telnyx_inference._http import RawResponse
+from telnyx_inference.client import TelnyxClient
+from telnyx_inference.emulator import Emulator, Fault
+from telnyx_inference.request import build_chat_request
+
+from ._leaks import assert_no_leak
+from ._paths import PATHS, build_model, run
+
+BODY = build_chat_request([{"role": "user", "content": "hi"}], stream=True)
+
+
+def test_leak_check_sees_an_unpooled_socket(emu: Emulator) -> None:
+    assert_no_leak(emu.port)
+    stray = socket.create_connection(("127.0.0.1", emu.port))
+    try:
+        with pytest.raises(AssertionError, match="only 0 idle"):
+            assert_no_leak(emu.port, settle=0.1)
+    finally:
+        stray.close()
+    assert_no_leak(emu.port)
+
+
+def test_leak_check_sees_a_response_left_open(emu: Emulator) -> None:
+    sdk = TelnyxClient(api_key="k", base_url=emu.base_url).transport.client
+    response = sdk.post("chat/completions", cast_to=RawResponse, body=BODY, stream=True)
+    try:
+        with pytest.raises(AssertionError, match="still in use"):
+            assert_no_leak(emu.port, settle=0.1)
+    finally:
+        response.close()
+    assert_no_leak(emu.port)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="emulator bug: telnyx_inference/emulator/streaming.py sse() treats only floats as "
+    "pauses, so Fault(kind='stall_after', seconds=1) (an int) reaches `item + sep` and raises "
+    "TypeError mid-stream; Fault.__post_init__ should coerce seconds to float",
+)
+def test_stall_with_whole_seconds(emu: Emulator) -> None:
+    emu.fault(Fault(kind="stall_after", after=14, seconds=1, route="chat/completions"))
+    path = next(p for p in PATHS if p.mode == "sync" and p.call == "stream")
+    out = run(path, build_model(path.framework, emu.base_url, {"timeout": 3.0, "max_retries": 0}))
+    assert out.error is None
+    assert out.completed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RecursionError,
+    reason="emulator bug: telnyx_inference/emulator/streaming.py _is_drop() follows "
+    "__cause__/__context__ and exception groups with no guard against cycles; anyio/starlette "
+    "produce a group whose member's context is the group, so any non-drop error in a stream "
+    "handler makes uvicorn's logging filter recurse until RecursionError (the real error is "
+    "never logged); keep a set of seen exception ids",
+)
+def test_quiet_drops_filter_survives_cyclic_exception_chains() -> None:
+    from telnyx_inference.emulator.streaming import _is_drop
+
+    inner = TypeError("a bug in a stream handler")
+    group = BaseExceptionGroup("task group", [inner])
+    inner.__context__ = group
+    assert _is_drop(group) is False
