@@ -23,7 +23,9 @@ def main() -> None:
             from telnyx_inference.emulator import Emulator
 
             emulator = stack.enter_context(Emulator())
-            print(f"TELNYX_API_KEY is not set: talking to the local emulator at {emulator.base_url}")
+            print(
+                f"TELNYX_API_KEY is not set: talking to the local emulator at {emulator.base_url}"
+            )
             connection = {"base_url": emulator.base_url, "api_key": "emulator"}
 
         from langchain_telnyx import ChatTelnyx
