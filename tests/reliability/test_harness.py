@@ -7,7 +7,6 @@ import socket
 
 import pytest
 
-from telnyx_inference._http import RawResponse
 from telnyx_inference.client import TelnyxClient
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.request import build_chat_request
@@ -31,7 +30,11 @@ def test_leak_check_sees_an_unpooled_socket(emu: Emulator) -> None:
 
 def test_leak_check_sees_a_response_left_open(emu: Emulator) -> None:
     sdk = TelnyxClient(api_key="k", base_url=emu.base_url).transport.client
-    response = sdk.post("chat/completions", cast_to=RawResponse, body=BODY, stream=True)
+    http = sdk._client  # the pooled HTTP client under the shared SDK client
+    request = http.build_request(
+        "POST", f"{sdk.base_url}chat/completions", json=BODY, headers={"Authorization": "Bearer k"}
+    )
+    response = http.send(request, stream=True)  # checked out of the pool, never read or closed
     try:
         with pytest.raises(AssertionError, match="still in use"):
             assert_no_leak(emu.port, settle=0.1)
