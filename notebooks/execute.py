@@ -46,8 +46,11 @@ _LEAKS = {
 
 
 def offline_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The kernel's environment: this one without keys or base URLs, and hub downloads off."""
+    """The kernel's environment: this one without keys or base URLs, and no way off loopback."""
     env = {k: v for k, v in (os.environ if base is None else base).items() if k not in _REMOVED}
+    closed = "http://127.0.0.1:9"  # proxies at a closed port: only loopback can be reached
+    env.update(HTTP_PROXY=closed, HTTPS_PROXY=closed, ALL_PROXY=closed)
+    env["NO_PROXY"] = "127.0.0.1,localhost"
     env["HF_HUB_OFFLINE"] = "1"
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # no debugger notice in the first output

@@ -126,3 +126,5 @@ def test_kernel_environment_drops_keys_and_base_urls() -> None:
     assert "TELNYX_API_BASE" not in env
     assert "OPENAI_API_KEY" not in env
     assert env["PATH"] == "/bin"
+    assert env["HTTPS_PROXY"].startswith("http://127.0.0.1:")
+    assert "127.0.0.1" in env["NO_PROXY"]
