@@ -1,8 +1,10 @@
-"""The thin I/O shells: one sync, one async, on the official openai SDK.
+"""The thin I/O shells: one sync, one async, on the official openai SDK's HTTP clients.
 
-They use the SDK's low-level ``post`` / ``get`` / ``delete`` with the raw response, so auth,
-retries with backoff, timeouts, proxies and connection pools are the SDK's, while the body is
-read as plain JSON / SSE (the SDK's typed path builds a pydantic object per chunk).
+The SDK supplies the connection pool, the HTTP client (with the user's proxies, transports
+and limits), the standard headers and authentication; a request is sent straight on that
+client and its body read as plain JSON / SSE. (The SDK's typed path builds a pydantic object
+per chunk, and even its raw ``post`` spends ~0.3 ms per request re-parsing URLs and copying
+options.) The one retry loop is here, with the SDK's rules (see :mod:`._retry`).
 The two classes differ only in ``await``; everything else lives in pure helpers.
 """
 
@@ -10,120 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 import openai
 
-from telnyx_inference._http import RawResponse, translate_errors
-from telnyx_inference.errors import TelnyxTimeoutError, ratelimit_reset_seconds
+from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
+from telnyx_inference._retry import Attempts
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import SSEDecoder
 
 __all__ = ["AsyncTransport", "SyncTransport", "shared_async_client", "shared_sync_client"]
-
-_MAX_RESET_WAIT = 60.0
-_INITIAL_DELAY = getattr(openai._constants, "INITIAL_RETRY_DELAY", 0.5)
-_MAX_DELAY = getattr(openai._constants, "MAX_RETRY_DELAY", 8.0)
-_MIN_ATTEMPT = 0.1
-"""A retry is only worth starting with at least this much of the budget left after backoff."""
-
-
-class _Budget:
-    """The time left for all attempts of the current request (``total_timeout``)."""
-
-    __slots__ = ("deadline", "retries_taken")
-
-    def __init__(self, total: float) -> None:
-        self.deadline = time.monotonic() + total
-        self.retries_taken = 0
-
-    def remaining(self) -> float:
-        return self.deadline - time.monotonic()
-
-
-_budget_var: ContextVar[_Budget | None] = ContextVar("telnyx_inference_budget", default=None)
-
-
-def _shrink(timeout: Any, limit: float) -> Any:
-    """``timeout`` (seconds, None or an httpx Timeout) cut down to at most ``limit`` seconds."""
-    if timeout is None:
-        return limit
-    if isinstance(timeout, int | float):
-        return min(float(timeout), limit)
-    parts = {k: limit if v is None else min(v, limit) for k, v in timeout.as_dict().items()}
-    return type(timeout)(**parts)
-
-
-@contextmanager
-def _budget(total: float | None) -> Iterator[None]:
-    """Give the attempts made inside this block ``total`` seconds altogether."""
-    token = _budget_var.set(None if total is None else _Budget(total))
-    try:
-        yield
-    finally:
-        _budget_var.reset(token)
-
-
-class _TelnyxRetries:
-    """Hooks on the SDK's retry loop (still the only retry layer).
-
-    The backoff waits for Telnyx's rate-limit reset (the SDK reads only Retry-After), and all
-    attempts of one request share the ``total_timeout`` budget: each attempt's timeout is cut
-    to what is left, and no retry starts whose backoff would outlast the budget, so the last
-    real error is what the caller sees.
-    """
-
-    timeout: Any
-
-    def _build_request(self, options: Any, *, retries_taken: int = 0) -> Any:
-        budget = _budget_var.get()
-        if budget is not None:
-            budget.retries_taken = retries_taken
-            remaining = budget.remaining()
-            if remaining <= 0:
-                raise TelnyxTimeoutError(
-                    f"gave up after {retries_taken} attempts: the request's total_timeout ran out"
-                )
-            current = (
-                self.timeout if isinstance(options.timeout, openai.NotGiven) else options.timeout
-            )
-            options.timeout = _shrink(current, remaining)
-        return super()._build_request(options, retries_taken=retries_taken)  # type: ignore[misc]
-
-    def _should_retry(self, response: Any) -> bool:
-        budget = _budget_var.get()
-        if budget is not None:
-            longest_backoff = min(_INITIAL_DELAY * 2.0**budget.retries_taken, _MAX_DELAY)
-            wait = max(longest_backoff, ratelimit_reset_seconds(response.headers) or 0.0)
-            if budget.remaining() <= wait + _MIN_ATTEMPT:
-                return False
-        return bool(super()._should_retry(response))  # type: ignore[misc]
-
-    def _calculate_retry_timeout(
-        self, remaining_retries: int, options: Any, response_headers: Any = None
-    ) -> float:
-        delay: float = super()._calculate_retry_timeout(  # type: ignore[misc]
-            remaining_retries, options, response_headers
-        )
-        reset = ratelimit_reset_seconds(response_headers)
-        if reset is not None:
-            delay = max(delay, min(reset, _MAX_RESET_WAIT))
-        budget = _budget_var.get()
-        return delay if budget is None else max(0.0, min(delay, budget.remaining()))
-
-
-class _OpenAI(_TelnyxRetries, openai.OpenAI):
-    pass
-
-
-class _AsyncOpenAI(_TelnyxRetries, openai.AsyncOpenAI):
-    pass
 
 
 def _client_key(settings: TelnyxSettings) -> tuple[Any, ...]:
@@ -203,7 +106,7 @@ def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
         with _lock:
             client = _sync_clients.get(key)
             if client is None:
-                client = _sync_clients[key] = _OpenAI(**_client_kwargs(settings))
+                client = _sync_clients[key] = openai.OpenAI(**_client_kwargs(settings))
     return client
 
 
@@ -219,30 +122,69 @@ def shared_async_client(settings: TelnyxSettings) -> openai.AsyncOpenAI:
         per_loop = _loop_clients(loop)
     client = per_loop.get(key)
     if client is None:
-        client = per_loop[key] = _AsyncOpenAI(**_client_kwargs(settings))
+        client = per_loop[key] = openai.AsyncOpenAI(**_client_kwargs(settings))
     return client
 
 
-def _options(
-    timeout: float | None, headers: Mapping[str, str] | None, max_retries: int | None = None
-) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    if max_retries is not None:
-        options["max_retries"] = max_retries
-    if timeout is not None:
-        options["timeout"] = timeout
-    if headers:
-        options["headers"] = dict(headers)
-    return options
+_base_headers: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _headers_of(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
+    """The SDK client's standard headers and auth, computed once per client."""
+    headers = _base_headers.get(client)
+    if headers is None:
+        merged = {**client.default_headers, **client.auth_headers}
+        headers = {k: v for k, v in merged.items() if isinstance(v, str)}  # drop Omit markers
+        _base_headers[client] = headers
+    return headers
+
+
+class _Request:
+    """Everything about one request that does not change between attempts."""
+
+    __slots__ = ("attempts", "content", "headers", "method", "url")
+
+    def __init__(
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        settings: TelnyxSettings,
+        method: str,
+        path: str,
+        body: Any,
+        timeout: float | None,
+        headers: Mapping[str, str] | None,
+        max_retries: int | None,
+    ) -> None:
+        self.method = method
+        self.url = path if path.startswith(("http://", "https://")) else f"{client.base_url}{path}"
+        base = _headers_of(client)
+        self.headers = {**base, **headers} if headers else base
+        self.content = (
+            None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        )
+        self.attempts = Attempts(
+            max_retries=client.max_retries if max_retries is None else max_retries,
+            timeout=client.timeout if timeout is None else timeout,
+            total_timeout=settings.total_timeout,
+        )
+
+    def build(self, http: Any) -> Any:
+        return http.build_request(
+            self.method,
+            self.url,
+            content=self.content,
+            headers=self.headers,
+            timeout=self.attempts.next_timeout(),
+        )
 
 
 def _json(response: Any) -> Any:
     content = response.content
-    return response.json() if content else None
+    return json.loads(content) if content else None
 
 
 class SyncTransport:
-    """Sends requests with a (shared or user-supplied) ``openai.OpenAI`` client."""
+    """Sends requests on a (shared or user-supplied) ``openai.OpenAI`` client's HTTP client."""
 
     def __init__(self, settings: TelnyxSettings, client: openai.OpenAI | None = None) -> None:
         self.settings = settings
@@ -252,9 +194,25 @@ class SyncTransport:
     def client(self) -> openai.OpenAI:
         return self._given or shared_sync_client(self.settings)
 
-    @property
-    def _sdk(self) -> Any:  # the SDK's low-level overloads want a stream class we do not use
-        return self.client
+    def _open(self, method: str, path: str, body: Any, *, stream: bool, **send: Any) -> Any:
+        """Send with retries; return the first successful (status < 400) response."""
+        client = self.client
+        request = _Request(client, self.settings, method, path, body, **send)
+        http = client._client
+        while True:
+            try:
+                response = http.send(request.build(http), stream=stream)
+            except SEND_ERRORS as exc:
+                time.sleep(request.attempts.after_failure(exc))
+                continue
+            if response.status_code < 400:
+                return response
+            with translate_stream_errors():
+                content = response.read()
+            response.close()
+            time.sleep(
+                request.attempts.after_status(response.status_code, response.headers, content)
+            )
 
     def request(
         self,
@@ -267,16 +225,16 @@ class SyncTransport:
         max_retries: int | None = None,
     ) -> Any:
         """Send one request and return its parsed JSON body (``None`` when empty)."""
-        options = _options(timeout, headers, max_retries)
-        with translate_errors(), _budget(self.settings.total_timeout):
-            if method == "GET":
-                response = self._sdk.get(path, cast_to=RawResponse, options=options)
-            elif method == "DELETE":
-                response = self._sdk.delete(path, cast_to=RawResponse, body=body, options=options)
-            else:
-                response = self._sdk.post(path, cast_to=RawResponse, body=body, options=options)
-        with translate_errors():
-            return _json(response)
+        response = self._open(
+            method,
+            path,
+            body,
+            stream=False,
+            timeout=timeout,
+            headers=headers,
+            max_retries=max_retries,
+        )
+        return _json(response)
 
     def stream(
         self,
@@ -288,24 +246,19 @@ class SyncTransport:
     ) -> Iterator[dict[str, Any]]:
         """POST and yield the stream's chunk dicts until ``[DONE]`` or the end of the body."""
         decoder = SSEDecoder()
-        with translate_errors():
-            with _budget(self.settings.total_timeout):
-                response = self._sdk.post(
-                    path,
-                    cast_to=RawResponse,
-                    body=body,
-                    options=_options(timeout, headers),
-                    stream=True,
-                )
-            try:
+        response = self._open(
+            "POST", path, body, stream=True, timeout=timeout, headers=headers, max_retries=None
+        )
+        try:
+            with translate_stream_errors():
                 for data in response.iter_bytes():
                     if decoder.done:
                         continue  # read to the end so the connection goes back to the pool
                     yield from decoder.feed(data)
                 if not decoder.done:
                     yield from decoder.flush()
-            finally:
-                response.close()
+        finally:
+            response.close()
 
 
 class AsyncTransport:
@@ -319,9 +272,24 @@ class AsyncTransport:
     def client(self) -> openai.AsyncOpenAI:
         return self._given or shared_async_client(self.settings)
 
-    @property
-    def _sdk(self) -> Any:
-        return self.client
+    async def _open(self, method: str, path: str, body: Any, *, stream: bool, **send: Any) -> Any:
+        client = self.client
+        request = _Request(client, self.settings, method, path, body, **send)
+        http = client._client
+        while True:
+            try:
+                response = await http.send(request.build(http), stream=stream)
+            except SEND_ERRORS as exc:
+                await asyncio.sleep(request.attempts.after_failure(exc))
+                continue
+            if response.status_code < 400:
+                return response
+            with translate_stream_errors():
+                content = await response.aread()
+            await response.aclose()
+            await asyncio.sleep(
+                request.attempts.after_status(response.status_code, response.headers, content)
+            )
 
     async def request(
         self,
@@ -333,20 +301,16 @@ class AsyncTransport:
         headers: Mapping[str, str] | None = None,
         max_retries: int | None = None,
     ) -> Any:
-        options = _options(timeout, headers, max_retries)
-        with translate_errors(), _budget(self.settings.total_timeout):
-            if method == "GET":
-                response = await self._sdk.get(path, cast_to=RawResponse, options=options)
-            elif method == "DELETE":
-                response = await self._sdk.delete(
-                    path, cast_to=RawResponse, body=body, options=options
-                )
-            else:
-                response = await self._sdk.post(
-                    path, cast_to=RawResponse, body=body, options=options
-                )
-        with translate_errors():
-            return _json(response)
+        response = await self._open(
+            method,
+            path,
+            body,
+            stream=False,
+            timeout=timeout,
+            headers=headers,
+            max_retries=max_retries,
+        )
+        return _json(response)
 
     async def stream(
         self,
@@ -357,16 +321,11 @@ class AsyncTransport:
         headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         decoder = SSEDecoder()
-        with translate_errors():
-            with _budget(self.settings.total_timeout):
-                response = await self._sdk.post(
-                    path,
-                    cast_to=RawResponse,
-                    body=body,
-                    options=_options(timeout, headers),
-                    stream=True,
-                )
-            try:
+        response = await self._open(
+            "POST", path, body, stream=True, timeout=timeout, headers=headers, max_retries=None
+        )
+        try:
+            with translate_stream_errors():
                 async for data in response.aiter_bytes():
                     if decoder.done:
                         continue  # read to the end so the connection goes back to the pool
@@ -375,5 +334,5 @@ class AsyncTransport:
                 if not decoder.done:
                     for chunk in decoder.flush():
                         yield chunk
-            finally:
-                await response.aclose()
+        finally:
+            await response.aclose()

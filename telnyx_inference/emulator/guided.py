@@ -170,6 +170,22 @@ def _printable(value: Any) -> bool:
     return True
 
 
+def _closed(schema: Any) -> Any:
+    """``schema`` with every object that names its properties closed to other keys.
+
+    Every value valid against the result is valid against ``schema``; a model asked for a
+    schema answers with the keys it names, not with arbitrary extra ones.
+    """
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _closed(value) for key, value in schema.items()}
+    if "properties" in out and "additionalProperties" not in out and "patternProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
 @lru_cache(maxsize=1024)
 def _schema_pool(schema_key: str) -> tuple[str, ...]:
     from hypothesis_jsonschema import from_schema
@@ -186,9 +202,11 @@ def _schema_pool(schema_key: str) -> tuple[str, ...]:
     pool: list[Any] = []
     with _LOCK:
         # Readable ASCII text first; any conforming value if the schema rules that out.
-        for codec, check in (("ascii", readable), ("utf-8", accept)):
+        attempts = [(_closed(schema), "ascii", readable), (schema, "ascii", readable)]
+        attempts.append((schema, "utf-8", accept))
+        for target, codec, check in attempts:
             try:
-                strategy = from_schema(schema, allow_x00=False, codec=codec)
+                strategy = from_schema(target, allow_x00=False, codec=codec)
                 pool = _draw_pool(strategy, check, 0)
             except Exception:
                 pool = []
