@@ -113,6 +113,9 @@ def _tool_calls(body: dict[str, Any], key: int) -> list[dict[str, Any]]:
     last = messages[-1] if messages else {}
     user_text = text_of(last.get("content")) if last.get("role") == "user" else ""
     calls = toolargs.named_calls(user_text, list(tools)) if user_text else []
+    if not calls and user_text:
+        topical = toolargs.topic_call(user_text, list(tools))
+        calls = [topical] if topical is not None else []
     if not calls and choice == "required":
         last_user = next(
             (text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), ""

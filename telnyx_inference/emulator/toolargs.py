@@ -48,6 +48,26 @@ def named_calls(text: str, tool_names: list[str]) -> list[NamedCall]:
     return sorted(found, key=lambda c: c.position)
 
 
+_GENERIC_WORDS = frozenset(
+    {"get", "set", "fetch", "find", "lookup", "look", "up", "search", "query", "call", "run",
+     "tool", "function", "the", "a", "an", "of", "for", "to", "by", "do", "make", "current"}
+)
+
+
+def topic_call(text: str, tool_names: list[str]) -> NamedCall | None:
+    """The first tool whose name's distinctive words the text mentions, as a model might
+    pick ``get_weather`` for "what is the weather in Paris?"."""
+    lowered = text.lower()
+    best: NamedCall | None = None
+    for name in tool_names:
+        words = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower().replace("_", " ").split()
+        topical = [w for w in words if w not in _GENERIC_WORDS and len(w) > 2]
+        hits = [m.start() for w in topical if (m := re.search(rf"\b{re.escape(w)}", lowered))]
+        if topical and hits and (best is None or min(hits) < best.position):
+            best = NamedCall(name, None, min(hits))
+    return best
+
+
 def _split_args(text: str) -> list[str]:
     parts: list[str] = []
     depth, quote, current = 0, "", []

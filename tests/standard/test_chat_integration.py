@@ -39,19 +39,8 @@ def _png(width: int = 4, height: int = 4) -> bytes:
     )
 
 
-AGENT_LOOP_XFAIL = (
-    "offline emulator, not Telnyx: its deterministic model calls a tool only when the prompt "
-    "names the tool or tool_choice requires a call, and 'What is the weather in San Francisco' "
-    "does neither; the same loop with a prompt naming the tool passes in tests/langchain"
-)
-
-
 class TestChatTelnyxIntegration(ChatModelIntegrationTests):
     _emulator: Emulator | None = None
-
-    @pytest.mark.xfail(reason=AGENT_LOOP_XFAIL, strict=False)
-    def test_agent_loop(self, model: BaseChatModel) -> None:
-        super().test_agent_loop(model)
 
     @pytest.fixture(autouse=True)
     def _offline(self, telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
