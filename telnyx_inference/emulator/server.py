@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 
@@ -27,6 +27,20 @@ from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.state import JOURNAL_LIMIT, Settings, State
 
 START_TIMEOUT = 10.0
+
+
+_T = TypeVar("_T")
+
+
+def _flatten(items: tuple[Any, ...], kind: type[_T], method: str) -> list[_T]:
+    """``items`` with lists opened up; anything not of ``kind`` is refused here, not by a 500."""
+    out: list[_T] = []
+    for item in items:
+        for one in item if isinstance(item, list | tuple) else (item,):
+            if not isinstance(one, kind):
+                raise TypeError(f"emu.{method}() takes {kind.__name__} objects, got {one!r:.80}")
+            out.append(one)
+    return out
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -138,13 +152,13 @@ class Emulator:
 
     # --- control (the same operations as the /_emulator/ routes) ----------------------------
 
-    def script(self, *replies: ScriptedReply) -> None:
-        """Queue replies; each chat request takes the next one (FIFO)."""
-        control.script(self._state, replies)
+    def script(self, *replies: ScriptedReply | Iterable[ScriptedReply]) -> None:
+        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted."""
+        control.script(self._state, _flatten(replies, ScriptedReply, "script"))
 
-    def fault(self, *faults: Fault) -> None:
+    def fault(self, *faults: Fault | Iterable[Fault]) -> None:
         """Queue faults; each applies to the next matching requests, ``times`` times."""
-        control.add_faults(self._state, faults)
+        control.add_faults(self._state, _flatten(faults, Fault, "fault"))
 
     def clear_faults(self) -> None:
         control.clear_faults(self._state)
