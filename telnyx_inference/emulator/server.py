@@ -92,7 +92,7 @@ class Emulator:
         self._sock = _bind(self._host, self._port)
         config = uvicorn.Config(create_app(self._state), log_level=self._log_level,
                                 access_log=False, lifespan="off", timeout_keep_alive=30,
-                                backlog=2048, timeout_graceful_shutdown=0.5)
+                                backlog=2048, timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         sock, server = self._sock, self._server
         self._thread = threading.Thread(target=lambda: asyncio.run(server.serve([sock])),
