@@ -29,9 +29,22 @@ def image_part(url: str) -> dict[str, Any]:
     return {"type": "image_url", "image_url": url}
 
 
+def _unicode(text: str, where: str) -> str:
+    """``text`` itself, if it can be sent as UTF-8 (a lone surrogate, e.g. from bytes decoded
+    with ``surrogateescape``, cannot: refuse it here, naming the field, not at send time)."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidParameterError(
+                where, f"is not valid Unicode text (lone surrogate at position {exc.start})"
+            ) from None
+    return text
+
+
 def _part(part: Any, where: str) -> dict[str, Any]:
     if isinstance(part, str):
-        return text_part(part)
+        return text_part(_unicode(part, where))
     if not isinstance(part, Mapping):
         raise InvalidParameterTypeError(
             where, f"a content part must be a dict, got {type(part).__name__}"
@@ -41,7 +54,7 @@ def _part(part: Any, where: str) -> dict[str, Any]:
         text = part.get("text")
         if not isinstance(text, str):
             raise InvalidParameterTypeError(f"{where}.text", "must be a string")
-        return text_part(text)
+        return text_part(_unicode(text, f"{where}.text"))
     if kind == "image_url":
         url = part.get("image_url")
         if isinstance(url, Mapping):
@@ -58,7 +71,7 @@ def _content(content: Any, where: str) -> str | list[dict[str, Any]]:
     if content is None:
         return ""
     if isinstance(content, str):
-        return content
+        return _unicode(content, where)
     if isinstance(content, list | tuple):
         return [_part(part, f"{where}[{i}]") for i, part in enumerate(content)]
     raise InvalidParameterTypeError(

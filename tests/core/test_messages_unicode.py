@@ -1,0 +1,33 @@
+"""Text that cannot be sent as UTF-8 is refused while the request is built, naming the field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.request import build_chat_request
+
+LONE = b"caf\xff".decode("utf-8", "surrogateescape")  # what a lenient file read gives
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (LONE, "messages[0].content"),
+        (["ok", LONE], "messages[0].content[1]"),
+        ([{"type": "text", "text": LONE}], "messages[0].content[0].text"),
+    ],
+)
+def test_lone_surrogates_are_refused(content: object, where: str) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        build_chat_request([{"role": "user", "content": content}])
+    assert info.value.param == where
+
+
+def test_any_other_text_is_kept_and_encodable() -> None:
+    text = "héllo 😀 \u0000 \u2028 ﷽"
+    body = build_chat_request([{"role": "user", "content": text}])
+    assert body["messages"][0]["content"] == text
+    json.dumps(body, ensure_ascii=False).encode("utf-8")
