@@ -144,11 +144,18 @@ def parse_completion(data: Any) -> Completion:
     choices = data.get("choices")
     if not isinstance(choices, list):
         raise StreamError(f"Telnyx answered without choices: {json.dumps(data)[:300]}")
+    try:
+        read = [_choice(c, i) for i, c in enumerate(choices)]
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise StreamError(
+            f"Telnyx answered with choices of an unexpected shape ({exc}): "
+            f"{json.dumps(choices, default=str)[:300]}"
+        ) from None
     return Completion(
         id=data.get("id"),
         model=data.get("model"),
         created=data.get("created") if isinstance(data.get("created"), int) else None,
-        choices=[_choice(c, i) for i, c in enumerate(choices)],
+        choices=read,
         usage=parse_usage(data.get("usage")),
         system_fingerprint=data.get("system_fingerprint"),
         service_tier=data.get("service_tier"),
