@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
-from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from langchain_telnyx import _blocks  # noqa: F401  (registers the content-block translator)
 from langchain_telnyx._chunks import ChunkTranslator
@@ -29,23 +28,21 @@ from langchain_telnyx._request import checked_params, merge_params, split_call_k
 from langchain_telnyx._response import PROVIDER, to_chat_result
 from langchain_telnyx._structured import StructuredMethod, structured_runnable
 from langchain_telnyx._tools import check_tool_choice, format_tools
-from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_CHAT_MODEL
+from telnyx_inference._constants import API_KEY_ENV, DEFAULT_CHAT_MODEL
 from telnyx_inference.catalog import facts_for
+from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.params import ChatParamFields
 from telnyx_inference.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
-from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:
-    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+    pass
 
 __all__ = ["ChatTelnyx"]
 
-_KEY_NAMES = ("api_key", "telnyx_api_key")
-_BASE_NAMES = ("base_url", "telnyx_api_base", "api_base")
 
 
-class ChatTelnyx(BaseChatModel, ChatParamFields):
+class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     """Chat with a Telnyx Inference model.
 
     ```python
@@ -63,30 +60,6 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
 
     model_name: str = Field(default=DEFAULT_CHAT_MODEL, alias="model")
     """The Telnyx model id."""
-    api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices(*_KEY_NAMES, "openai_api_key")
-    )
-    """Read from ``TELNYX_API_KEY`` when not given; checked at the first request, not here."""
-    base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices(*_BASE_NAMES, "openai_api_base")
-    )
-    """The OpenAI-compatible base, ``TELNYX_API_BASE`` or ``https://api.telnyx.com/v2/ai/openai``."""
-    timeout: float | None = Field(
-        default=None, validation_alias=AliasChoices("timeout", "request_timeout")
-    )
-    """Seconds per request (and per streamed chunk); ``None`` means the core's default (60)."""
-    max_retries: int | None = None
-    """Retries with backoff on 429/5xx/connection errors (the openai SDK's; default 2)."""
-    default_headers: dict[str, str] | None = None
-    allow_insecure_http: bool = False
-    """Allow plain ``http://`` to a host that is not this machine (the key travels in clear)."""
-    http_client: Any | None = Field(default=None, exclude=True)
-    """An ``httpx`` (openai 2.x) / ``httpx2`` (openai 3.x) client for synchronous calls."""
-    http_async_client: Any | None = Field(default=None, exclude=True)
-    client: Any | None = Field(default=None, exclude=True)
-    """A ready ``openai.OpenAI`` client to send with (its key and base URL are used)."""
-    async_client: Any | None = Field(default=None, exclude=True)
-    """A ready ``openai.AsyncOpenAI`` client."""
     streaming: bool = False
     """Make ``invoke`` stream under the hood (callbacks see every token)."""
     stream_usage: bool = True
@@ -99,24 +72,12 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
     """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it with a
     ``TelnyxWarning`` (default), ``"keep"`` it, or raise (``"error"``)."""
 
-    _sync: TelnyxClient | None = PrivateAttr(default=None)
-    _async: AsyncTelnyxClient | None = PrivateAttr(default=None)
-
     @model_validator(mode="before")
     @classmethod
-    def _from_environment(cls, values: Any) -> Any:
-        if isinstance(values, dict):
-            if not any(values.get(name) for name in (*_KEY_NAMES, "openai_api_key")):
-                key = os.environ.get(API_KEY_ENV)
-                if key:
-                    values = {**values, "api_key": key}
-            if not any(values.get(name) for name in (*_BASE_NAMES, "openai_api_base")):
-                base = os.environ.get(BASE_URL_ENV)
-                if base:
-                    values = {**values, "base_url": base}
-            if "max_completion_tokens" in values:  # the langchain-openai spelling
-                values = dict(values)
-                values.setdefault("max_tokens", values.pop("max_completion_tokens"))
+    def _official_spellings(cls, values: Any) -> Any:
+        if isinstance(values, dict) and "max_completion_tokens" in values:  # langchain-openai's
+            values = dict(values)
+            values.setdefault("max_tokens", values.pop("max_completion_tokens"))
         return values
 
     # --- LangChain plumbing -------------------------------------------------------------
@@ -222,7 +183,7 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
     ) -> ChatResult:
         body, send = self._request(messages, stop, kwargs, stream=False)
         with translated_errors():
-            completion = self._sync_client().chat(body, **send)
+            completion = self.telnyx_client().chat(body, **send)
         return to_chat_result(completion)
 
     async def _agenerate(
@@ -234,7 +195,7 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
     ) -> ChatResult:
         body, send = self._request(messages, stop, kwargs, stream=False)
         with translated_errors():
-            completion = await self._async_client().chat(body, **send)
+            completion = await self.telnyx_async_client().chat(body, **send)
         return to_chat_result(completion)
 
     def _stream(
@@ -247,7 +208,7 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
         body, send = self._request(messages, stop, kwargs, stream=True)
         translator = ChunkTranslator(provider_on_every_chunk=self.output_version == "v1")
         with translated_errors():
-            for event in self._sync_client().stream_chat(body, **send):
+            for event in self.telnyx_client().stream_chat(body, **send):
                 chunk = translator.feed(event)
                 if chunk is not None:
                     yield chunk
@@ -263,69 +224,11 @@ class ChatTelnyx(BaseChatModel, ChatParamFields):
         body, send = self._request(messages, stop, kwargs, stream=True)
         translator = ChunkTranslator(provider_on_every_chunk=self.output_version == "v1")
         with translated_errors():
-            async for event in self._async_client().stream_chat(body, **send):
+            async for event in self.telnyx_async_client().stream_chat(body, **send):
                 chunk = translator.feed(event)
                 if chunk is not None:
                     yield chunk
         yield translator.finish()
-
-    # --- Clients (built at the first call, never at construction) ------------------------
-
-    def _connection(self) -> dict[str, Any]:
-        return {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-            "allow_insecure_http": self.allow_insecure_http,
-        }
-
-    def _own_sdk_kwargs(self, http_client: Any) -> dict[str, Any]:
-        """Arguments for an SDK client of our own around the user's HTTP client."""
-        settings = TelnyxSettings.resolve(**self._connection())
-        return {
-            "api_key": settings.require_key(),
-            "base_url": settings.base_url,
-            "timeout": settings.timeout,
-            "max_retries": settings.max_retries,
-            "default_headers": dict(settings.default_headers or {}),
-            "http_client": http_client,
-        }
-
-    def _sync_client(self) -> TelnyxClient:
-        if self._sync is None:
-            from openai import OpenAI
-
-            from telnyx_inference.client import TelnyxClient
-
-            sdk = self.client
-            if sdk is None and self.http_client is not None:
-                sdk = OpenAI(**self._own_sdk_kwargs(self.http_client))
-            self._sync = TelnyxClient(client=sdk, **self._connection())
-        return self._sync
-
-    def _async_client(self) -> AsyncTelnyxClient:
-        if self._async is None:
-            from openai import AsyncOpenAI
-
-            from telnyx_inference.client import AsyncTelnyxClient
-
-            sdk = self.async_client
-            if sdk is None and self.http_async_client is not None:
-                sdk = AsyncOpenAI(**self._own_sdk_kwargs(self.http_async_client))
-            self._async = AsyncTelnyxClient(client=sdk, **self._connection())
-        return self._async
-
-    @property
-    def telnyx_api_key(self) -> SecretStr | None:
-        """The official ``langchain-telnyx`` name for :attr:`api_key`."""
-        return self.api_key
-
-    @property
-    def telnyx_api_base(self) -> str | None:
-        """The official ``langchain-telnyx`` name for :attr:`base_url`."""
-        return self.base_url
 
     # --- Tools and structured output -------------------------------------------------------
 

@@ -17,9 +17,8 @@ are built lazily, so construction never touches the network.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
 from pydantic import (
     AliasChoices,
     BaseModel,
@@ -31,8 +30,10 @@ from pydantic import (
 )
 
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
-from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 from telnyx_inference.settings import TelnyxSettings
+
+if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
+    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 
 __all__ = ["ConnectionFields"]
 
@@ -66,12 +67,18 @@ class ConnectionFields(BaseModel):
     )
     default_headers: dict[str, str] | None = None
     allow_insecure_http: bool = False
-    client: openai.OpenAI | None = Field(default=None, exclude=True, repr=False)
+    client: Any = Field(default=None, exclude=True, repr=False)
     """Your own ``openai.OpenAI`` client (its key and base URL are used when none is given)."""
-    async_client: openai.AsyncOpenAI | None = Field(default=None, exclude=True, repr=False)
+    async_client: Any = Field(default=None, exclude=True, repr=False)
+    """Your own ``openai.AsyncOpenAI`` client."""
+    http_client: Any = Field(default=None, exclude=True, repr=False)
+    """Your own ``httpx.Client`` (openai 2.x) / ``httpx2.Client`` (openai 3.x): proxies,
+    certificates, transports. Used when no ``client`` is given."""
+    http_async_client: Any = Field(default=None, exclude=True, repr=False)
+    """The async counterpart of ``http_client``."""
 
-    _telnyx: TelnyxClient | None = PrivateAttr(default=None)
-    _atelnyx: AsyncTelnyxClient | None = PrivateAttr(default=None)
+    _telnyx: Any = PrivateAttr(default=None)
+    _atelnyx: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _resolve_connection(self) -> Any:
@@ -96,18 +103,39 @@ class ConnectionFields(BaseModel):
             allow_insecure_http=self.allow_insecure_http,
         )
 
+    def _sdk_client(self, given: Any, http_client: Any, kind: str) -> Any:
+        """The user's SDK client, else one of ours around the user's HTTP client, else None."""
+        if given is not None or http_client is None:
+            return given
+        import openai  # noqa: PLC0415 - loaded on first use
+
+        settings = self.telnyx_settings()
+        return getattr(openai, kind)(
+            api_key=settings.require_key(),
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            default_headers=dict(settings.default_headers or {}),
+            http_client=http_client,
+        )
+
     def telnyx_client(self) -> TelnyxClient:
         """The core sync client for these settings (built once, on first use)."""
         if self._telnyx is None:
-            self._telnyx = TelnyxClient(settings=self.telnyx_settings(), client=self.client)
-        return self._telnyx
+            from telnyx_inference.client import TelnyxClient  # noqa: PLC0415
+
+            sdk = self._sdk_client(self.client, self.http_client, "OpenAI")
+            self._telnyx = TelnyxClient(settings=self.telnyx_settings(), client=sdk)
+        return self._telnyx  # type: ignore[no-any-return]
 
     def telnyx_async_client(self) -> AsyncTelnyxClient:
+        """The core async client for these settings (built once, on first use)."""
         if self._atelnyx is None:
-            self._atelnyx = AsyncTelnyxClient(
-                settings=self.telnyx_settings(), client=self.async_client
-            )
-        return self._atelnyx
+            from telnyx_inference.client import AsyncTelnyxClient  # noqa: PLC0415
+
+            sdk = self._sdk_client(self.async_client, self.http_async_client, "AsyncOpenAI")
+            self._atelnyx = AsyncTelnyxClient(settings=self.telnyx_settings(), client=sdk)
+        return self._atelnyx  # type: ignore[no-any-return]
 
     @property
     def telnyx_api_key(self) -> SecretStr | None:
@@ -128,6 +156,8 @@ class ConnectionFields(BaseModel):
             "api_key": None,
             "client": None,
             "async_client": None,
+            "http_client": None,
+            "http_async_client": None,
         }
         private = state.get("__pydantic_private__")
         if private:

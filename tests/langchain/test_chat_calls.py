@@ -230,7 +230,7 @@ def test_user_supplied_openai_client(telnyx_emulator: Emulator) -> None:
     client = openai.OpenAI(api_key="from-client", base_url=telnyx_emulator.base_url)
     llm = ChatTelnyx(client=client)
     assert llm.invoke("Hello").content
-    assert llm._sync_client().transport.client is client
+    assert llm.telnyx_client().transport.client is client
 
 
 def test_user_supplied_http_clients(telnyx_emulator: Emulator) -> None:
@@ -245,7 +245,7 @@ def test_user_supplied_http_clients(telnyx_emulator: Emulator) -> None:
         http_async_client=async_http,
     )
     assert llm.invoke("Hello").content
-    assert llm._sync_client().transport.client._client is sync_http
+    assert llm.telnyx_client().transport.client._client is sync_http
     sync_http.close()
 
 
@@ -255,5 +255,5 @@ async def test_user_supplied_async_http_client(telnyx_emulator: Emulator) -> Non
     async_http = openai.DefaultAsyncHttpxClient()
     llm = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, http_async_client=async_http)
     assert (await llm.ainvoke("Hello")).content
-    assert llm._async_client().transport.client._client is async_http
+    assert llm.telnyx_async_client().transport.client._client is async_http
     await async_http.aclose()

@@ -10,7 +10,7 @@ from langchain_core.messages import HumanMessage
 from pydantic import SecretStr, ValidationError
 
 from langchain_telnyx import ChatTelnyx
-from telnyx_inference import InsecureTransportError, MissingAPIKeyError
+from telnyx_inference import MissingAPIKeyError
 from telnyx_inference.emulator import Emulator
 
 
@@ -24,7 +24,7 @@ def test_defaults_match_the_official_package() -> None:
     llm = ChatTelnyx()
     assert llm.model_name == "moonshotai/Kimi-K2.6"
     assert llm.api_key is None
-    assert llm.base_url is None  # resolved to https://api.telnyx.com/v2/ai/openai at send time
+    assert llm.base_url == "https://api.telnyx.com/v2/ai/openai"
     assert llm.temperature is None  # Telnyx's own default (0.1) applies
     assert llm.stream_usage is True
     assert llm.streaming is False
@@ -104,8 +104,8 @@ def test_bad_values_fail_at_construction_naming_the_field(
 
 def test_construction_needs_no_key_and_builds_no_client() -> None:
     llm = ChatTelnyx()
-    assert llm._sync is None
-    assert llm._async is None
+    assert llm._telnyx is None
+    assert llm._atelnyx is None
 
 
 def test_import_does_not_load_the_openai_sdk() -> None:
@@ -123,10 +123,14 @@ def test_missing_key_is_reported_at_the_first_call() -> None:
     assert isinstance(info.value, MissingAPIKeyError)
 
 
-def test_plain_http_to_a_remote_host_is_refused() -> None:
-    llm = ChatTelnyx(api_key="k", base_url="http://telnyx.example/v2/ai/openai")
-    with pytest.raises(InsecureTransportError):
-        llm.invoke("hi")
+def test_plain_http_to_a_remote_host_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match="allow_insecure_http") as info:
+        ChatTelnyx(api_key="k", base_url="http://telnyx.example/v2/ai/openai")
+    assert "base_url" in str(info.value)
+    allowed = ChatTelnyx(
+        api_key="k", base_url="http://telnyx.example/v2/ai/openai", allow_insecure_http=True
+    )
+    assert allowed.base_url == "http://telnyx.example/v2/ai/openai"
 
 
 def test_the_key_stays_secret(telnyx_emulator: Emulator) -> None:
