@@ -84,7 +84,7 @@ class SSEDecoder:
             self.done = True
             return True
         try:
-            value = json.loads(raw)
+            value = json.loads(raw.decode("utf-8"))
         except ValueError:
             raise StreamError(f"Telnyx sent a malformed stream event: {raw[:200]!r}") from None
         if not isinstance(value, dict):
