@@ -1,7 +1,7 @@
 """A progress line for waiting on an embedding job: tqdm when it is installed and wanted.
 
 tqdm is an optional extra (``buckets``), so it is imported only when a bar is shown; without
-it, or when stderr is not a terminal, waiting is silent.
+it, or outside a terminal and a notebook, waiting is silent.
 """
 
 from __future__ import annotations
@@ -15,12 +15,22 @@ from typing import Any
 __all__ = ["JobProgress", "progress_wanted"]
 
 
+def _in_notebook() -> bool:
+    """True inside a Jupyter (IPython kernel) session, where a bar is also wanted."""
+    shell = sys.modules.get("IPython")
+    get_ipython = getattr(shell, "get_ipython", None)
+    instance = get_ipython() if callable(get_ipython) else None
+    return instance is not None and type(instance).__name__ == "ZMQInteractiveShell"
+
+
 def progress_wanted(progress: bool | None) -> bool:
-    """``None`` means: show a bar only when stderr is an interactive terminal."""
+    """``None`` means: show a bar on an interactive terminal or in a notebook."""
     if progress is not None:
         return progress
     stream = sys.stderr
-    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+    if stream is not None and hasattr(stream, "isatty") and stream.isatty():
+        return True
+    return _in_notebook()
 
 
 def _tqdm_class() -> Any:

@@ -6,6 +6,7 @@ import importlib
 import io
 import subprocess
 import sys
+import types
 from typing import Any
 
 import pytest
@@ -87,3 +88,21 @@ def test_importing_buckets_and_embeddings_loads_neither_tqdm_nor_openai() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_auto_mode_shows_the_bar_in_a_notebook_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    class ZMQInteractiveShell:  # what IPython's get_ipython() returns inside Jupyter
+        pass
+
+    class TerminalInteractiveShell:
+        pass
+
+    fake_ipython = types.ModuleType("IPython")
+    monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
+    monkeypatch.setattr(sys, "stderr", _Terminal(tty=False))
+    fake_ipython.get_ipython = ZMQInteractiveShell  # type: ignore[attr-defined]
+    assert _progress.progress_wanted(None) is True
+    fake_ipython.get_ipython = TerminalInteractiveShell  # type: ignore[attr-defined]
+    assert _progress.progress_wanted(None) is False
+    fake_ipython.get_ipython = lambda: None  # type: ignore[attr-defined]
+    assert _progress.progress_wanted(None) is False
