@@ -14,6 +14,7 @@ import httpx
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_tests.integration_tests import ChatModelIntegrationTests
+from telnyx_capabilities import TelnyxChatCapabilities
 
 from langchain_telnyx import ChatTelnyx
 from telnyx_inference.emulator import Emulator
@@ -39,7 +40,7 @@ def _png(width: int = 4, height: int = 4) -> bytes:
     )
 
 
-class TestChatTelnyxIntegration(ChatModelIntegrationTests):
+class TestChatTelnyxIntegration(TelnyxChatCapabilities, ChatModelIntegrationTests):
     _emulator: Emulator | None = None
 
     @pytest.fixture(autouse=True)
@@ -66,35 +67,3 @@ class TestChatTelnyxIntegration(ChatModelIntegrationTests):
             "base_url": self._emulator.base_url,
             "api_key": "emulator-key",
         }
-
-    @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def has_structured_output(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def returns_usage_metadata(self) -> bool:
-        return True
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return "zai-org/GLM-5.2"

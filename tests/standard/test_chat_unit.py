@@ -8,6 +8,7 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
+from telnyx_capabilities import TelnyxChatCapabilities
 
 from langchain_telnyx import ChatTelnyx
 
@@ -19,7 +20,7 @@ SERDES_XFAIL = (
 )
 
 
-class TestChatTelnyxUnit(ChatModelUnitTests):
+class TestChatTelnyxUnit(TelnyxChatCapabilities, ChatModelUnitTests):
     @pytest.mark.xfail(reason=SERDES_XFAIL, strict=True, raises=ValueError)
     def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
         super().test_serdes(model, snapshot)
@@ -46,35 +47,3 @@ class TestChatTelnyxUnit(ChatModelUnitTests):
                 "model_name": "zai-org/GLM-5.2",
             },
         )
-
-    @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def has_structured_output(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def returns_usage_metadata(self) -> bool:
-        return True
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return "zai-org/GLM-5.2"
