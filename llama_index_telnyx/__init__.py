@@ -1,9 +1,34 @@
-"""LlamaIndex integration for Telnyx Inference: ``Telnyx`` (a FunctionCallingLLM) and tools."""
+"""LlamaIndex integration for Telnyx Inference.
 
-from llama_index_telnyx._tools import TelnyxRetrievalTool
-from llama_index_telnyx.embeddings import TelnyxEmbedding
-from llama_index_telnyx.llm import Telnyx
-from llama_index_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
+```python
+from llama_index_telnyx import Telnyx
+
+llm = Telnyx()              # key from TELNYX_API_KEY, model moonshotai/Kimi-K2.6
+llm.complete("Hello")
+```
+
+Names are loaded on first use (PEP 562), so importing the LLM does not load the retriever,
+the embedding model or the openai SDK. One line per name below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llama_index_telnyx._tools import TelnyxRetrievalTool
+    from llama_index_telnyx.embeddings import TelnyxEmbedding
+    from llama_index_telnyx.llm import Telnyx
+    from llama_index_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
+
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "Telnyx": ("llama_index_telnyx.llm", "Telnyx"),
+    "TelnyxEmbedding": ("llama_index_telnyx.embeddings", "TelnyxEmbedding"),
+    "TelnyxBucketRetriever": ("llama_index_telnyx.retrievers", "TelnyxBucketRetriever"),
+    "bucket_retrieval_tool": ("llama_index_telnyx.retrievers", "bucket_retrieval_tool"),
+    "TelnyxRetrievalTool": ("llama_index_telnyx._tools", "TelnyxRetrievalTool"),
+}
 
 __all__ = [
     "Telnyx",
@@ -12,3 +37,17 @@ __all__ = [
     "TelnyxRetrievalTool",
     "bucket_retrieval_tool",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'llama_index_telnyx' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

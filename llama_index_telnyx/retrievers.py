@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import openai
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
@@ -27,6 +27,9 @@ from telnyx_inference.buckets import (
 )
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
+
+if TYPE_CHECKING:
+    import openai
 
 __all__ = [
     "TelnyxBucketRetriever",
