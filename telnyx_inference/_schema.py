@@ -97,6 +97,15 @@ def check_json_schema(schema: Any, param: str = "guided_json") -> None:
     if not isinstance(schema, Mapping):
         raise InvalidParameterTypeError(param, f"a JSON Schema must be an object, got {schema!r}")
     try:
+        _check(schema, param)
+    except RecursionError:  # both checks recurse once per level of nesting
+        raise InvalidParameterError(
+            param, "is nested too deeply to check (hundreds of levels); flatten it with $defs"
+        ) from None
+
+
+def _check(schema: Mapping[str, Any], param: str) -> None:
+    try:
         import jsonschema
     except ImportError:
         _walk(schema, param)

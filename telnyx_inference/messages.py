@@ -88,6 +88,7 @@ def _tool_call(call: Any, where: str) -> dict[str, Any]:
     arguments = function.get("arguments", "{}")
     if not isinstance(arguments, str):
         arguments = json.dumps(arguments, ensure_ascii=False)
+    _unicode(arguments, f"{where}.function.arguments")
     call_id = call.get("id")
     if not isinstance(call_id, str) or not call_id:
         raise InvalidParameterError(f"{where}.id", "is required")

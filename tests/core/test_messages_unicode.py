@@ -26,6 +26,13 @@ def test_lone_surrogates_are_refused(content: object, where: str) -> None:
     assert info.value.param == where
 
 
+def test_lone_surrogates_in_tool_arguments_are_refused() -> None:
+    call = {"id": "c1", "function": {"name": "f", "arguments": {"city": LONE}}}
+    with pytest.raises(InvalidParameterError) as info:
+        build_chat_request([{"role": "assistant", "content": None, "tool_calls": [call]}])
+    assert info.value.param == "messages[0].tool_calls[0].function.arguments"
+
+
 def test_any_other_text_is_kept_and_encodable() -> None:
     text = "héllo 😀 \u0000 \u2028 ﷽"
     body = build_chat_request([{"role": "user", "content": text}])
