@@ -83,18 +83,6 @@ def split_call_kwargs(kwargs: Mapping[str, Any]) -> CallOptions:
     return out
 
 
-def _response_format(values: dict[str, Any]) -> None:
-    """Telnyx has no json_schema response format: send its schema as guided_json instead."""
-    fmt = values.get("response_format")
-    if isinstance(fmt, Mapping) and fmt.get("type") == "json_schema":
-        spec = fmt.get("json_schema")
-        schema = spec.get("schema") if isinstance(spec, Mapping) else None
-        if not isinstance(schema, Mapping):
-            raise InvalidParameterError("response_format", "json_schema needs json_schema.schema")
-        del values["response_format"]
-        values["guided_json"] = schema
-
-
 def merge_params(
     base: Mapping[str, Any], call: Mapping[str, Any], stop: list[str] | None
 ) -> dict[str, Any]:
@@ -109,7 +97,6 @@ def merge_params(
         values["stop"] = stop
     if not values.get("stop"):
         values.pop("stop", None)
-    _response_format(values)
     return {k: v for k, v in values.items() if v is not None}
 
 

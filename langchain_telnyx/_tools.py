@@ -7,12 +7,17 @@ function tools; it raises on ``{"type": "retrieval", ...}``, so retrieval tools 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from telnyx_inference.tools import RetrievalTool, map_tool_choice, normalize_tools
+from telnyx_inference.tools import (
+    RetrievalTool,
+    is_retrieval_tool,
+    map_tool_choice,
+    normalize_tools,
+)
 
 __all__ = ["check_tool_choice", "format_tool", "format_tools"]
 
@@ -21,7 +26,7 @@ def format_tool(tool: Any) -> dict[str, Any]:
     """One tool in the OpenAI / Telnyx wire shape."""
     if isinstance(tool, RetrievalTool):
         return tool.to_dict()
-    if isinstance(tool, Mapping) and tool.get("type") == "retrieval":
+    if is_retrieval_tool(tool):  # convert_to_openai_tool would raise on it: pass it through
         return dict(tool)
     return convert_to_openai_tool(tool)
 

@@ -61,6 +61,28 @@ class ChatParamFields(BaseModel):
     """Id of a Telnyx integration secret, for proxied providers."""
     service_tier: Literal["default", "priority", "flex"] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _json_schema_format(cls, values: Any) -> Any:
+        """OpenAI's ``response_format`` ``json_schema`` becomes ``guided_json``: Telnyx has no
+        json_schema response format, but constrains decoding to the same schema."""
+        if not isinstance(values, Mapping):
+            return values
+        fmt = values.get("response_format")
+        if not (isinstance(fmt, Mapping) and fmt.get("type") == "json_schema"):
+            return values
+        spec = fmt.get("json_schema")
+        schema = spec.get("schema") if isinstance(spec, Mapping) else None
+        if not isinstance(schema, Mapping):
+            raise InvalidParameterError("response_format", "json_schema needs json_schema.schema")
+        if values.get("guided_json") is not None:
+            raise InvalidParameterError(
+                "response_format", "a json_schema format and guided_json are both given"
+            )
+        out = {k: v for k, v in values.items() if k != "response_format"}
+        out["guided_json"] = schema
+        return out
+
     @field_validator("stop")
     @classmethod
     def _check_stop(cls, value: str | list[str] | None) -> str | list[str] | None:

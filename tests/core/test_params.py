@@ -109,3 +109,14 @@ def test_top_logprobs_range(value: int) -> None:
     else:
         with pytest.raises(InvalidParameterError, match="top_logprobs"):
             ChatParams.build(logprobs=True, top_logprobs=value)
+
+
+def test_openai_json_schema_format_becomes_guided_json() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    fmt = {"type": "json_schema", "json_schema": {"name": "N", "schema": schema}}
+    assert ChatParams.build(response_format=fmt).render() == {"guided_json": schema}
+    with pytest.raises(InvalidParameterError) as info:
+        ChatParams.build(response_format={"type": "json_schema"})
+    assert info.value.param == "response_format"
+    with pytest.raises(InvalidParameterError, match="both given"):
+        ChatParams.build(response_format=fmt, guided_json=schema)
