@@ -26,7 +26,7 @@ from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeE
 from telnyx_inference.request import build_chat_request
 
 DOCUMENTED = (InvalidParameterError, InvalidParameterTypeError)
-FUZZ = settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HUGE = "x" * 500_000
 LONE_SURROGATE = b"\xff".decode("utf-8", "surrogateescape")
 
@@ -97,6 +97,8 @@ tool_calls = st.lists(
     ),
     max_size=2,
 )
+
+pytestmark = pytest.mark.timeout(90)  # the hang guard (hypothesis deadlines flake on busy CI)
 
 
 def _lc_message(kind: str, content: Any, calls: list[dict[str, Any]], role: str) -> Any:
@@ -220,7 +222,7 @@ def test_llama_index_messages(data: st.DataObject) -> None:
     _sendable(body)
 
 
-@settings(max_examples=25, deadline=5000)
+@settings(max_examples=15, deadline=None)
 @given(
     st.one_of(
         st.tuples(st.integers(min_value=1, max_value=600), st.just(1)),

@@ -24,6 +24,8 @@ from telnyx_inference.params import PARAM_NAMES, ChatParams
 not_numbers = st.sampled_from(["x", [], {}, [1.0], "1e400x"])
 non_finite = st.sampled_from([math.nan, math.inf, -math.inf])
 
+pytestmark = pytest.mark.timeout(90)  # the hang guard (hypothesis deadlines flake on busy CI)
+
 
 def _outside(lo: float, hi: float) -> st.SearchStrategy[Any]:
     return (
@@ -78,7 +80,7 @@ invalid_params = st.sampled_from(sorted(INVALID)).flatmap(
 )
 PER_EXAMPLE = settings(
     max_examples=60,
-    deadline=2000,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -100,7 +102,7 @@ def _names(err: BaseException, name: str) -> bool:
     return name in str(err)
 
 
-@settings(max_examples=400, deadline=1000)
+@settings(max_examples=400, deadline=None)
 @given(invalid_params)
 def test_core_refuses_and_names_the_parameter(param: tuple[str, Any]) -> None:
     name, value = param

@@ -26,7 +26,7 @@ from telnyx_inference.errors import (
 from telnyx_inference.response import Completion, parse_completion
 from telnyx_inference.stream import SSEDecoder, StreamAccumulator
 
-FAST = settings(max_examples=200, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -63,6 +63,8 @@ chunkish = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(chunk_keys, inner, max_size=5),
     max_leaves=25,
 )
+
+pytestmark = pytest.mark.timeout(90)  # the hang guard (hypothesis deadlines flake on busy CI)
 
 
 def _decode(pieces: list[bytes]) -> tuple[list[dict[str, Any]], type[BaseException] | None]:

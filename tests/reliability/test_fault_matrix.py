@@ -24,16 +24,8 @@ pytestmark = pytest.mark.timeout(15)
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
 """(framework, case name) → the bug that makes the case fail today (strict xfail)."""
 
-LC_NO_DEADLINE = (
-    "langchain_telnyx.ChatTelnyx has no total_timeout field (extra='forbid' refuses it), so "
-    "a LangChain user cannot bound all attempts of a request; add the field and pass it in "
-    "ChatTelnyx._connection()"
-)
-
 
 def _known_bug(path: Path, case: FaultCase) -> str | None:
-    if path.framework == "langchain" and case.needs_deadline:
-        return LC_NO_DEADLINE
     return KNOWN_BUGS.get((path.framework, case.name))
 
 

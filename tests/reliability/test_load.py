@@ -30,5 +30,5 @@ def test_load(framework: str, load_server: str) -> None:
     assert report.wrong_answers == 0
     assert len(report.latencies) == 500
     assert report.fds_peak > report.fds_before  # the run really held connections open
-    assert report.fds_after == report.fds_before
+    assert report.fds_after <= report.fds_before  # (other tests in this process may close some)
     assert report.rss_growth_mb < RSS_GROWTH_LIMIT_MB

@@ -45,15 +45,6 @@ KEY_PATTERNS = (
 )
 
 
-PICKLE_BUG = (
-    "langchain_telnyx.ChatTelnyx pickles its api_key SecretStr in clear (pydantic pickles the "
-    "secret value); give ChatTelnyx a __getstate__ that drops api_key (and the live clients), as "
-    "telnyx_inference.connection.ConnectionFields does, or inherit ConnectionFields"
-)
-KNOWN_LEAKS = ("pickle(ChatTelnyx",)
-"""Places the key leaks today, each with a strict xfail below naming the bug."""
-
-
 class _Found:
     """Texts to scan, each with the place it came from."""
 
@@ -266,8 +257,7 @@ def test_the_canary_key_never_escapes(
     ):
         assert expected in places, f"nothing scanned for {expected!r}"
     assert any(record.levelno == logging.DEBUG for record in logs.records)
-    leaks = [where for where in found.leaks() if not where.startswith(KNOWN_LEAKS)]
-    assert not leaks, f"the key escaped into: {leaks}"
+    assert not found.leaks(), f"the key escaped into: {found.leaks()}"
 
 
 def test_the_journal_saw_the_canary_sent_as_the_key(telnyx_emulator: Emulator) -> None:
@@ -288,7 +278,6 @@ def test_notebooks_store_no_key() -> None:
             assert not pattern.search(text), f"{notebook.name}: {pattern.pattern}"
 
 
-@pytest.mark.xfail(strict=True, reason=PICKLE_BUG)
 def test_pickled_chat_model_has_no_key() -> None:
     llm = ChatTelnyx(api_key=CANARY, base_url="http://127.0.0.1:9/v2/ai/openai")
     assert FRAGMENT.encode() not in pickle.dumps(llm)

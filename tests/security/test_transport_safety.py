@@ -48,11 +48,9 @@ def test_plain_http_to_another_machine_is_refused_before_connecting(call: str) -
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: (
-            ChatTelnyx(base_url=REMOTE_HTTP, api_key=CANARY, allow_insecure_http=True)
-            ._sync_client()
-            .settings
-        ),
+        lambda: ChatTelnyx(
+            base_url=REMOTE_HTTP, api_key=CANARY, allow_insecure_http=True
+        ).telnyx_settings(),
         lambda: Telnyx(
             base_url=REMOTE_HTTP, api_key=CANARY, allow_insecure_http=True
         ).telnyx_settings(),
