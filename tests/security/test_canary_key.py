@@ -149,7 +149,10 @@ def _objects(emu: Emulator) -> dict[str, Any]:
 def _serialised_forms(found: _Found, name: str, obj: Any) -> None:
     found.add(f"repr({name})", repr(obj))
     found.add(f"str({name})", str(obj))
-    for method in ("model_dump", "model_dump_json", "dict", "to_dict", "to_json", "to_payload"):
+    methods = ["model_dump", "model_dump_json", "to_dict", "to_json", "to_payload"]
+    if not hasattr(obj, "model_dump"):
+        methods.append("dict")  # (pydantic's own dict() is model_dump, deprecated)
+    for method in methods:
         if callable(getattr(obj, method, None)):
             found.add_calls(f"{name}.{method}()", getattr(obj, method))
     found.add_calls(f"pickle({name})", lambda: pickle.dumps(obj))
