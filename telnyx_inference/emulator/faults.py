@@ -83,6 +83,7 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {KINDS}")
         if self.n_chunks is not None:
             self.after = self.n_chunks
+        self.seconds = float(self.seconds)  # a pause is a float in the frame sequence
         if self.shape not in EVENT_SHAPES:
             raise ValueError(f"fault shape must be one of {EVENT_SHAPES}, not {self.shape!r}")
         if self.body not in BODY_SHAPES:

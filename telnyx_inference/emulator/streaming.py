@@ -44,14 +44,21 @@ class _QuietDrops(logging.Filter):
         return not _is_drop(exc)
 
 
-def _is_drop(exc: BaseException | None) -> bool:
-    if exc is None:
+def _is_drop(exc: BaseException | None, seen: set[int] | None = None) -> bool:
+    """Whether a dropped-connection fault is somewhere in ``exc``'s causes and groups.
+
+    Chains can loop (a task group's member may have the group as its context): each
+    exception is visited once.
+    """
+    seen = set() if seen is None else seen
+    if exc is None or id(exc) in seen:
         return False
+    seen.add(id(exc))
     if isinstance(exc, DropConnection):
         return True
-    if isinstance(exc, BaseExceptionGroup):
-        return any(_is_drop(e) for e in exc.exceptions)
-    return _is_drop(exc.__cause__ or exc.__context__) if exc.__cause__ or exc.__context__ else False
+    if isinstance(exc, BaseExceptionGroup) and any(_is_drop(e, seen) for e in exc.exceptions):
+        return True
+    return _is_drop(exc.__cause__ or exc.__context__, seen)
 
 
 def install_log_filter() -> None:

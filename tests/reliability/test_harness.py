@@ -1,5 +1,5 @@
 """The harness can fail: the leak check catches a socket no pool owns and a response left open;
-and a fault the emulator gets wrong today is pinned as a strict xfail."""
+and the emulator's faults behave as the matrix assumes (whole-second stalls, quiet drops)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,6 @@ def test_leak_check_sees_a_response_left_open(emu: Emulator) -> None:
     assert_no_leak(emu.port)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="emulator bug: telnyx_inference/emulator/streaming.py sse() treats only floats as "
-    "pauses, so Fault(kind='stall_after', seconds=1) (an int) reaches `item + sep` and raises "
-    "TypeError mid-stream; Fault.__post_init__ should coerce seconds to float",
-)
 def test_stall_with_whole_seconds(emu: Emulator) -> None:
     emu.fault(Fault(kind="stall_after", after=14, seconds=1, route="chat/completions"))
     path = next(p for p in PATHS if p.mode == "sync" and p.call == "stream")
@@ -57,15 +51,6 @@ def test_stall_with_whole_seconds(emu: Emulator) -> None:
     assert out.completed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="emulator bug: telnyx_inference/emulator/streaming.py _is_drop() follows "
-    "__cause__/__context__ and exception groups with no guard against cycles; anyio/starlette "
-    "produce a group whose member's context is the group, so any non-drop error in a stream "
-    "handler makes uvicorn's logging filter recurse until RecursionError (the real error is "
-    "never logged); keep a set of seen exception ids",
-)
 def test_quiet_drops_filter_survives_cyclic_exception_chains() -> None:
     from telnyx_inference.emulator.streaming import _is_drop
 
