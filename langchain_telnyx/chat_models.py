@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["ChatTelnyx"]
 
 
-
 class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     """Chat with a Telnyx Inference model.
 
@@ -115,8 +114,10 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
         if max_tokens is not None:
             params["ls_max_tokens"] = max_tokens
         stops = stop or kwargs.get("stop") or self.stop
-        if stops:
-            params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
+        if isinstance(stops, str):
+            params["ls_stop"] = [stops]
+        elif isinstance(stops, list | tuple) and stops:  # anything else is refused when checked
+            params["ls_stop"] = list(stops)
         return params
 
     def _resolve_model_profile(self) -> ModelProfile | None:

@@ -24,7 +24,7 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 from telnyx_inference.messages import image_part, text_part
 
 __all__ = ["to_wire_message", "to_wire_messages"]
@@ -141,8 +141,13 @@ def _content(out: _Parts) -> str | list[dict[str, Any]]:
     return "\n".join(part["text"] for part in out.parts)
 
 
-def _calls_from_kwargs(value: Any) -> list[dict[str, Any]]:
+def _calls_from_kwargs(value: Any, where: str) -> list[dict[str, Any]]:
     """``additional_kwargs["tool_calls"]``: dicts or the openai SDK's typed objects."""
+    if value is not None and not isinstance(value, list | tuple):
+        raise InvalidParameterTypeError(
+            f"{where}.additional_kwargs.tool_calls",
+            f"must be a list of tool calls, got {type(value).__name__}",
+        )
     calls = []
     for call in value or ():
         if not isinstance(call, Mapping) and hasattr(call, "model_dump"):
@@ -162,7 +167,7 @@ def to_wire_message(message: ChatMessage, index: int = 0) -> dict[str, Any]:
         _convert_block(block, out)
     wire: dict[str, Any] = {"role": role, "content": _content(out)}
     extra = message.additional_kwargs
-    calls = out.calls or _calls_from_kwargs(extra.get("tool_calls"))
+    calls = out.calls or _calls_from_kwargs(extra.get("tool_calls"), where)
     if calls:
         wire["tool_calls"] = calls
     if role == "tool":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ from llama_index_telnyx._tools import (
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
 from telnyx_inference._constants import GUIDED_FIELDS
+from telnyx_inference.catalog import cached_catalog, facts_for
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.params import PARAM_NAMES
@@ -92,6 +94,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
     )
 
     _metadata: tuple[tuple[Any, ...], LLMMetadata] | None = PrivateAttr(default=None)
+    _catalog_read: asyncio.Task[Any] | None = PrivateAttr(default=None)
 
     @classmethod
     def class_name(cls) -> str:
@@ -112,8 +115,9 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         if cached is not None and cached[0] == key:
             return cached[1]
         context, num_output = self.context_window, self.max_tokens
+        final = True
         if context is None or num_output is None:
-            facts: ModelFacts = self.telnyx_client().model_facts(self.model)
+            facts, final = self._model_facts()
             context = context or facts.context_length
             num_output = num_output or facts.max_completion_tokens or DEFAULT_NUM_OUTPUTS
         metadata = LLMMetadata(
@@ -124,8 +128,29 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
             model_name=self.model,
             system_role=MessageRole.SYSTEM,
         )
-        self._metadata = (key, metadata)
+        if final:
+            self._metadata = (key, metadata)
         return metadata
+
+    def _model_facts(self) -> tuple[ModelFacts, bool]:
+        """The model's facts, and whether they are final (from the catalog or the table).
+
+        Inside a running event loop nothing may block: without a cached catalog the built-in
+        table answers for now, and the catalog is read in the background for later calls.
+        (LlamaIndex reads ``metadata`` before every call, async ones included.)
+        """
+        catalog = cached_catalog(self.base_url or "")
+        if catalog is not None:
+            return facts_for(self.model, catalog), True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return self.telnyx_client().model_facts(self.model), True
+        if self._catalog_read is None or self._catalog_read.done():
+            self._catalog_read = loop.create_task(
+                self.telnyx_async_client().model_facts(self.model)
+            )
+        return facts_for(self.model), False
 
     # -- the one request builder ------------------------------------------------------------
 

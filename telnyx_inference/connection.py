@@ -107,7 +107,7 @@ class ConnectionFields(BaseModel):
         """The user's SDK client, else one of ours around the user's HTTP client, else None."""
         if given is not None or http_client is None:
             return given
-        import openai  # noqa: PLC0415 - loaded on first use
+        import openai
 
         settings = self.telnyx_settings()
         return getattr(openai, kind)(
@@ -122,7 +122,7 @@ class ConnectionFields(BaseModel):
     def telnyx_client(self) -> TelnyxClient:
         """The core sync client for these settings (built once, on first use)."""
         if self._telnyx is None:
-            from telnyx_inference.client import TelnyxClient  # noqa: PLC0415
+            from telnyx_inference.client import TelnyxClient
 
             sdk = self._sdk_client(self.client, self.http_client, "OpenAI")
             self._telnyx = TelnyxClient(settings=self.telnyx_settings(), client=sdk)
@@ -131,7 +131,7 @@ class ConnectionFields(BaseModel):
     def telnyx_async_client(self) -> AsyncTelnyxClient:
         """The core async client for these settings (built once, on first use)."""
         if self._atelnyx is None:
-            from telnyx_inference.client import AsyncTelnyxClient  # noqa: PLC0415
+            from telnyx_inference.client import AsyncTelnyxClient
 
             sdk = self._sdk_client(self.async_client, self.http_async_client, "AsyncOpenAI")
             self._atelnyx = AsyncTelnyxClient(settings=self.telnyx_settings(), client=sdk)

@@ -180,12 +180,20 @@ class ChatParams(ChatParamFields):
         return body
 
 
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "none", "list", "dict"})
+
+
+def _is_type_tag(part: Any) -> bool:
+    """Pydantic names the union member that failed (``stop.str``): not part of the path."""
+    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part)
+
+
 def _first_error(exc: ValidationError) -> Exception:
     err = exc.errors()[0]
     cause = err.get("ctx", {}).get("error")
     if isinstance(cause, InvalidParameterError | InvalidParameterTypeError):
         return cause
-    loc = ".".join(str(p) for p in err["loc"]) or "parameters"
+    loc = ".".join(str(p) for p in err["loc"] if not _is_type_tag(p)) or "parameters"
     if err["type"] == "extra_forbidden":
         return InvalidParameterError(loc, "is not a Telnyx chat parameter")
     message = str(err["msg"]).removeprefix("Value error, ")

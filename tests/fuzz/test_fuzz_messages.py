@@ -254,15 +254,6 @@ def test_deep_tool_schemas(shape: tuple[int, int]) -> None:
     _sendable(build_chat_request(hi, params={"guided_json": recursive}))
 
 
-LI_TOOL_CALLS_BUG = (
-    "llama_index_telnyx._messages._calls_from_kwargs iterates additional_kwargs['tool_calls'] "
-    "as it comes: a value that is not a list (True, 5) raises a bare TypeError ('bool' object is "
-    "not iterable) instead of InvalidParameterTypeError naming "
-    "messages[i].additional_kwargs.tool_calls; check it is a list/tuple first"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LI_TOOL_CALLS_BUG)
 @pytest.mark.parametrize("value", [True, 5])
 def test_llama_index_tool_calls_not_a_list(value: Any) -> None:
     message = li.ChatMessage(role="assistant", content="", additional_kwargs={"tool_calls": value})

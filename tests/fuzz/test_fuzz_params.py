@@ -138,8 +138,6 @@ def test_adapters_refuse_per_call_before_sending(
             li.stream_chat([ChatMessage(role="user", content="hi")], **{name: value})
         ),
     }
-    if _hits_ls_params_bug(name, value):  # pinned by test_chat_model_stop_not_a_list below
-        del calls["ChatTelnyx.invoke"], calls["ChatTelnyx.stream"]
     for where, call in calls.items():
         with pytest.raises((InvalidParameterError, InvalidParameterTypeError)) as info:
             call()
@@ -147,19 +145,6 @@ def test_adapters_refuse_per_call_before_sending(
     assert _chat_requests(telnyx_emulator) == before, "a chat request was sent"
 
 
-LS_STOP_BUG = (
-    "langchain_telnyx.ChatTelnyx._get_ls_params runs before the parameters are checked and "
-    "does list(stop): a per-call stop that is not a string or a list (stop=7) raises a bare "
-    "TypeError ('int' object is not iterable) instead of InvalidParameterTypeError naming stop; "
-    "only listify str/list/tuple there and leave the rest to checked_params"
-)
-
-
-def _hits_ls_params_bug(name: str, value: Any) -> bool:
-    return name == "stop" and not isinstance(value, str | list | tuple | dict)
-
-
-@pytest.mark.xfail(strict=True, reason=LS_STOP_BUG)
 def test_chat_model_stop_not_a_list() -> None:
     lc = ChatTelnyx(base_url="http://127.0.0.1:9/v2/ai/openai", api_key="k")
     with pytest.raises(InvalidParameterTypeError) as info:
