@@ -13,8 +13,9 @@ Names are loaded on first use (PEP 562), so ``import langchain_telnyx`` stays ch
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from telnyx_inference._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from langchain_telnyx.chat_models import ChatTelnyx
@@ -41,16 +42,4 @@ __all__ = [
     "bucket_retrieval_tool",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    try:
-        module, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'langchain_telnyx' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
