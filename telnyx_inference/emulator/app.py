@@ -40,6 +40,7 @@ SCHEMA_DEFAULT_MODEL = "meta-llama/Meta-Llama-3.1-8B-Instruct"
 """What Telnyx's schema uses when ``model`` is left out (stale, but it is the default)."""
 STRICT_HEADER = "x-emulator-strict"
 
+
 class Call:
     """What the pipeline learnt about one request, handed to the route handler."""
 
@@ -49,7 +50,8 @@ class Call:
 
 def _bad_request(detail: str, field: str | None = None, code: str = v.BAD_REQUEST) -> Response:
     return errors.json_response(
-        errors.telnyx_errors(400, detail, code=code, pointer=f"/{field}" if field else None), 400)
+        errors.telnyx_errors(400, detail, code=code, pointer=f"/{field}" if field else None), 400
+    )
 
 
 def _unprocessable(errs: list[dict[str, Any]]) -> Response:
@@ -59,8 +61,9 @@ def _unprocessable(errs: list[dict[str, Any]]) -> Response:
 def _fault_response(fault: Fault) -> Response:
     message = fault.message or f"Emulated {fault.status} error."
     headers = errors.rate_limit_headers() if fault.status == 429 else None
-    return errors.json_response(errors.error_body(fault.status, fault.body, message),
-                                fault.status, headers)
+    return errors.json_response(
+        errors.error_body(fault.status, fault.body, message), fault.status, headers
+    )
 
 
 def _authorised(request: Request, state: State) -> bool:
@@ -72,32 +75,44 @@ def _authorised(request: Request, state: State) -> bool:
     return expected is None or key.strip() == expected
 
 
-def route(handler: Callable[[Request, State, Call], Awaitable[Response]]) -> Callable[
-        [State], Callable[[Request], Awaitable[Response]]]:
+def route(
+    handler: Callable[[Request, State, Call], Awaitable[Response]],
+) -> Callable[[State], Callable[[Request], Awaitable[Response]]]:
     """Wrap a handler in the common pipeline, bound to one emulator's state."""
+
     def bind(state: State) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             return await _pipeline(request, state, handler)
+
         return endpoint
+
     return bind
 
 
-async def _pipeline(request: Request, state: State,
-                    handler: Callable[[Request, State, Call], Awaitable[Response]]) -> Response:
+async def _pipeline(
+    request: Request, state: State, handler: Callable[[Request, State, Call], Awaitable[Response]]
+) -> Response:
     raw = await request.body()
     parse_errs, body = v.parse_body(raw) if request.method == "POST" else ([], None)
-    entry = JournalEntry(request.method, request.url.path, request.url.query,
-                         redact_headers(request.headers), body)
+    entry = JournalEntry(
+        request.method, request.url.path, request.url.query, redact_headers(request.headers), body
+    )
     state.record(entry)
     if not _authorised(request, state):
         entry.status = 401
-        return errors.json_response(errors.telnyx_errors(
-            401, "Authentication failed: the API key is missing or invalid. Send it as "
-            "'Authorization: Bearer <key>'."), 401)
+        return errors.json_response(
+            errors.telnyx_errors(
+                401,
+                "Authentication failed: the API key is missing or invalid. Send it as "
+                "'Authorization: Bearer <key>'.",
+            ),
+            401,
+        )
     streaming_wanted = isinstance(body, dict) and body.get("stream") in (True, "true")
     try:
-        taken = state.take_faults(request.url.path, streaming_wanted,
-                                  request.headers.get(EMULATOR_FAULT_HEADER))
+        taken = state.take_faults(
+            request.url.path, streaming_wanted, request.headers.get(EMULATOR_FAULT_HEADER)
+        )
     except ValueError as exc:
         entry.status = 400
         return _bad_request(f"Invalid {EMULATOR_FAULT_HEADER} header: {exc}")
@@ -116,6 +131,7 @@ async def _pipeline(request: Request, state: State,
 
 # --- chat ------------------------------------------------------------------------------------
 
+
 def _fixed_response(state: State, raw: bytes) -> Response | None:
     fixed = state.fixed
     if fixed is None:
@@ -133,8 +149,12 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     model_id = str(body.setdefault("model", SCHEMA_DEFAULT_MODEL))
     facts = state.catalog.get(model_id)
     if facts is None:
-        return errors.json_response(errors.telnyx_errors(
-            404, f"The model '{model_id}' does not exist or is not available."), 404)
+        return errors.json_response(
+            errors.telnyx_errors(
+                404, f"The model '{model_id}' does not exist or is not available."
+            ),
+            404,
+        )
     if not state.catalog.is_chat(model_id):
         return _bad_request(f"The model '{model_id}' is not a chat model.", "model")
     if quirk := v.chat_quirk(body):
@@ -143,10 +163,17 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     scripted = state.next_script()
 
     def run() -> model.Completion:
-        return model.complete(body, seed=state.settings.seed, is_reasoning=facts.is_reasoning,
-                              search=state.buckets.search, scripted=scripted)
-    heavy = scripted is None and any(body.get(k) is not None
-                                     for k in ("guided_json", "guided_regex", "tools"))
+        return model.complete(
+            body,
+            seed=state.settings.seed,
+            is_reasoning=facts.is_reasoning,
+            search=state.buckets.search,
+            scripted=scripted,
+        )
+
+    heavy = scripted is None and any(
+        body.get(k) is not None for k in ("guided_json", "guided_regex", "tools")
+    )
     try:
         comp = await run_in_threadpool(run) if heavy else run()
     except GenerationError as exc:
@@ -157,8 +184,9 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     if body.get("stream"):
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         chunks = render.stream_chunks(comp, include_usage)
-        return StreamingResponse(streaming.sse(chunks, call.faults), headers=headers,
-                                 media_type="text/event-stream")
+        return StreamingResponse(
+            streaming.sse(chunks, call.faults), headers=headers, media_type="text/event-stream"
+        )
     return errors.json_response(render.completion_body(comp), 200, headers)
 
 
@@ -168,20 +196,26 @@ async def models(request: Request, state: State, call: Call) -> Response:
 
 # --- embeddings --------------------------------------------------------------------------------
 
+
 async def embeddings(request: Request, state: State, call: Call) -> Response:
     errs, body, _ = v.validate(v.EMBEDDING_FIELDS, call.body, state.settings.strict)
     if errs:
         return _unprocessable(errs)
     model_id = body["model"]
     if state.catalog.get(model_id) is None:
-        return errors.json_response(errors.telnyx_errors(
-            404, f"The model '{model_id}' does not exist or is not available."), 404)
+        return errors.json_response(
+            errors.telnyx_errors(
+                404, f"The model '{model_id}' does not exist or is not available."
+            ),
+            404,
+        )
     if not state.catalog.is_embedding(model_id):
         return _bad_request(f"The model '{model_id}' is not an embedding model.", "model")
     dims = body.get("dimensions")
     if dims is not None and not 1 <= dims <= EMBEDDING_DIMENSIONS:
-        return _bad_request(f"dimensions must be between 1 and {EMBEDDING_DIMENSIONS}.",
-                            "dimensions")
+        return _bad_request(
+            f"dimensions must be between 1 and {EMBEDDING_DIMENSIONS}.", "dimensions"
+        )
     texts = [body["input"]] if isinstance(body["input"], str) else body["input"]
     if not texts:
         return _bad_request("input must not be an empty list.", "input")
@@ -189,11 +223,22 @@ async def embeddings(request: Request, state: State, call: Call) -> Response:
     data = []
     for i, text in enumerate(texts):
         vec = embedder.embed(text, dims)
-        data.append({"object": "embedding", "index": i,
-                     "embedding": embedder.to_base64(vec) if as_base64 else vec})
+        data.append(
+            {
+                "object": "embedding",
+                "index": i,
+                "embedding": embedder.to_base64(vec) if as_base64 else vec,
+            }
+        )
     used = sum(tokens.count(t) for t in texts)
-    return errors.json_response({"object": "list", "data": data, "model": model_id,
-                                 "usage": {"prompt_tokens": used, "total_tokens": used}})
+    return errors.json_response(
+        {
+            "object": "list",
+            "data": data,
+            "model": model_id,
+            "usage": {"prompt_tokens": used, "total_tokens": used},
+        }
+    )
 
 
 async def embedding_models(request: Request, state: State, call: Call) -> Response:
@@ -202,6 +247,7 @@ async def embedding_models(request: Request, state: State, call: Call) -> Respon
 
 # --- buckets -----------------------------------------------------------------------------------
 
+
 async def bucket_job(request: Request, state: State, call: Call) -> Response:
     errs, body, _ = v.validate(v.BUCKET_JOB_FIELDS, call.body, state.settings.strict)
     if errs:
@@ -209,9 +255,11 @@ async def bucket_job(request: Request, state: State, call: Call) -> Response:
     name = body["bucket_name"]
     try:
         job = state.buckets.start_job(
-            name, body.get("document_chunk_size") or DEFAULT_CHUNK_SIZE,
+            name,
+            body.get("document_chunk_size") or DEFAULT_CHUNK_SIZE,
             body.get("document_chunk_overlap_size", DEFAULT_CHUNK_OVERLAP),
-            body.get("embedding_model") or DEFAULT_EMBEDDING_MODEL)
+            body.get("embedding_model") or DEFAULT_EMBEDDING_MODEL,
+        )
     except KeyError:
         return errors.bucket_not_found(name)
     return errors.json_response({"data": job.as_data()})
@@ -222,9 +270,18 @@ async def job_status(request: Request, state: State, call: Call) -> Response:
     try:
         job = state.buckets.poll_job(task_id)
     except KeyError:
-        return errors.json_response({"detail": [{
-            "code": ERROR_CODE_NOT_FOUND, "title": errors.title_for(404),
-            "detail": f"Embedding task '{task_id}' not found."}]}, 404)
+        return errors.json_response(
+            {
+                "detail": [
+                    {
+                        "code": ERROR_CODE_NOT_FOUND,
+                        "title": errors.title_for(404),
+                        "detail": f"Embedding task '{task_id}' not found.",
+                    }
+                ]
+            },
+            404,
+        )
     return errors.json_response({"data": job.as_data()})
 
 
@@ -254,22 +311,31 @@ async def similarity_search(request: Request, state: State, call: Call) -> Respo
     if errs:
         return _unprocessable(errs)
     try:
-        docs = state.buckets.search(body["bucket_name"], body["query"],
-                                    body.get("num_of_docs", DEFAULT_NUM_OF_DOCS))
+        docs = state.buckets.search(
+            body["bucket_name"], body["query"], body.get("num_of_docs", DEFAULT_NUM_OF_DOCS)
+        )
     except KeyError:
         return errors.bucket_not_found(body["bucket_name"])
     return errors.json_response({"data": docs})
 
 
 async def not_found(request: Request, state: State, call: Call) -> Response:
-    return errors.json_response(errors.telnyx_errors(
-        404, f"No route {request.method} {request.url.path} on the Telnyx emulator."), 404)
+    return errors.json_response(
+        errors.telnyx_errors(
+            404, f"No route {request.method} {request.url.path} on the Telnyx emulator."
+        ),
+        404,
+    )
 
 
 def create_app(state: State) -> Starlette:
     """The ASGI app of one emulator."""
-    def r(path: str, handler: Callable[[Request, State, Call], Awaitable[Response]],
-          methods: list[str]) -> Route:
+
+    def r(
+        path: str,
+        handler: Callable[[Request, State, Call], Awaitable[Response]],
+        methods: list[str],
+    ) -> Route:
         return Route(path, route(handler)(state), methods=methods)
 
     async def fixed_chat(request: Request) -> Response:

@@ -34,8 +34,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def chunk_text(text: str, size: int = DEFAULT_CHUNK_SIZE,
-               overlap: int = DEFAULT_CHUNK_OVERLAP) -> list[str]:
+def chunk_text(
+    text: str, size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP
+) -> list[str]:
     """Windows of ``size`` characters overlapping by ``overlap``; short texts stay whole."""
     if size <= 0:
         raise ValueError("chunk size must be positive")
@@ -44,7 +45,7 @@ def chunk_text(text: str, size: int = DEFAULT_CHUNK_SIZE,
         return [text] if text.strip() else []
     out = []
     for start in range(0, len(text), step):
-        piece = text[start:start + size]
+        piece = text[start : start + size]
         if piece.strip():
             out.append(piece)
         if start + size >= len(text):
@@ -99,9 +100,14 @@ class Job:
         return _STEPS[self.step] if self.step < len(_STEPS) else self.outcome
 
     def as_data(self) -> dict[str, Any]:
-        return {"task_id": self.task_id, "task_name": JOB_TASK_NAME, "status": self.status,
-                "created_at": self.created_at, "finished_at": self.finished_at,
-                "user_id": "emulator-user"}
+        return {
+            "task_id": self.task_id,
+            "task_name": JOB_TASK_NAME,
+            "status": self.status,
+            "created_at": self.created_at,
+            "finished_at": self.finished_at,
+            "user_id": "emulator-user",
+        }
 
 
 def read_paths(paths: Iterable[str | Path]) -> dict[str, str]:
@@ -141,16 +147,24 @@ class BucketStore:
             for filename, text in texts.items():
                 bucket.files[filename] = StoredFile(text)
 
-    def seed(self, name: str, texts: Mapping[str, str], *, embed: bool = True,
-             chunk_size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP,
-             model: str = DEFAULT_EMBEDDING_MODEL) -> None:
+    def seed(
+        self,
+        name: str,
+        texts: Mapping[str, str],
+        *,
+        embed: bool = True,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        overlap: int = DEFAULT_CHUNK_OVERLAP,
+        model: str = DEFAULT_EMBEDDING_MODEL,
+    ) -> None:
         with self._lock:
             self.put(name, texts)
             if embed:
                 self._embed(name, chunk_size, overlap, model, {})
 
-    def _embed(self, name: str, size: int, overlap: int, model: str,
-               failures: Mapping[str, str]) -> None:
+    def _embed(
+        self, name: str, size: int, overlap: int, model: str, failures: Mapping[str, str]
+    ) -> None:
         bucket = self._buckets[name]
         bucket.chunks = []
         stamp = now()
@@ -216,9 +230,17 @@ class BucketStore:
     def files(self, name: str) -> list[dict[str, Any]]:
         with self._lock:
             bucket = self._buckets[name]
-            return [{"filename": f, "status": s.status, "created_at": s.created_at,
-                     "updated_at": s.updated_at, "last_embedded_at": s.last_embedded_at,
-                     "error_reason": s.error_reason} for f, s in bucket.files.items()]
+            return [
+                {
+                    "filename": f,
+                    "status": s.status,
+                    "created_at": s.created_at,
+                    "updated_at": s.updated_at,
+                    "last_embedded_at": s.last_embedded_at,
+                    "error_reason": s.error_reason,
+                }
+                for f, s in bucket.files.items()
+            ]
 
     def disable(self, name: str) -> None:
         with self._lock:
@@ -236,21 +258,25 @@ class BucketStore:
             files = dict(bucket.files)
             model = bucket.model
         qvec = embedder.embed(query)
-        scored = sorted(((embedder.cosine_distance(qvec, c.vector), i, c)
-                         for i, c in enumerate(chunks)), key=lambda t: (t[0], t[1]))
+        scored = sorted(
+            ((embedder.cosine_distance(qvec, c.vector), i, c) for i, c in enumerate(chunks)),
+            key=lambda t: (t[0], t[1]),
+        )
         docs = []
         for distance, _, chunk in scored[: max(k, 0)]:
             stored = files.get(chunk.filename)
-            docs.append({
-                "document_chunk": chunk.text,
-                "distance": round(distance, 6),
-                "metadata": {
-                    "source": f"{name}/{chunk.filename}",
-                    "checksum": stored.checksum if stored else "",
-                    "embedding": model,
-                    "filename": chunk.filename,
-                    "certainty": round(embedder.certainty(distance), 6),
-                    "loader_metadata": {},
-                },
-            })
+            docs.append(
+                {
+                    "document_chunk": chunk.text,
+                    "distance": round(distance, 6),
+                    "metadata": {
+                        "source": f"{name}/{chunk.filename}",
+                        "checksum": stored.checksum if stored else "",
+                        "embedding": model,
+                        "filename": chunk.filename,
+                        "certainty": round(embedder.certainty(distance), 6),
+                        "loader_metadata": {},
+                    },
+                }
+            )
         return docs

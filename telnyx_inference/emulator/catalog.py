@@ -53,7 +53,8 @@ class Catalog:
             "is_reasoning": facts.is_reasoning,
             "task": facts.task,
             "pricing": {"input": "0.0", "output": "0.0"},
-            "service_tiers": list(SERVICE_TIERS[:1]) if facts.task != "text-generation"
+            "service_tiers": list(SERVICE_TIERS[:1])
+            if facts.task != "text-generation"
             else list(SERVICE_TIERS),
         }
 

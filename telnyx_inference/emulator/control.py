@@ -35,6 +35,7 @@ FIXED_WORD = " emulated"
 
 # --- operations --------------------------------------------------------------------------------
 
+
 def script(state: State, replies: Iterable[ScriptedReply]) -> None:
     with state.lock:
         state.scripts.extend(replies)
@@ -52,10 +53,16 @@ def clear_faults(state: State) -> None:
         state.header_uses.clear()
 
 
-def seed_bucket(state: State, name: str, texts: Mapping[str, str] | None = None,
-                paths: Iterable[str | Path] | None = None, *, embed: bool = True,
-                chunk_size: int = DEFAULT_CHUNK_SIZE,
-                chunk_overlap: int = DEFAULT_CHUNK_OVERLAP) -> None:
+def seed_bucket(
+    state: State,
+    name: str,
+    texts: Mapping[str, str] | None = None,
+    paths: Iterable[str | Path] | None = None,
+    *,
+    embed: bool = True,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
+) -> None:
     files = dict(texts or {})
     files.update(read_paths(paths or []))
     state.buckets.seed(name, files, embed=embed, chunk_size=chunk_size, overlap=chunk_overlap)
@@ -83,8 +90,10 @@ def build_fixed(chunks: int) -> FixedReplies:
     comp = Completion(DEFAULT_CHAT_MODEL, [Choice(0, text.strip())], usage)
     body = json.dumps(render.completion_body(comp, "chatcmpl-fixed"), separators=(",", ":"))
     stream_comp = Completion(DEFAULT_CHAT_MODEL, [Choice(0, text)], usage)
-    frames = [b"data: " + json.dumps(c, separators=(",", ":")).encode() + b"\n\n"
-              for c in render.stream_chunks(stream_comp, True, "chatcmpl-fixed")]
+    frames = [
+        b"data: " + json.dumps(c, separators=(",", ":")).encode() + b"\n\n"
+        for c in render.stream_chunks(stream_comp, True, "chatcmpl-fixed")
+    ]
     frames.append(b"data: [DONE]\n\n")
     return FixedReplies(body.encode(), frames)
 
@@ -99,16 +108,31 @@ def configure(state: State, **changes: Any) -> None:
             setattr(state.settings, key, value)
 
 
-def add_model(state: State, model_id: str, context_length: int, *,
-              max_completion_tokens: int | None = None, is_reasoning: bool = False,
-              is_vision: bool = False, task: str = "text-generation") -> None:
+def add_model(
+    state: State,
+    model_id: str,
+    context_length: int,
+    *,
+    max_completion_tokens: int | None = None,
+    is_reasoning: bool = False,
+    is_vision: bool = False,
+    task: str = "text-generation",
+) -> None:
     with state.lock:
-        state.catalog.add(model_id, ModelFacts(
-            context_length, max_completion_tokens, is_vision=is_vision,
-            is_reasoning=is_reasoning, task=task))
+        state.catalog.add(
+            model_id,
+            ModelFacts(
+                context_length,
+                max_completion_tokens,
+                is_vision=is_vision,
+                is_reasoning=is_reasoning,
+                task=task,
+            ),
+        )
 
 
 # --- routes ----------------------------------------------------------------------------------
+
 
 def _ok(data: Any = None) -> Response:
     return errors.json_response({"ok": True} if data is None else data)
@@ -132,6 +156,7 @@ def control_routes(state: State) -> list[Route]:
                 return fn(await read(request))
             except (ValueError, TypeError, KeyError, OSError) as exc:
                 return errors.json_response({"error": str(exc)}, 400)
+
         return endpoint
 
     def health(_: Any) -> Response:
@@ -166,10 +191,15 @@ def control_routes(state: State) -> list[Route]:
         return _ok()
 
     def post_bucket(body: Any) -> Response:
-        seed_bucket(state, body["name"], body.get("texts"), body.get("paths"),
-                    embed=body.get("embed", True),
-                    chunk_size=body.get("chunk_size", DEFAULT_CHUNK_SIZE),
-                    chunk_overlap=body.get("chunk_overlap", DEFAULT_CHUNK_OVERLAP))
+        seed_bucket(
+            state,
+            body["name"],
+            body.get("texts"),
+            body.get("paths"),
+            embed=body.get("embed", True),
+            chunk_size=body.get("chunk_size", DEFAULT_CHUNK_SIZE),
+            chunk_overlap=body.get("chunk_overlap", DEFAULT_CHUNK_OVERLAP),
+        )
         return _ok()
 
     def post_outcome(body: Any) -> Response:
@@ -189,11 +219,18 @@ def control_routes(state: State) -> list[Route]:
         return _ok()
 
     table: list[tuple[str, Callable[[Any], Response], str]] = [
-        ("health", health, "GET"), ("reset", post_reset, "POST"), ("state", snapshot, "GET"),
-        ("script", post_script, "POST"), ("faults", post_faults, "POST"),
-        ("faults", delete_faults, "DELETE"), ("journal", get_journal, "GET"),
-        ("journal", delete_journal, "DELETE"), ("buckets", post_bucket, "POST"),
-        ("jobs/outcome", post_outcome, "POST"), ("fixed", post_fixed, "POST"),
-        ("settings", post_settings, "POST"), ("models", post_model, "POST"),
+        ("health", health, "GET"),
+        ("reset", post_reset, "POST"),
+        ("state", snapshot, "GET"),
+        ("script", post_script, "POST"),
+        ("faults", post_faults, "POST"),
+        ("faults", delete_faults, "DELETE"),
+        ("journal", get_journal, "GET"),
+        ("journal", delete_journal, "DELETE"),
+        ("buckets", post_bucket, "POST"),
+        ("jobs/outcome", post_outcome, "POST"),
+        ("fixed", post_fixed, "POST"),
+        ("settings", post_settings, "POST"),
+        ("models", post_model, "POST"),
     ]
     return [Route(f"/_emulator/{path}", wrap(fn), methods=[method]) for path, fn, method in table]

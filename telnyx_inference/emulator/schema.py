@@ -40,16 +40,26 @@ def integer(value: Any, loc: Loc) -> Result:
     if isinstance(value, float):
         if value.is_integer():
             return [], int(value)
-        return [error("int_from_float", loc,
-                      "Input should be a valid integer, got a number with a fractional part",
-                      value)], value
+        return [
+            error(
+                "int_from_float",
+                loc,
+                "Input should be a valid integer, got a number with a fractional part",
+                value,
+            )
+        ], value
     if isinstance(value, str):
         try:
             return [], int(value.strip())
         except ValueError:
-            return [error("int_parsing", loc,
-                          "Input should be a valid integer, unable to parse string as an integer",
-                          value)], value
+            return [
+                error(
+                    "int_parsing",
+                    loc,
+                    "Input should be a valid integer, unable to parse string as an integer",
+                    value,
+                )
+            ], value
     return [error("int_type", loc, "Input should be a valid integer", value)], value
 
 
@@ -60,9 +70,14 @@ def number(value: Any, loc: Loc) -> Result:
         try:
             return [], float(value.strip())
         except ValueError:
-            return [error("float_parsing", loc,
-                          "Input should be a valid number, unable to parse string as a number",
-                          value)], value
+            return [
+                error(
+                    "float_parsing",
+                    loc,
+                    "Input should be a valid number, unable to parse string as a number",
+                    value,
+                )
+            ], value
     return [error("float_type", loc, "Input should be a valid number", value)], value
 
 
@@ -74,8 +89,14 @@ def boolean(value: Any, loc: Loc) -> Result:
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return [], value.strip().lower() in _TRUE
     if isinstance(value, str | int | float):
-        return [error("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input",
-                      value)], value
+        return [
+            error(
+                "bool_parsing",
+                loc,
+                "Input should be a valid boolean, unable to interpret input",
+                value,
+            )
+        ], value
     return [error("bool_type", loc, "Input should be a valid boolean", value)], value
 
 
@@ -96,8 +117,10 @@ def enum(values: Sequence[str]) -> Validator:
     def check(value: Any, loc: Loc) -> Result:
         if isinstance(value, str) and value in values:
             return [], value
-        return [error("enum", loc, f"Input should be {expected}", value,
-                      {"expected": expected})], value
+        return [
+            error("enum", loc, f"Input should be {expected}", value, {"expected": expected})
+        ], value
+
     return check
 
 
@@ -107,12 +130,27 @@ def bounded(inner: Validator, *, ge: float | None = None, le: float | None = Non
         if errs:
             return errs, val
         if ge is not None and val < ge:
-            return [error("greater_than_equal", loc,
-                          f"Input should be greater than or equal to {ge}", value, {"ge": ge})], val
+            return [
+                error(
+                    "greater_than_equal",
+                    loc,
+                    f"Input should be greater than or equal to {ge}",
+                    value,
+                    {"ge": ge},
+                )
+            ], val
         if le is not None and val > le:
-            return [error("less_than_equal", loc,
-                          f"Input should be less than or equal to {le}", value, {"le": le})], val
+            return [
+                error(
+                    "less_than_equal",
+                    loc,
+                    f"Input should be less than or equal to {le}",
+                    value,
+                    {"le": le},
+                )
+            ], val
         return [], val
+
     return check
 
 
@@ -127,18 +165,24 @@ def list_of(item: Validator, max_length: int | None = None) -> Validator:
             errs.extend(e)
             out.append(v)
         if max_length is not None and len(value) > max_length:
-            errs.append(error(
-                "too_long", loc,
-                f"List should have at most {max_length} items after validation, not {len(value)}",
-                value, {"field_type": "List", "max_length": max_length,
-                        "actual_length": len(value)}))
+            errs.append(
+                error(
+                    "too_long",
+                    loc,
+                    f"List should have at most {max_length} items after validation, not {len(value)}",
+                    value,
+                    {"field_type": "List", "max_length": max_length, "actual_length": len(value)},
+                )
+            )
         return errs, out
+
     return check
 
 
 def union(branches: Sequence[tuple[str, Validator]]) -> Validator:
     """Smart-mode union: the first branch that accepts wins; otherwise every branch's errors,
     each under the branch's tag (``str``, ``list[str]``, a model name), as pydantic reports."""
+
     def check(value: Any, loc: Loc) -> Result:
         all_errs: list[Error] = []
         for tag, branch in branches:
@@ -147,16 +191,23 @@ def union(branches: Sequence[tuple[str, Validator]]) -> Validator:
                 return [], val
             all_errs.extend(errs)
         return all_errs, value
+
     return check
 
 
 def model(fields: Mapping[str, tuple[Validator, bool]], *, forbid_extra: bool = False) -> Validator:
     """An object: ``fields`` maps names to ``(validator, required)``."""
+
     def check(value: Any, loc: Loc) -> Result:
         if not isinstance(value, dict):
-            return [error("model_attributes_type", loc,
-                          "Input should be a valid dictionary or object to extract fields from",
-                          value)], value
+            return [
+                error(
+                    "model_attributes_type",
+                    loc,
+                    "Input should be a valid dictionary or object to extract fields from",
+                    value,
+                )
+            ], value
         errs: list[Error] = []
         out = dict(value)
         for name, (validator, required) in fields.items():
@@ -168,21 +219,28 @@ def model(fields: Mapping[str, tuple[Validator, bool]], *, forbid_extra: bool = 
             errs.extend(e)
             out[name] = v
         if forbid_extra:
-            errs.extend(error("extra_forbidden", (*loc, k), "Extra inputs are not permitted",
-                              value[k]) for k in value if k not in fields)
+            errs.extend(
+                error("extra_forbidden", (*loc, k), "Extra inputs are not permitted", value[k])
+                for k in value
+                if k not in fields
+            )
         return errs, out
+
     return check
 
 
 def checked(inner: Validator, problem: Callable[[Any], str | None]) -> Validator:
     """``inner`` plus a semantic check; a problem becomes a pydantic ``value_error``."""
+
     def check(value: Any, loc: Loc) -> Result:
         errs, val = inner(value, loc)
         if errs:
             return errs, val
         reason = problem(val)
         if reason:
-            return [error("value_error", loc, f"Value error, {reason}", value,
-                          {"error": reason})], val
+            return [
+                error("value_error", loc, f"Value error, {reason}", value, {"error": reason})
+            ], val
         return [], val
+
     return check

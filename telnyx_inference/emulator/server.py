@@ -69,13 +69,31 @@ class Emulator:
     and a canned ``chunks``-chunk stream with almost no work (for benchmarks).
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, api_key: str | None = None,
-                 strict: bool = False, seed: int = 0, mode: str = "normal", chunks: int = 16,
-                 journal_limit: int = JOURNAL_LIMIT, log_level: str = "warning") -> None:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str | None = None,
+        strict: bool = False,
+        seed: int = 0,
+        mode: str = "normal",
+        chunks: int = 16,
+        journal_limit: int = JOURNAL_LIMIT,
+        log_level: str = "warning",
+    ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
-        self._state = State(Settings(api_key=api_key, strict=strict, seed=seed, mode=mode,
-                                     chunks=chunks, journal_limit=journal_limit))
+        self._state = State(
+            Settings(
+                api_key=api_key,
+                strict=strict,
+                seed=seed,
+                mode=mode,
+                chunks=chunks,
+                journal_limit=journal_limit,
+            )
+        )
         self._host, self._port, self._log_level = host, port, log_level
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -90,21 +108,27 @@ class Emulator:
             return self
         streaming.install_log_filter()
         self._sock = _bind(self._host, self._port)
-        config = uvicorn.Config(create_app(self._state), log_level=self._log_level,
-                                access_log=False, lifespan="off", timeout_keep_alive=30,
-                                backlog=2048, timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            create_app(self._state),
+            log_level=self._log_level,
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+            backlog=2048,
+            timeout_graceful_shutdown=1,
+        )
         self._server = uvicorn.Server(config)
         sock, server = self._sock, self._server
-        self._thread = threading.Thread(target=lambda: asyncio.run(server.serve([sock])),
-                                        name="telnyx-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(server.serve([sock])), name="telnyx-emulator", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the Telnyx emulator failed to start")
             time.sleep(0.005)
-        threading.Thread(target=guided.warm_up, name="telnyx-emulator-warmup",
-                         daemon=True).start()
+        threading.Thread(target=guided.warm_up, name="telnyx-emulator-warmup", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -118,8 +142,12 @@ class Emulator:
     def __enter__(self) -> Emulator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     # --- addresses ---------------------------------------------------------------------------
@@ -173,14 +201,27 @@ class Emulator:
         with self._state.lock:
             self._state.journal.clear()
 
-    def seed_bucket(self, name: str, texts: Mapping[str, str] | None = None,
-                    paths: Iterable[str | Path] | None = None, *, embed: bool = True,
-                    chunk_size: int = DEFAULT_CHUNK_SIZE,
-                    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP) -> None:
+    def seed_bucket(
+        self,
+        name: str,
+        texts: Mapping[str, str] | None = None,
+        paths: Iterable[str | Path] | None = None,
+        *,
+        embed: bool = True,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
+    ) -> None:
         """Put files in a bucket (from ``texts`` and/or files and directories in ``paths``);
         embedded at once unless ``embed=False`` (then a client must start a job)."""
-        control.seed_bucket(self._state, name, texts, paths, embed=embed,
-                            chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+        control.seed_bucket(
+            self._state,
+            name,
+            texts,
+            paths,
+            embed=embed,
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+        )
 
     def script_job(self, status: str, failures: Mapping[str, str] | None = None) -> None:
         """Make the next embedding job end in ``status`` (``failure``/``partial_success``),

@@ -49,8 +49,31 @@ def named_calls(text: str, tool_names: list[str]) -> list[NamedCall]:
 
 
 _GENERIC_WORDS = frozenset(
-    {"get", "set", "fetch", "find", "lookup", "look", "up", "search", "query", "call", "run",
-     "tool", "function", "the", "a", "an", "of", "for", "to", "by", "do", "make", "current"}
+    {
+        "get",
+        "set",
+        "fetch",
+        "find",
+        "lookup",
+        "look",
+        "up",
+        "search",
+        "query",
+        "call",
+        "run",
+        "tool",
+        "function",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "to",
+        "by",
+        "do",
+        "make",
+        "current",
+    }
 )
 
 

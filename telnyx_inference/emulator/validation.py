@@ -30,27 +30,42 @@ from telnyx_inference.emulator import schema as s
 BAD_REQUEST = "400"
 """Code for 400s that Telnyx documents no specific code for."""
 
-_part = s.model({
-    "type": (s.enum(("text", "image_url")), True),
-    "text": (s.string, False),
-    "image_url": (s.string, False),
-}, forbid_extra=True)
+_part = s.model(
+    {
+        "type": (s.enum(("text", "image_url")), True),
+        "text": (s.string, False),
+        "image_url": (s.string, False),
+    },
+    forbid_extra=True,
+)
 
-_message = s.model({
-    "content": (s.union([("str", s.string),
-                         ("list[ChatCompletionContentPart]", s.list_of(_part))]), True),
-    "role": (s.enum(ROLES), True),
-})
+_message = s.model(
+    {
+        "content": (
+            s.union([("str", s.string), ("list[ChatCompletionContentPart]", s.list_of(_part))]),
+            True,
+        ),
+        "role": (s.enum(ROLES), True),
+    }
+)
 
-_function_tool = s.model({
-    "function": (s.model({"name": (s.string, True), "parameters": (s.any_dict, False)}), True),
-    "type": (s.enum(("function",)), True),
-})
-_retrieval_tool = s.model({
-    "retrieval": (s.model({"bucket_ids": (s.list_of(s.string), True),
-                           "max_num_results": (s.integer, False)}), True),
-    "type": (s.enum(("retrieval",)), True),
-})
+_function_tool = s.model(
+    {
+        "function": (s.model({"name": (s.string, True), "parameters": (s.any_dict, False)}), True),
+        "type": (s.enum(("function",)), True),
+    }
+)
+_retrieval_tool = s.model(
+    {
+        "retrieval": (
+            s.model(
+                {"bucket_ids": (s.list_of(s.string), True), "max_num_results": (s.integer, False)}
+            ),
+            True,
+        ),
+        "type": (s.enum(("retrieval",)), True),
+    }
+)
 _any_tool = s.union([("ChatCompletionToolParam", _function_tool), ("Retrieval", _retrieval_tool)])
 
 
@@ -78,8 +93,12 @@ CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     "messages": (s.list_of(_message), True),
     "model": (s.string, False),
     "stream": (s.boolean, False),
-    "stream_options": (s.model({"include_usage": (s.boolean, False),
-                                "continuous_usage_stats": (s.boolean, False)}), False),
+    "stream_options": (
+        s.model(
+            {"include_usage": (s.boolean, False), "continuous_usage_stats": (s.boolean, False)}
+        ),
+        False,
+    ),
     "temperature": (s.number, False),
     "top_p": (s.number, False),
     "min_p": (s.bounded(s.number, ge=0, le=1), False),
@@ -90,8 +109,12 @@ CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     "seed": (s.integer, False),
     "n": (s.number, False),
     "best_of": (s.integer, False),
-    "stop": (s.union([("str", s.string),
-                      ("list[str]", s.list_of(s.string, max_length=MAX_STOP_SEQUENCES))]), False),
+    "stop": (
+        s.union(
+            [("str", s.string), ("list[str]", s.list_of(s.string, max_length=MAX_STOP_SEQUENCES))]
+        ),
+        False,
+    ),
     "logit_bias": (s.any_dict, False),
     "logprobs": (s.boolean, False),
     "top_logprobs": (s.bounded(s.integer, ge=0, le=MAX_TOP_LOGPROBS), False),
@@ -140,12 +163,14 @@ def parse_body(raw: bytes) -> tuple[list[s.Error], Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         pos = exc.pos if isinstance(exc, json.JSONDecodeError) else exc.start
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "Invalid UTF-8"
-        return [s.error("json_invalid", ("body", pos), "JSON decode error", {},
-                        {"error": reason})], None
+        return [
+            s.error("json_invalid", ("body", pos), "JSON decode error", {}, {"error": reason})
+        ], None
 
 
-def validate(fields: dict[str, tuple[s.Validator, bool]], body: Any,
-             strict: bool = False) -> tuple[list[s.Error], dict[str, Any], list[str]]:
+def validate(
+    fields: dict[str, tuple[s.Validator, bool]], body: Any, strict: bool = False
+) -> tuple[list[s.Error], dict[str, Any], list[str]]:
     """Errors (FastAPI detail items), the coerced body and the unknown top-level fields."""
     errs, value = s.model(fields, forbid_extra=strict)(body, ("body",))
     unknown = [k for k in body if k not in fields] if isinstance(body, dict) else []
@@ -160,14 +185,20 @@ def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     """The first documented 400 this request triggers, as ``(code, field, detail)``."""
     guided_used = [f for f in GUIDED_FIELDS if body.get(f) is not None]
     if len(guided_used) > 1:
-        return (BAD_REQUEST, guided_used[1],
-                f"Only one guided decoding option may be used; got {', '.join(guided_used)}.")
+        return (
+            BAD_REQUEST,
+            guided_used[1],
+            f"Only one guided decoding option may be used; got {', '.join(guided_used)}.",
+        )
     function_tools = [t for t in body.get("tools") or [] if t.get("type") == "function"]
     model = str(body.get("model") or "")
     if function_tools and body.get("max_tokens") is not None and is_hosted(model):
-        return (ERROR_CODE_MAX_TOKENS_WITH_TOOLS, "max_tokens",
-                "max_tokens is not supported together with function tools on Telnyx-hosted "
-                "models; remove max_tokens.")
+        return (
+            ERROR_CODE_MAX_TOKENS_WITH_TOOLS,
+            "max_tokens",
+            "max_tokens is not supported together with function tools on Telnyx-hosted "
+            "models; remove max_tokens.",
+        )
     n = body.get("n")
     if n is not None and (n < 1 or float(n) != int(n)):
         return (BAD_REQUEST, "n", f"n must be a positive integer, not {n}.")
@@ -176,5 +207,9 @@ def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     if body.get("top_logprobs") and not body.get("logprobs"):
         return (BAD_REQUEST, "top_logprobs", "top_logprobs requires logprobs to be true.")
     if body.get("tool_choice") == "required" and not function_tools:
-        return (BAD_REQUEST, "tool_choice", "tool_choice 'required' needs at least one function tool.")
+        return (
+            BAD_REQUEST,
+            "tool_choice",
+            "tool_choice 'required' needs at least one function tool.",
+        )
     return None
