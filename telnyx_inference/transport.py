@@ -23,6 +23,7 @@ import openai
 
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
+from telnyx_inference.errors import UnexpectedResponseError
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import SSEDecoder
 
@@ -180,7 +181,16 @@ class _Request:
 
 def _json(response: Any) -> Any:
     content = response.content
-    return json.loads(content) if content else None
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        raise UnexpectedResponseError(
+            f"Telnyx answered {response.status_code} with a body that is not JSON: "
+            f"{content[:200]!r}",
+            body=content,
+        ) from None
 
 
 class SyncTransport:

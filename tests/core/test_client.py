@@ -190,3 +190,35 @@ async def test_async_errors_translated(telnyx_emulator: Emulator) -> None:
     with pytest.raises(StreamInterruptedError):
         async for _ in c.stream_chat(build_chat_request(HELLO, stream=True)):
             pass
+
+
+def test_success_with_a_body_that_is_not_json_is_a_typed_error() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from telnyx_inference.errors import UnexpectedResponseError
+
+    class Garbage(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", "0")))
+            body = b"<html>gateway</html>"
+            self.send_response(200)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    try:
+        c = TelnyxClient(
+            api_key="k", base_url=f"http://127.0.0.1:{server.server_port}/v2/ai/openai"
+        )
+        with pytest.raises(UnexpectedResponseError, match="not JSON"):
+            c.chat(build_chat_request(HELLO))
+    finally:
+        server.shutdown()
