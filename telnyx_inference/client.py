@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import openai
 from pydantic import SecretStr
 
-from telnyx_inference._constants import CHAT_PATH, MODELS_PATH
+from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
 from telnyx_inference.catalog import (
     FAILED_CATALOG_TTL,
     cached_catalog,
@@ -114,11 +114,11 @@ class _Base(Generic[_SDKClient, _Transport]):
     def _native(self, path: str) -> str:
         return f"{self.native_root}/{path}"
 
-    def _catalog_hit(self, model: str, refresh: bool) -> Any:
+    def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         return facts_for(model, catalog) if catalog is not None else None
 
-    def _fallback(self, model: str, exc: Exception) -> Any:
+    def _fallback(self, model: str, exc: Exception) -> ModelFacts:
         """Answer from the built-in table and leave the catalog alone for a while."""
         logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
         store_catalog(self.settings.base_url, {}, ttl=FAILED_CATALOG_TTL)
@@ -153,7 +153,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
                 yield acc.feed(chunk)
         acc.finish()
 
-    def models(self, *, refresh: bool = False) -> dict[str, Any]:
+    def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         """The catalog of models, by id (cached per base URL)."""
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         if catalog is None:
@@ -161,7 +161,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
-    def model_facts(self, model: str, *, refresh: bool = False) -> Any:
+    def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
         """Context window and capabilities of ``model``; the fallback table when offline."""
         hit = self._catalog_hit(model, refresh)
         if hit is not None:
@@ -195,14 +195,14 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
                 yield acc.feed(chunk)
         acc.finish()
 
-    async def models(self, *, refresh: bool = False) -> dict[str, Any]:
+    async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         if catalog is None:
             catalog = parse_models(await self.transport.request("GET", MODELS_PATH, max_retries=0))
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
-    async def model_facts(self, model: str, *, refresh: bool = False) -> Any:
+    async def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
         hit = self._catalog_hit(model, refresh)
         if hit is not None:
             return hit
