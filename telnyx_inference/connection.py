@@ -57,7 +57,7 @@ class ConnectionFields(BaseModel):
     timeout: float | None = Field(
         default=None,
         validation_alias=AliasChoices("timeout", "request_timeout"),
-        description="Seconds to wait for an answer (the SDK's default when None).",
+        description="Seconds per attempt and per streamed chunk (60 when None).",
     )
     max_retries: int | None = Field(default=None, ge=0)
     total_timeout: float | None = Field(
