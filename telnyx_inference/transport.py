@@ -131,13 +131,35 @@ _base_headers: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyD
 
 
 def _headers_of(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
-    """The SDK client's standard headers and auth, computed once per client."""
+    """The SDK client's headers and auth, computed once per client.
+
+    The SDK's ``X-Stainless-*`` telemetry headers mean nothing to Telnyx and cost a header
+    normalisation each per request, so they are left out; the user's headers are kept.
+    """
     headers = _base_headers.get(client)
     if headers is None:
         merged = {**client.default_headers, **client.auth_headers}
-        headers = {k: v for k, v in merged.items() if isinstance(v, str)}  # drop Omit markers
+        headers = {
+            k: v
+            for k, v in merged.items()
+            if isinstance(v, str) and not k.lower().startswith("x-stainless")  # and no Omit
+        }
         _base_headers[client] = headers
     return headers
+
+
+_urls: dict[tuple[type, str], Any] = {}
+
+
+def _parsed_url(http: Any, url: str) -> Any:
+    """``url`` parsed once, as the HTTP client's own URL type (httpx or httpx2)."""
+    key = (type(http.base_url), url)
+    parsed = _urls.get(key)
+    if parsed is None:
+        if len(_urls) > 512:  # bounded: URLs come from a handful of base URLs and paths
+            _urls.clear()
+        parsed = _urls[key] = type(http.base_url)(url)
+    return parsed
 
 
 class _Request:
@@ -172,7 +194,7 @@ class _Request:
     def build(self, http: Any) -> Any:
         return http.build_request(
             self.method,
-            self.url,
+            _parsed_url(http, self.url),
             content=self.content,
             headers=self.headers,
             timeout=self.attempts.next_timeout(),

@@ -222,3 +222,16 @@ def test_success_with_a_body_that_is_not_json_is_a_typed_error() -> None:
             c.chat(build_chat_request(HELLO))
     finally:
         server.shutdown()
+
+
+def test_headers_sent(telnyx_emulator: Emulator) -> None:
+    c = client(telnyx_emulator, default_headers={"X-Team": "search"})
+    c.chat(build_chat_request(HELLO))
+    c.chat(build_chat_request(HELLO), headers={"X-Trace": "t-1"})
+    first, second = (dict(entry.headers) for entry in telnyx_emulator.journal)
+    lowered = {k.lower(): v for k, v in first.items()}
+    assert lowered["x-team"] == "search"
+    assert lowered["authorization"].startswith("Bearer")
+    assert lowered["content-type"] == "application/json"
+    assert not any(k.startswith("x-stainless") for k in lowered)  # SDK telemetry left out
+    assert {k.lower(): v for k, v in second.items()}["x-trace"] == "t-1"
