@@ -13,6 +13,7 @@ base64 answer (from a proxy or an older server) is decoded all the same.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import struct
 from collections.abc import Mapping, Sequence
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 DEFAULT_EMBEDDING_BATCH_SIZE = 128
+DEFAULT_EMBEDDING_CONCURRENCY = 4
+"""Batches the async embedder keeps in flight at once."""
 """Texts per request. Telnyx publishes no limit; this keeps request bodies moderate."""
 
 _FLOAT = "float"
@@ -168,12 +171,18 @@ class _EmbedderBase(Generic[_Client]):
         model: str = DEFAULT_EMBEDDING_MODEL,
         dimensions: int | None = None,
         batch_size: int = DEFAULT_EMBEDDING_BATCH_SIZE,
+        max_concurrency: int = DEFAULT_EMBEDDING_CONCURRENCY,
         **client_kwargs: Any,
     ) -> None:
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise InvalidParameterError(
+                "max_concurrency", f"must be a whole number ≥ 1, got {max_concurrency!r}"
+            )
         self.client: _Client = client if client is not None else self._new_client(client_kwargs)
         self.model = model
         self.dimensions = check_dimensions(dimensions)
         self.batch_size = check_batch_size(batch_size)
+        self.max_concurrency = max_concurrency
 
     def _requests(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         return build_embedding_requests(
@@ -222,11 +231,22 @@ class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
         return AsyncTelnyxClient(**kwargs)
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for body in self._requests(texts):
-            answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
-            vectors.extend(read_embeddings(answer, len(body["input"])))
-        return vectors
+        """Like :meth:`Embedder.embed`, with up to ``max_concurrency`` batches in flight."""
+        limit = asyncio.Semaphore(self.max_concurrency)
+
+        async def batch(body: dict[str, Any]) -> list[list[float]]:
+            async with limit:
+                answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+            return read_embeddings(answer, len(body["input"]))
+
+        tasks = [asyncio.ensure_future(batch(body)) for body in self._requests(texts)]
+        try:
+            batches = await asyncio.gather(*tasks)
+        except BaseException:  # one batch failed (or we were cancelled): stop the others
+            for task in tasks:
+                task.cancel()
+            raise
+        return [vector for vectors in batches for vector in vectors]
 
     async def embed_query(self, text: str) -> list[float]:
         return (await self.embed([check_query(text)]))[0]

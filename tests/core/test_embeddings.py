@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import struct
+import time
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from telnyx_inference.embeddings import (
 )
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.errors import (
+    AuthenticationError,
     InvalidParameterError,
     InvalidParameterTypeError,
     ServerError,
@@ -165,3 +167,31 @@ async def test_async_twin_matches_sync(telnyx_emulator: Emulator) -> None:
     assert len(await embedder.embed_query("one")) == 1024
     with pytest.raises(ValueError, match="query"):
         await embedder.embed_query("")
+
+
+async def test_async_batches_run_concurrently_in_order(telnyx_emulator: Emulator) -> None:
+    texts = [f"text number {i}" for i in range(8)]
+    expected = _embedder(telnyx_emulator, batch_size=2).embed(texts)
+    telnyx_emulator.clear_journal()
+    # Every batch waits 0.3 s at the server: one after another that is 1.2 s, four at once 0.3 s.
+    telnyx_emulator.fault(
+        Fault(kind="slow_first_byte", seconds=0.3, times=None, route="embeddings")
+    )
+    client = AsyncTelnyxClient(api_key="test-key", base_url=telnyx_emulator.base_url)
+    embedder = AsyncEmbedder(client, batch_size=2, max_concurrency=4)
+    start = time.monotonic()
+    assert await embedder.embed(texts) == expected
+    assert time.monotonic() - start < 1.0
+    assert len(_bodies(telnyx_emulator)) == 4
+
+
+async def test_async_batch_failure_is_the_core_error(telnyx_emulator: Emulator) -> None:
+    telnyx_emulator.fault(Fault(kind="status", status=401, times=None, route="embeddings"))
+    client = AsyncTelnyxClient(api_key="test-key", base_url=telnyx_emulator.base_url)
+    with pytest.raises(AuthenticationError):
+        await AsyncEmbedder(client, batch_size=1).embed(["a", "b", "c"])
+
+
+def test_max_concurrency_checked() -> None:
+    with pytest.raises(InvalidParameterError, match="max_concurrency"):
+        Embedder(TelnyxClient(api_key="k"), max_concurrency=0)
