@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from telnyx_inference._constants import GUIDED_FIELDS
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.params import PARAM_NAMES, ChatParams
+from telnyx_inference.params import PARAM_NAMES, ChatParams, overlay_params
 
 __all__ = ["CallOptions", "checked_params", "merge_params", "split_call_kwargs"]
 
@@ -87,12 +86,7 @@ def merge_params(
     base: Mapping[str, Any], call: Mapping[str, Any], stop: list[str] | None
 ) -> dict[str, Any]:
     """The model's parameters overlaid with the call's; a guided option replaces another."""
-    values = dict(base)
-    if call:
-        if any(name in call for name in GUIDED_FIELDS) or "response_format" in call:
-            for name in GUIDED_FIELDS:
-                values.pop(name, None)
-        values.update(call)
+    values = overlay_params(base, call)
     if stop is not None:
         values["stop"] = stop
     if not values.get("stop"):

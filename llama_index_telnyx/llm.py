@@ -36,11 +36,10 @@ from llama_index_telnyx._tools import (
     tool_selections,
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
-from telnyx_inference._constants import GUIDED_FIELDS
 from telnyx_inference.catalog import cached_catalog, facts_for
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.params import PARAM_NAMES
+from telnyx_inference.params import PARAM_NAMES, overlay_params
 from telnyx_inference.request import MaxTokensWithTools
 from telnyx_inference.stream import StreamEvent
 
@@ -172,10 +171,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
                     "is not a Telnyx chat parameter; send extra body fields with "
                     "additional_kwargs= or extra_body=",
                 )
-        if any(name in per_call for name in GUIDED_FIELDS):
-            for name in GUIDED_FIELDS:
-                params.pop(name, None)
-        params.update(per_call)
+        params = overlay_params(params, per_call)
         extra.update(kwargs.get("extra_body") or {})
         body = build_chat_request(
             to_wire_messages(messages),

@@ -27,7 +27,7 @@ from telnyx_inference._constants import (
 from telnyx_inference._schema import to_json_schema
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
-__all__ = ["PARAM_NAMES", "ChatParamFields", "ChatParams"]
+__all__ = ["PARAM_NAMES", "ChatParamFields", "ChatParams", "overlay_params"]
 
 
 class ChatParamFields(BaseModel):
@@ -157,6 +157,20 @@ class ChatParamFields(BaseModel):
 
 
 PARAM_NAMES: tuple[str, ...] = tuple(ChatParamFields.model_fields)
+
+
+def overlay_params(base: Mapping[str, Any], call: Mapping[str, Any]) -> dict[str, Any]:
+    """A model's parameters with one call's on top.
+
+    Telnyx takes one guided option at a time, so a call that asks for one (or for a
+    ``response_format``) replaces whichever guided option the model carries.
+    """
+    values = dict(base)
+    if any(name in call for name in GUIDED_FIELDS) or "response_format" in call:
+        for name in GUIDED_FIELDS:
+            values.pop(name, None)
+    values.update(call)
+    return values
 
 
 class ChatParams(ChatParamFields):

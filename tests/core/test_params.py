@@ -120,3 +120,18 @@ def test_openai_json_schema_format_becomes_guided_json() -> None:
     assert info.value.param == "response_format"
     with pytest.raises(InvalidParameterError, match="both given"):
         ChatParams.build(response_format=fmt, guided_json=schema)
+
+
+def test_a_call_guided_option_replaces_the_models() -> None:
+    from telnyx_inference.params import overlay_params
+
+    base = {"temperature": 0.2, "guided_regex": "a+"}
+    assert overlay_params(base, {"guided_choice": ["x"]}) == {
+        "temperature": 0.2,
+        "guided_choice": ["x"],
+    }
+    assert overlay_params(base, {"response_format": {"type": "json_object"}}) == {
+        "temperature": 0.2,
+        "response_format": {"type": "json_object"},
+    }
+    assert overlay_params(base, {"min_p": 0.1}) == {**base, "min_p": 0.1}
