@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
@@ -87,6 +87,7 @@ class TelnyxBucketRetriever(BaseRetriever):
         client: openai.OpenAI | None = None,
         async_client: openai.AsyncOpenAI | None = None,
         allow_insecure_http: bool = False,
+        async_transport: Literal["auto", "aiohttp", "httpx"] | None = None,
         callback_manager: CallbackManager | None = None,
         verbose: bool = False,
     ) -> None:
@@ -109,6 +110,7 @@ class TelnyxBucketRetriever(BaseRetriever):
             client=client,
             async_client=async_client,
             allow_insecure_http=allow_insecure_http,
+            async_transport=async_transport,
         )
         super().__init__(callback_manager=callback_manager, verbose=verbose)
 

@@ -20,6 +20,8 @@ OPENAI_BASE_SUFFIX: Final = "/ai/openai"
 
 API_KEY_ENV: Final = "TELNYX_API_KEY"
 BASE_URL_ENV: Final = "TELNYX_API_BASE"
+ASYNC_TRANSPORT_ENV: Final = "TELNYX_ASYNC_TRANSPORT"
+"""auto (default), aiohttp or httpx: the HTTP client under the shared async clients."""
 
 CHAT_PATH: Final = "chat/completions"
 MODELS_PATH: Final = "models"

@@ -90,6 +90,7 @@ class _Base(Generic[_SDKClient, _Transport]):
         total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        async_transport: str | None = None,
         client: _SDKClient | None = None,
         settings: TelnyxSettings | None = None,
     ) -> None:
@@ -103,6 +104,7 @@ class _Base(Generic[_SDKClient, _Transport]):
             total_timeout=total_timeout,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
+            async_transport=async_transport,
         )
         self.transport = self._transport_class(self.settings, client)  # type: ignore[arg-type]
 

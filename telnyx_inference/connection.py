@@ -17,7 +17,7 @@ are built lazily, so construction never touches the network.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -67,6 +67,11 @@ class ConnectionFields(BaseModel):
     )
     default_headers: dict[str, str] | None = None
     allow_insecure_http: bool = False
+    async_transport: Literal["auto", "aiohttp", "httpx"] | None = Field(
+        default=None,
+        description="HTTP client of the shared async clients: auto (aiohttp when installed), "
+        "aiohttp or httpx; defaults to TELNYX_ASYNC_TRANSPORT, then auto.",
+    )
     client: Any = Field(default=None, exclude=True, repr=False)
     """Your own ``openai.OpenAI`` client (its key and base URL are used when none is given)."""
     async_client: Any = Field(default=None, exclude=True, repr=False)
@@ -101,6 +106,7 @@ class ConnectionFields(BaseModel):
             total_timeout=self.total_timeout,
             default_headers=self.default_headers,
             allow_insecure_http=self.allow_insecure_http,
+            async_transport=self.async_transport,
         )
 
     def _sdk_client(self, given: Any, http_client: Any, kind: str) -> Any:

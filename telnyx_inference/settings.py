@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
+from telnyx_inference._aio import AsyncTransportName, check_async_transport
 from telnyx_inference._constants import (
     API_KEY_ENV,
+    ASYNC_TRANSPORT_ENV,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
@@ -76,6 +78,9 @@ class TelnyxSettings(BaseModel):
     """Budget for every attempt of one request together, backoff included; ``None``: no cap."""
     default_headers: Mapping[str, str] | None = None
     allow_insecure_http: bool = False
+    async_transport: AsyncTransportName = "auto"
+    """The HTTP client of the shared async clients: ``auto`` (aiohttp when installed),
+    ``aiohttp`` or ``httpx``; ``TELNYX_ASYNC_TRANSPORT`` when not given (see :mod:`._aio`)."""
 
     @field_validator("base_url")
     @classmethod
@@ -94,6 +99,11 @@ class TelnyxSettings(BaseModel):
             )
         return value
 
+    @field_validator("async_transport", mode="before")
+    @classmethod
+    def _check_async_transport(cls, value: Any) -> AsyncTransportName:
+        return check_async_transport(value)
+
     @classmethod
     def resolve(
         cls,
@@ -102,11 +112,16 @@ class TelnyxSettings(BaseModel):
         base_url: str | None = None,
         **kw: Any,
     ) -> TelnyxSettings:
-        """Fill unset values from ``TELNYX_API_KEY`` / ``TELNYX_API_BASE`` and the defaults."""
+        """Fill unset values from ``TELNYX_API_KEY`` / ``TELNYX_API_BASE`` /
+        ``TELNYX_ASYNC_TRANSPORT`` and the defaults."""
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
         if isinstance(key, str):
             key = SecretStr(key)
         url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        if kw.get("async_transport") is None and os.environ.get(ASYNC_TRANSPORT_ENV):
+            kw["async_transport"] = check_async_transport(
+                os.environ[ASYNC_TRANSPORT_ENV], ASYNC_TRANSPORT_ENV
+            )
         settings = cls(api_key=key, base_url=url, **{k: v for k, v in kw.items() if v is not None})
         settings.check_secure()
         return settings

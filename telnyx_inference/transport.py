@@ -11,6 +11,7 @@ The two classes differ only in ``await``; everything else lives in pure helpers.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import threading
@@ -21,6 +22,7 @@ from typing import Any
 
 import openai
 
+from telnyx_inference._aio import discard_sessions, new_async_http_client
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
 from telnyx_inference.errors import UnexpectedResponseError
@@ -38,6 +40,7 @@ def _client_key(settings: TelnyxSettings) -> tuple[Any, ...]:
         settings.timeout,
         settings.max_retries,
         headers,
+        settings.async_transport,
     )
 
 
@@ -71,7 +74,8 @@ def _loop_clients(loop: asyncio.AbstractEventLoop) -> dict[tuple[Any, ...], open
     loop still runs. Entries of loops closed without that hook are dropped here, for the GC.
     """
     for old in [known for known in _async_clients if known.is_closed()]:
-        _async_clients.pop(old, None)
+        for client in (_async_clients.pop(old, None) or {}).values():
+            discard_sessions(client)  # aiohttp would complain when the GC finds them open
         _closers.pop(old, None)
     per_loop: dict[tuple[Any, ...], openai.AsyncOpenAI] = {}
     _async_clients[loop] = per_loop
@@ -99,6 +103,21 @@ async def _close_at_shutdown(
                 await client.close()
 
 
+@atexit.register
+def _close_at_exit() -> None:
+    """Close the clients of loops still alive at exit (a notebook kernel's, a loop left
+    unclosed): run their closer on a stopped loop, else drop their sessions quietly."""
+    for loop, per_loop in list(_async_clients.items()):
+        clients, closer = list(per_loop.values()), _closers.get(loop)
+        if not clients:
+            continue
+        if closer is not None and not loop.is_closed() and not loop.is_running():
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(closer.aclose())
+        for client in clients:
+            discard_sessions(client)
+
+
 def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
     """One client (and connection pool) per distinct settings, shared by every caller."""
     key = _client_key(settings)
@@ -114,6 +133,7 @@ def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
 def shared_async_client(settings: TelnyxSettings) -> openai.AsyncOpenAI:
     """Like :func:`shared_sync_client`, per event loop (pooled connections belong to one loop).
 
+    They run on the SDK's aiohttp-backed client when it is installed (see :mod:`._aio`).
     The clients of a loop are closed when that loop shuts down (see :func:`_loop_clients`).
     """
     key = _client_key(settings)
@@ -123,7 +143,10 @@ def shared_async_client(settings: TelnyxSettings) -> openai.AsyncOpenAI:
         per_loop = _loop_clients(loop)
     client = per_loop.get(key)
     if client is None:
-        client = per_loop[key] = openai.AsyncOpenAI(**_client_kwargs(settings))
+        http_client = new_async_http_client(settings.async_transport)
+        client = per_loop[key] = openai.AsyncOpenAI(
+            **_client_kwargs(settings), http_client=http_client
+        )
     return client
 
 

@@ -42,6 +42,36 @@ def _pool(sdk_client: Any) -> Any:
     return getattr(getattr(getattr(sdk_client, "_client", None), "_transport", None), "_pool", None)
 
 
+def _connector(sdk_client: Any) -> Any:
+    """The aiohttp connector under an SDK client on the aiohttp transport (None before use)."""
+    transport = getattr(getattr(sdk_client, "_client", None), "_transport", None)
+    session = getattr(transport, "client", None)
+    return getattr(session, "connector", None) if session is not None else None
+
+
+def _httpx_counts(pool: Any) -> tuple[int, int, int]:
+    idle = busy = 0
+    for conn in list(pool.connections):
+        if conn.is_closed():
+            continue
+        if conn.is_idle():
+            idle += 1
+        else:
+            busy += 1
+    return idle, busy, len(getattr(pool, "_requests", ()))
+
+
+def _aiohttp_counts(connector: Any) -> tuple[int, int, int]:
+    if connector.closed:
+        return 0, 0, 0
+    idle = sum(
+        1 for conns in connector._conns.values() for proto, _ in conns if proto.is_connected()
+    )
+    busy = len(connector._acquired)
+    waiting = sum(len(w) for w in connector._waiters.values())
+    return idle, busy, waiting
+
+
 def _shared_clients(port: int) -> list[Any]:
     clients = [c for c in list(transport._sync_clients.values())]
     try:
@@ -57,17 +87,14 @@ def pool_state(port: int) -> PoolState:
     """Connections of the shared pools (sync, and this loop's async ones) that talk to ``port``."""
     idle = busy = waiting = 0
     for client in _shared_clients(port):
-        pool = _pool(client)
-        if pool is None:
+        pool, connector = _pool(client), _connector(client)
+        if pool is not None:
+            counts = _httpx_counts(pool)
+        elif connector is not None:
+            counts = _aiohttp_counts(connector)
+        else:
             continue
-        for conn in list(pool.connections):
-            if conn.is_closed():
-                continue
-            if conn.is_idle():
-                idle += 1
-            else:
-                busy += 1
-        waiting += len(getattr(pool, "_requests", ()))
+        idle, busy, waiting = idle + counts[0], busy + counts[1], waiting + counts[2]
     return PoolState(idle, busy, waiting)
 
 

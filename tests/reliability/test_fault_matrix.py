@@ -1,4 +1,5 @@
-"""The fault matrix: every fault of issue 9 on every path (framework × sync/async × call).
+"""The fault matrix: every fault of issue 9 on every path (framework × sync/async × call),
+the async paths on both HTTP clients (the SDK's aiohttp-backed one and plain httpx).
 
 Each case ends in a complete answer equal to the unfaulted one or in a typed, readable error,
 within its time bound, with the number of requests the fault calls for, and with no
@@ -13,6 +14,7 @@ import pytest
 from langchain_core.exceptions import ModelError
 
 from telnyx_inference import errors as core
+from telnyx_inference._aio import uses_aiohttp
 from telnyx_inference.emulator import Emulator
 
 from ._faults import CASES, FaultCase
@@ -20,6 +22,9 @@ from ._leaks import assert_no_leak, assert_no_leak_async
 from ._paths import PATHS, Outcome, Path, arun, build_model, run
 
 pytestmark = pytest.mark.timeout(15)
+
+ASYNC_TRANSPORTS = ("aiohttp", "httpx")
+"""Every async case runs on both HTTP clients of the shared async pools."""
 
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
 """(framework, case name) → the bug that makes the case fail today (strict xfail)."""
@@ -102,10 +107,16 @@ def test_sync_path(case: FaultCase, path: Path, emu: Emulator, baseline_text: st
     assert_no_leak(emu.port)
 
 
+@pytest.mark.parametrize("async_transport", ASYNC_TRANSPORTS)
 @pytest.mark.parametrize(("case", "path"), _params("async"))
-async def test_async_path(case: FaultCase, path: Path, emu: Emulator, baseline_text: str) -> None:
-    model = build_model(path.framework, emu.base_url, case.connection)
+async def test_async_path(
+    case: FaultCase, path: Path, async_transport: str, emu: Emulator, baseline_text: str
+) -> None:
+    connection = {**case.connection, "async_transport": async_transport}
+    model = build_model(path.framework, emu.base_url, connection)
     emu.fault(*case.build_faults(path.call == "stream"))
     out = await arun(path, model, cancel=case.cancel)
     _check(case, path, out, emu, baseline_text)
+    sdk = model.telnyx_async_client().transport.client
+    assert uses_aiohttp(sdk) is (async_transport == "aiohttp")
     await assert_no_leak_async(emu.port)

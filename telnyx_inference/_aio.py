@@ -1,0 +1,134 @@
+"""Which HTTP client the shared async SDK clients run on: the SDK's aiohttp one when it can.
+
+The openai SDK ships ``DefaultAioHttpClient`` — its own httpx (2.x) / httpx2 (3.x) client with
+an aiohttp transport underneath — for work with many requests in flight: measured at
+concurrency 100 it costs a third (httpx2) to a seventh (httpx, whose pool scans every
+connection per request) of the CPU per request. It needs the ``openai[aiohttp]`` extra, which
+the framework extras of this package bring. So the shared async clients use it by default
+and fall back to the SDK's plain client where aiohttp is missing::
+
+    TELNYX_ASYNC_TRANSPORT=httpx python app.py     # force the SDK's plain httpx client
+    ChatTelnyx(async_transport="httpx")              # the same, per model
+
+``"aiohttp"`` insists (an error names the missing extra); ``"auto"`` (the default) picks aiohttp
+when installed. A user's own ``async_client`` or ``http_async_client`` always wins: nothing
+here touches it. Proxies, certificates and ``*_PROXY`` / ``SSL_CERT_FILE`` variables are read
+by the SDK's client exactly as the SDK documents for ``DefaultAioHttpClient``.
+
+aiohttp warns ("Unclosed client session") about a session left open when it is collected,
+which plain httpx does not; :func:`discard_sessions` closes what the loop can no longer close.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Any, Literal
+
+__all__ = [
+    "ASYNC_TRANSPORTS",
+    "AsyncTransportName",
+    "aiohttp_installed",
+    "check_async_transport",
+    "discard_sessions",
+    "new_async_http_client",
+    "uses_aiohttp",
+]
+
+AsyncTransportName = Literal["auto", "aiohttp", "httpx"]
+ASYNC_TRANSPORTS: tuple[AsyncTransportName, ...] = ("auto", "aiohttp", "httpx")
+
+_MISSING = (
+    "the aiohttp transport needs the openai SDK's aiohttp extra: "
+    "pip install 'openai[aiohttp]' (or this package's langchain / llama-index extra)"
+)
+_installed: bool | None = None
+
+
+def check_async_transport(value: Any, param: str = "async_transport") -> AsyncTransportName:
+    """``value`` as one of :data:`ASYNC_TRANSPORTS`, or an error naming ``param``."""
+    from telnyx_inference.errors import InvalidParameterError
+
+    name = value.strip().lower() if isinstance(value, str) else value
+    if name not in ASYNC_TRANSPORTS:
+        raise InvalidParameterError(
+            param, f"must be one of {', '.join(ASYNC_TRANSPORTS)}; got {value!r}"
+        )
+    return name  # type: ignore[no-any-return]
+
+
+def _aiohttp_client(**kwargs: Any) -> Any | None:
+    """A new ``openai.DefaultAioHttpClient``, or None when the extra is not installed."""
+    import openai
+
+    try:
+        return openai.DefaultAioHttpClient(**kwargs)
+    except RuntimeError:  # the SDK's stand-in when aiohttp / httpx-aiohttp are missing
+        return None
+
+
+def aiohttp_installed() -> bool:
+    """True when the SDK's aiohttp-backed client can be built here (checked once)."""
+    global _installed
+    if _installed is None:
+        client = _aiohttp_client()
+        _installed = client is not None
+        # Nothing was opened yet (aiohttp's session is made on the first request).
+    return _installed
+
+
+def new_async_http_client(choice: AsyncTransportName) -> Any | None:
+    """The HTTP client for a new shared ``AsyncOpenAI``; None means the SDK's own default."""
+    if choice == "httpx":
+        return None
+    client = _aiohttp_client() if aiohttp_installed() else None
+    if client is None and choice == "aiohttp":
+        from telnyx_inference.errors import InvalidParameterError
+
+        raise InvalidParameterError("async_transport", _MISSING)
+    return client
+
+
+def _transports(http: Any) -> list[Any]:
+    mounts = getattr(http, "_mounts", None) or {}
+    return [getattr(http, "_transport", None), *mounts.values()]
+
+
+def _sessions(sdk_client: Any) -> list[Any]:
+    """The aiohttp sessions opened under an ``AsyncOpenAI`` client (proxy mounts included)."""
+    import aiohttp
+
+    found = []
+    for transport in _transports(getattr(sdk_client, "_client", None)):
+        session = getattr(transport, "client", None)
+        if isinstance(session, aiohttp.ClientSession):
+            found.append(session)
+    return found
+
+
+def uses_aiohttp(sdk_client: Any) -> bool:
+    """True when the SDK client's HTTP client sends through aiohttp."""
+    http = getattr(sdk_client, "_client", None)
+    return any(type(t).__name__ == "AiohttpTransport" for t in _transports(http) if t is not None)
+
+
+def discard_sessions(sdk_client: Any) -> None:
+    """Close, without awaiting, the aiohttp sessions of a client whose loop cannot run again.
+
+    The connector's ``close()`` does its work at once (it marks itself closed and closes the
+    sockets while the loop is open) and returns an awaitable only to wait for the sockets'
+    goodbyes — which nobody can await here, so its reminder is silenced.
+    """
+    if not uses_aiohttp(sdk_client):
+        return
+    for session in _sessions(sdk_client):
+        connector = session.connector
+        if connector is None or connector.closed:
+            continue
+        with warnings.catch_warnings(), contextlib.suppress(Exception):
+            warnings.simplefilter("ignore")
+            pending = connector.close()
+            inner = getattr(pending, "_awaitable", None)
+            if inner is not None and hasattr(inner, "close"):
+                inner.close()  # a coroutine never to be awaited: close it quietly
+            del pending
