@@ -113,22 +113,19 @@ def uses_aiohttp(sdk_client: Any) -> bool:
 
 
 def discard_sessions(sdk_client: Any) -> None:
-    """Close, without awaiting, the aiohttp sessions of a client whose loop cannot run again.
+    """Close, without a running loop, the aiohttp sessions of a client whose loop has closed.
 
-    The connector's ``close()`` does its work at once (it marks itself closed and closes the
-    sockets while the loop is open) and returns an awaitable only to wait for the sockets'
-    goodbyes — which nobody can await here, so its reminder is silenced.
+    ``session.close()`` is a coroutine, but with the loop closed it has nothing to wait for:
+    stepped once by hand it marks the session and its connector closed (so the collector
+    finds nothing to warn about). Should it want to wait after all, it is dropped there.
     """
     if not uses_aiohttp(sdk_client):
         return
     for session in _sessions(sdk_client):
-        connector = session.connector
-        if connector is None or connector.closed:
+        if session.closed:
             continue
-        with warnings.catch_warnings(), contextlib.suppress(Exception):
+        closing = session.close()
+        with warnings.catch_warnings(), contextlib.suppress(BaseException):
             warnings.simplefilter("ignore")
-            pending = connector.close()
-            inner = getattr(pending, "_awaitable", None)
-            if inner is not None and hasattr(inner, "close"):
-                inner.close()  # a coroutine never to be awaited: close it quietly
-            del pending
+            closing.send(None)
+        closing.close()

@@ -1,6 +1,7 @@
 """Load: many concurrent requests through each adapter's async path, against the emulator.
 
     python -m tests.reliability.load --requests 10000 --concurrency 200
+    python -m tests.reliability.load --async-transport httpx     # one HTTP client only
 
 The emulator runs in a child process, so this process's memory and file descriptors are the
 client's alone. Half the requests are ``ainvoke``/``achat`` and half ``astream``/``astream_chat``
@@ -30,11 +31,12 @@ from llama_index.core.llms import ChatMessage
 from langchain_telnyx import ChatTelnyx
 from llama_index_telnyx import Telnyx
 
-__all__ = ["LoadReport", "emulator_process", "main", "run_load"]
+__all__ = ["ASYNC_TRANSPORTS", "LoadReport", "emulator_process", "main", "run_load"]
 
 PROMPT = "Say hello"
 EXPECTED = "You asked: Say hello. This is the Telnyx emulator's reply."
 FRAMEWORKS = ("langchain", "llama_index")
+ASYNC_TRANSPORTS = ("aiohttp", "httpx")
 _PROCESS = psutil.Process()
 
 
@@ -43,6 +45,7 @@ class LoadReport:
     framework: str
     requests: int
     concurrency: int
+    async_transport: str = "aiohttp"
     errors: Counter[str] = field(default_factory=Counter)
     wrong_answers: int = 0
     seconds: float = 0.0
@@ -64,7 +67,8 @@ class LoadReport:
     def lines(self) -> list[str]:
         errors = sum(self.errors.values())
         return [
-            f"{self.framework}: {self.requests} requests at concurrency {self.concurrency} "
+            f"{self.framework} on {self.async_transport}: {self.requests} requests at "
+            f"concurrency {self.concurrency} "
             f"in {self.seconds:.1f}s ({self.requests / max(self.seconds, 1e-9):.0f} req/s)",
             f"  errors: {errors} {dict(self.errors) if errors else ''}"
             f"  wrong answers: {self.wrong_answers}",
@@ -100,8 +104,13 @@ def emulator_process() -> Iterator[str]:
             proc.wait()
 
 
-def _model(framework: str, base_url: str) -> Any:
-    conn: dict[str, Any] = {"base_url": base_url, "api_key": "load-key", "timeout": 30.0}
+def _model(framework: str, base_url: str, async_transport: str) -> Any:
+    conn: dict[str, Any] = {
+        "base_url": base_url,
+        "api_key": "load-key",
+        "timeout": 30.0,
+        "async_transport": async_transport,
+    }
     return ChatTelnyx(**conn) if framework == "langchain" else Telnyx(**conn)
 
 
@@ -151,12 +160,17 @@ async def _drive(model: Any, report: LoadReport, warmup: int) -> None:
 
 
 def run_load(
-    framework: str, base_url: str, requests: int, concurrency: int, warmup: int | None = None
+    framework: str,
+    base_url: str,
+    requests: int,
+    concurrency: int,
+    warmup: int | None = None,
+    async_transport: str = "aiohttp",
 ) -> LoadReport:
     """Send ``requests`` through one adapter's async path in a fresh event loop."""
-    report = LoadReport(framework, requests, concurrency)
+    report = LoadReport(framework, requests, concurrency, async_transport)
     warmup = warmup if warmup is not None else max(1, requests // 10)
-    model = _model(framework, base_url)
+    model = _model(framework, base_url, async_transport)
     # One call first, in a loop of its own: lazy imports, and the model catalog LlamaIndex
     # reads once (over a pooled sync connection that then stays, legitimately, open).
     asyncio.run(_one(model, stream=False))
@@ -176,15 +190,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=10_000, help="per adapter")
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--framework", choices=FRAMEWORKS, action="append")
+    parser.add_argument("--async-transport", choices=ASYNC_TRANSPORTS, action="append")
     args = parser.parse_args(argv)
     failed = False
     with emulator_process() as base_url:
         print(f"emulator: {base_url} (child process); client pid {os.getpid()}")
-        for framework in args.framework or FRAMEWORKS:
-            report = run_load(framework, base_url, args.requests, args.concurrency)
-            print("\n".join(report.lines()), flush=True)
-            failed |= bool(report.errors) or bool(report.wrong_answers)
-            failed |= report.fds_after > report.fds_before
+        for transport in args.async_transport or ASYNC_TRANSPORTS:
+            for framework in args.framework or FRAMEWORKS:
+                report = run_load(
+                    framework, base_url, args.requests, args.concurrency, None, transport
+                )
+                print("\n".join(report.lines()), flush=True)
+                failed |= bool(report.errors) or bool(report.wrong_answers)
+                failed |= report.fds_after > report.fds_before
     return 1 if failed else 0
 
 

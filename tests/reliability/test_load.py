@@ -1,6 +1,7 @@
 """The load script at a reduced size: 500 requests at concurrency 50 through each adapter's
-async path (half invoke, half stream). Zero errors, every answer right, file descriptors back
-to where they were once the loop has shut down, and resident memory flat after warm-up."""
+async path (half invoke, half stream), on each HTTP client (aiohttp, httpx). Zero errors,
+every answer right, file descriptors back to where they were once the loop has shut down,
+and resident memory flat after warm-up."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .load import FRAMEWORKS, emulator_process, run_load
+from .load import ASYNC_TRANSPORTS, FRAMEWORKS, emulator_process, run_load
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -22,9 +23,17 @@ def load_server() -> Iterator[str]:
         yield base_url
 
 
+@pytest.mark.parametrize("async_transport", ASYNC_TRANSPORTS)
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_load(framework: str, load_server: str) -> None:
-    report = run_load(framework, load_server, requests=500, concurrency=50, warmup=100)
+def test_load(framework: str, async_transport: str, load_server: str) -> None:
+    report = run_load(
+        framework,
+        load_server,
+        requests=500,
+        concurrency=50,
+        warmup=100,
+        async_transport=async_transport,
+    )
     print("\n".join(report.lines()))
     assert not report.errors
     assert report.wrong_answers == 0
