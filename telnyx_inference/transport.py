@@ -113,7 +113,7 @@ def _close_at_exit() -> None:
             continue
         if closer is not None and not loop.is_closed() and not loop.is_running():
             with contextlib.suppress(Exception):
-                loop.run_until_complete(closer.aclose())
+                loop.run_until_complete(closer.aclose())  # type: ignore[attr-defined]
         for client in clients:
             discard_sessions(client)
 
