@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import envs, figures, report
+from benchmarks import envs, figures, report, scale
 from benchmarks.runner import (
     HERE,
     SCRATCH,
@@ -220,6 +220,21 @@ def _top_imports(importtime: str, top: int = 30) -> str:
     return "\n".join(lines) + "\n"
 
 
+def run_scale(plan: scale.ScalePlan) -> int:
+    """Only the async-at-scale figures, printed (``--scale-only``; nothing is written)."""
+    say = _progress(time.monotonic())
+    try:
+        with Server([16, 200]) as server:
+            data = scale.collect(plan, server, say)
+    except BenchmarkError as exc:
+        print(f"\nbenchmark failed: {exc}", file=sys.stderr)
+        return 1
+    results = {"subjects": {}, "plan": {"stream_sizes": [200]}, "scale": data}
+    results["targets"] = scale.evaluate(data)
+    print(report.terminal(results, only_scale=True))
+    return 0
+
+
 def run(
     plan: figures.Plan, *, out: Path, create_official: bool, only: set[str] | None, profile: bool
 ) -> int:
@@ -239,6 +254,9 @@ def run(
                 "method": METHOD,
             }
             results.update(figures.collect(plan, server, workers, say))
+            if not only or "scale" in only:
+                scale_plan = scale.SMOKE if plan is figures.SMOKE else scale.FULL
+                results["scale"] = scale.collect(scale_plan, server, say)
             cases = _import_cases(official)
             if plan is figures.SMOKE:  # the script, not the numbers: a few, no warm-up
                 cases = [c for c in cases if c.key in ("ours-lc", "core", "openai")]
@@ -304,9 +322,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--render", action="store_true", help="only rewrite latest.md from the last run's data"
     )
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only the async-at-scale figures, printed (with --smoke: tiny counts)",
+    )
     args = parser.parse_args(argv)
     if args.render:
         return render()
+    if args.scale_only:
+        return run_scale(scale.SMOKE if args.smoke else scale.FULL)
     only = set(args.only.split(",")) if args.only else None
     if args.smoke:
         with tempfile.TemporaryDirectory(prefix="benchmarks-smoke-") as tmp:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.runner import HERE, plain_env
 
-__all__ = ["OFFICIAL_REQUIREMENT", "official_python"]
+__all__ = ["OFFICIAL_REQUIREMENT", "official_python", "openai2_python"]
 
 OFFICIAL_REQUIREMENT = "langchain-telnyx==1.0.0"
 VENV_DIR = HERE / ".venv-official"
@@ -55,3 +55,15 @@ def official_python(create: bool) -> tuple[str | None, str]:
         return None, f"pip install {OFFICIAL_REQUIREMENT} failed: {done.stderr.strip()[-300:]}"
     _STAMP.write_text(f"{OFFICIAL_REQUIREMENT}\n")
     return str(_python()), f"created {VENV_DIR.name}"
+
+
+OPENAI2_DIR = HERE.parent / ".venv-openai2"
+"""openai 2.x (on httpx), as CI builds it: ``python3 -m venv .venv-openai2 &&
+.venv-openai2/bin/pip install -e ".[dev]" "openai>=2,<3"``. Never created here."""
+
+
+def openai2_python() -> str | None:
+    """The interpreter of the openai 2.x virtualenv, when it has been made."""
+    scripts = "Scripts" if sys.platform == "win32" else "bin"
+    python = OPENAI2_DIR / scripts / ("python.exe" if sys.platform == "win32" else "python")
+    return str(python) if python.exists() else None

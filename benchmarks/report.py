@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import scale
+
 __all__ = ["TARGETS", "evaluate", "machine", "markdown", "plot", "terminal"]
 
 PEER = {"langchain": "chatopenai", "llama-index": "openailike", "raw": "raw-httpx2"}
@@ -140,7 +142,7 @@ TARGETS = [
 
 def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target's ratio and verdict: pass, miss, or n/a when a side was not measured."""
-    rows = []
+    rows = [{**row, "ours": "", "profile": ""} for row in scale.evaluate(results.get("scale", {}))]
     for t in TARGETS:
         ours = t.figure(results, t.ours)
         ratio: float | None = ours
@@ -285,6 +287,7 @@ def tables(results: dict[str, Any]) -> list[Table]:
         )
     )
 
+    out += scale.tables(results.get("scale", {}))
     rows = [
         [
             t["text"],
@@ -300,9 +303,21 @@ def tables(results: dict[str, Any]) -> list[Table]:
     return out
 
 
-def terminal(results: dict[str, Any]) -> str:
+def terminal(results: dict[str, Any], only_scale: bool = False) -> str:
     parts = []
-    for title, head, rows in tables(results):
+    found = tables(results) if not only_scale else scale.tables(results["scale"])
+    if only_scale:
+        found.append(
+            (
+                "Targets",
+                ["target", "measured", "limit", "verdict"],
+                [
+                    [t["text"], _ratio_cell(t["ratio"]), f"≤ {t['limit']}×", t["verdict"].upper()]
+                    for t in results["targets"]
+                ],
+            )
+        )
+    for title, head, rows in found:
         widths = [max(len(str(c)) for c in col) for col in zip(head, *rows, strict=True)]
         line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
         parts.append(f"\n{title}\n{line}\n{'-' * len(line)}")
@@ -318,6 +333,10 @@ def terminal(results: dict[str, Any]) -> str:
     if skipped:
         parts.append("\nNot measured:\n" + "\n".join(skipped))
     return "\n".join(parts) + "\n"
+
+
+def _ratio_cell(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.3f}×"
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:

@@ -89,14 +89,16 @@ class Server:
 class WorkerProcess:
     """One subject's worker; ``skip`` holds the reason when its peer is not installed."""
 
-    def __init__(self, key: str, label: str, python: str, env: dict[str, str]) -> None:
+    def __init__(
+        self, key: str, label: str, python: str, env: dict[str, str], scale: bool = False
+    ) -> None:
         self.key, self.label = key, label
         self.skip: str | None = None
         self.versions: dict[str, str] = {}
         self.python_version = ""
         self.concurrent = True
         self._proc = subprocess.Popen(
-            [python, str(HERE / "worker.py"), key],
+            [python, str(HERE / "worker.py"), f"scale:{key}" if scale else key],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

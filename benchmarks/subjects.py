@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from importlib import metadata
 from typing import Any
 
@@ -85,8 +85,18 @@ class Subject:
     async def ainvoke(self, handle: Any) -> str:
         raise NotImplementedError
 
+    def astream(self, handle: Any) -> AsyncIterator[str]:
+        raise NotImplementedError
+
     async def aclose(self, handle: Any) -> None:
         return None
+
+    def batch(self, handle: Any, requests: int, concurrency: int) -> list[str]:
+        """``requests`` sync calls on a pool of ``concurrency`` threads (LangChain's ``batch``)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(concurrency) as pool:
+            return list(pool.map(lambda _: self.invoke(handle), range(requests)))
 
 
 # --- raw HTTP: the limit ----------------------------------------------------------------------

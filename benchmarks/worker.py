@@ -110,19 +110,61 @@ class Worker:
         finally:
             await self.subject.aclose(handle)
 
-    async def _fan_out(self, handle: Any, requests: int, concurrency: int, words: int) -> None:
+    async def _fan_out(
+        self, handle: Any, requests: int, concurrency: int, words: int, call: Any = None
+    ) -> None:
         left = iter(range(requests))
         answers: list[str] = []
+        call = call or self.subject.ainvoke
 
         async def lane() -> None:
             for _ in left:
-                answers.append(await self.subject.ainvoke(handle))
+                answers.append(await call(handle))
 
         await asyncio.gather(*(lane() for _ in range(concurrency)))
         if len(answers) != requests:
             raise AssertionError(f"concurrency: {len(answers)} answers for {requests} requests")
         for text in answers[:: max(1, requests // 20)]:
             _check(text, words, "concurrency")
+
+    def scale(self, url: str, what: str, requests: int, concurrency: int) -> dict[str, float]:
+        """``requests`` async calls (``what``: invoke or stream), ``concurrency`` in flight."""
+        return self.loop.run_until_complete(self._scale(url, what, requests, concurrency))
+
+    async def _scale(
+        self, url: str, what: str, requests: int, concurrency: int
+    ) -> dict[str, float]:
+        from benchmarks.subjects import chunks_in
+
+        call = self.subject.ainvoke if what == "invoke" else self._astream_text
+        handle = await self.subject.amake(url)
+        try:
+            await self._fan_out(handle, concurrency, concurrency, chunks_in(url), call)  # warm
+            gc.collect()
+            cpu, wall = time.process_time(), time.perf_counter()
+            await self._fan_out(handle, requests, concurrency, chunks_in(url), call)
+            return {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}
+        finally:
+            await self.subject.aclose(handle)
+
+    async def _astream_text(self, handle: Any) -> str:
+        return "".join([piece async for piece in self.subject.astream(handle)])
+
+    def batch(self, url: str, requests: int, concurrency: int) -> dict[str, float]:
+        """``requests`` sync calls through the subject's thread-pool ``batch``."""
+        from benchmarks.subjects import chunks_in
+
+        handle = self.handle(url)
+        self.subject.batch(handle, concurrency, concurrency)  # warm: threads' connections
+        gc.collect()
+        cpu, wall = time.process_time(), time.perf_counter()
+        answers = self.subject.batch(handle, requests, concurrency)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        if len(answers) != requests:
+            raise AssertionError(f"batch: {len(answers)} answers for {requests} requests")
+        for text in answers[:: max(1, requests // 20)]:
+            _check(text, chunks_in(url), "batch")
+        return {"cpu": cpu, "wall": wall}
 
     def profile(self, what: str, url: str, calls: int, out: str) -> dict[str, Any]:
         from pyinstrument import Profiler
@@ -155,9 +197,11 @@ def main() -> None:
     # The protocol owns the real stdout; anything a library prints goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     sys.stdout = sys.stderr
+    from benchmarks.async_subjects import scale_registry
     from benchmarks.subjects import registry, unavailable
 
-    subject = registry()[sys.argv[1]]
+    key = sys.argv[1]
+    subject = scale_registry()[key[6:]] if key.startswith("scale:") else registry()[key]
     try:
         reason = unavailable(subject.requires)
     except Exception:
