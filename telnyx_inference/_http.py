@@ -17,7 +17,9 @@ __all__ = [
     "OPENAI_MAJOR",
     "SEND_ERRORS",
     "TIMEOUT_ERRORS",
+    "error_name",
     "http_module",
+    "is_timeout",
     "translate_stream_errors",
 ]
 
@@ -47,6 +49,25 @@ SEND_ERRORS: tuple[type[BaseException], ...] = (
 _STREAM_ERRORS = (*_exception_types("TransportError"), *_exception_types("StreamError"))
 
 
+def _aiohttp_cause(err: BaseException) -> BaseException | None:
+    cause = err.__cause__
+    return cause if cause is not None and type(cause).__module__.startswith("aiohttp") else None
+
+
+def is_timeout(err: BaseException) -> bool:
+    """True for a real timeout. The aiohttp transport maps every lost connection to a
+    ``ConnectTimeout`` (a server that hangs up is not slow), so its cause decides there."""
+    if not isinstance(err, TIMEOUT_ERRORS):
+        return False
+    cause = _aiohttp_cause(err)
+    return cause is None or isinstance(cause, TimeoutError)
+
+
+def error_name(err: BaseException) -> str:
+    """The failure's own name: the aiohttp error behind a mapped one, else the error's."""
+    return type(_aiohttp_cause(err) or err).__name__
+
+
 @contextlib.contextmanager
 def translate_stream_errors() -> Iterator[None]:
     """Turn the HTTP library's failures while reading an answer into this package's types.
@@ -58,11 +79,11 @@ def translate_stream_errors() -> Iterator[None]:
         yield
     except TelnyxError:
         raise
-    except TIMEOUT_ERRORS as err:
-        raise TelnyxTimeoutError(
-            "the answer stalled: no data from Telnyx within the timeout"
-        ) from err
     except _STREAM_ERRORS as err:
+        if is_timeout(err):
+            raise TelnyxTimeoutError(
+                "the answer stalled: no data from Telnyx within the timeout"
+            ) from err
         raise StreamInterruptedError(
-            f"the connection broke mid-answer ({type(err).__name__}); the answer is incomplete"
+            f"the connection broke mid-answer ({error_name(err)}); the answer is incomplete"
         ) from err

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from telnyx_inference._http import TIMEOUT_ERRORS
+from telnyx_inference._http import error_name, is_timeout
 from telnyx_inference.errors import (
     TelnyxConnectionError,
     TelnyxTimeoutError,
@@ -110,10 +110,10 @@ class Attempts:
 
     def _raise(self, exc: BaseException) -> NoReturn:
         attempts = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
-        if isinstance(exc, TIMEOUT_ERRORS):
+        if is_timeout(exc):
             raise TelnyxTimeoutError(
                 f"Telnyx did not answer within the timeout ({attempts})"
             ) from exc
         raise TelnyxConnectionError(
-            f"could not reach Telnyx ({type(exc).__name__}; {attempts})"
+            f"could not reach Telnyx ({error_name(exc)}; {attempts})"
         ) from exc

@@ -23,8 +23,13 @@ def _client_sockets(port: int) -> int:
     return sum(1 for c in conns if c.raddr and c.raddr.port == port)
 
 
-def test_each_asyncio_run_closes_its_pooled_sockets(telnyx_emulator: Emulator) -> None:
-    client = AsyncTelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
+@pytest.mark.parametrize("async_transport", ["aiohttp", "httpx"])
+def test_each_asyncio_run_closes_its_pooled_sockets(
+    async_transport: str, telnyx_emulator: Emulator
+) -> None:
+    client = AsyncTelnyxClient(
+        api_key="k", base_url=telnyx_emulator.base_url, async_transport=async_transport
+    )
 
     async def call() -> int:
         await client.chat(BODY)

@@ -1,0 +1,153 @@
+"""The shared async clients' HTTP client: aiohttp by default, httpx on request, the user's own
+always; and the same behaviour on both for proxies from the environment and lost connections."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import openai
+import pytest
+
+from langchain_telnyx import ChatTelnyx
+from telnyx_inference import _aio
+from telnyx_inference.client import AsyncTelnyxClient
+from telnyx_inference.emulator import Emulator
+from telnyx_inference.errors import InvalidParameterError, TelnyxConnectionError
+from telnyx_inference.request import build_chat_request
+from telnyx_inference.settings import TelnyxSettings
+
+BODY = build_chat_request([{"role": "user", "content": "Say hello"}])
+TRANSPORTS = ("aiohttp", "httpx")
+needs_aiohttp = pytest.mark.skipif(not _aio.aiohttp_installed(), reason="no aiohttp extra")
+
+
+@needs_aiohttp
+async def test_default_is_aiohttp(telnyx_emulator: Emulator) -> None:
+    client = AsyncTelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
+    assert client.settings.async_transport == "auto"
+    assert (await client.chat(BODY)).first.content
+    assert _aio.uses_aiohttp(client.transport.client)
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+async def test_switch_forces_httpx(
+    how: str, telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if how == "environment":
+        monkeypatch.setenv("TELNYX_ASYNC_TRANSPORT", "httpx")
+        model = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url)
+    else:
+        model = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, async_transport="httpx")
+    assert (await model.ainvoke("hi")).content
+    sdk = model.telnyx_async_client().transport.client
+    assert not _aio.uses_aiohttp(sdk)
+    assert type(sdk._client).__name__ == "AsyncHttpxClientWrapper"  # the SDK's own default
+
+
+@needs_aiohttp
+async def test_users_http_client_wins(telnyx_emulator: Emulator) -> None:
+    own = openai.DefaultAsyncHttpxClient()
+    model = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, http_async_client=own)
+    assert (await model.ainvoke("hi")).content
+    assert model.telnyx_async_client().transport.client._client is own
+    await own.aclose()
+
+
+def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match=r"async_transport\n.*'auto', 'aiohttp' or 'httpx'"):
+        ChatTelnyx(api_key="k", async_transport="curl")
+    with pytest.raises(ValueError, match="async_transport: must be one of auto, aiohttp, httpx"):
+        TelnyxSettings(async_transport="curl")
+    monkeypatch.setenv("TELNYX_ASYNC_TRANSPORT", "fast")
+    with pytest.raises(InvalidParameterError, match="TELNYX_ASYNC_TRANSPORT: must be one of"):
+        TelnyxSettings.resolve(api_key="k")
+
+
+async def test_insisting_on_aiohttp_without_it_names_the_extra(
+    telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_aio, "_installed", False)
+    client = AsyncTelnyxClient(
+        api_key="k", base_url=telnyx_emulator.base_url, async_transport="aiohttp"
+    )
+    with pytest.raises(InvalidParameterError, match=r"openai\[aiohttp\]") as info:
+        await client.chat(BODY)
+    assert info.value.param == "async_transport"
+    fallback = AsyncTelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
+    assert (await fallback.chat(BODY)).first.content  # auto falls back to httpx
+    assert not _aio.uses_aiohttp(fallback.transport.client)
+
+
+async def _serve(handler: object) -> AsyncIterator[int]:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)  # type: ignore[arg-type]
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_server_hanging_up_is_a_connection_error(transport: str) -> None:
+    accepted = 0
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal accepted
+        accepted += 1
+        await reader.read(100)
+        writer.close()
+
+    async for port in _serve(hang_up):
+        client = AsyncTelnyxClient(
+            api_key="k",
+            base_url=f"http://127.0.0.1:{port}/v2/ai/openai",
+            max_retries=1,
+            async_transport=transport,
+        )
+        with pytest.raises(TelnyxConnectionError, match="2 attempts") as info:
+            await client.chat(BODY)
+        assert "timeout" not in str(info.value).lower()  # a hang-up is not a slow server
+    assert accepted == 2
+
+
+_COMPLETION = (
+    b'{"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,'
+    b'"message":{"role":"assistant","content":"via proxy"},"finish_reason":"stop"}]}'
+)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_proxy_from_the_environment(transport: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head.split(b"\r\n", 1)[0])
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
+            b"content-length: %d\r\n\r\n%s" % (len(_COMPLETION), _COMPLETION)
+        )
+        await writer.drain()
+        writer.close()
+
+    async for port in _serve(proxy):
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        # Nothing listens on the target: only the proxy can answer.
+        client = AsyncTelnyxClient(
+            api_key="k",
+            base_url="http://127.0.0.1:9/v2/ai/openai",
+            max_retries=0,
+            async_transport=transport,
+        )
+        assert (await client.chat(BODY)).first.content == "via proxy"
+        assert _aio.uses_aiohttp(client.transport.client) is (transport == "aiohttp")
+    assert seen == [b"POST http://127.0.0.1:9/v2/ai/openai/chat/completions HTTP/1.1"]
