@@ -52,3 +52,18 @@ def test_llama_index_extra_does_not_pull_langchain() -> None:
 def test_all_has_both() -> None:
     names = closure("all")
     assert {"langchain-core", "llama-index-core", "starlette", "uvicorn"} <= names
+
+
+def test_framework_extras_bring_the_aiohttp_transport() -> None:
+    """The async clients' fast default needs ``openai[aiohttp]`` (aiohttp, and httpx-aiohttp
+    on openai 2.x); the framework extras ask for it, the core alone does not."""
+    reqs = [Requirement(r) for r in requires(DIST) or []]
+    for extra in ("langchain", "llama-index", "aiohttp"):
+        openai_reqs = [
+            r
+            for r in reqs
+            if r.name == "openai" and r.marker is not None and r.marker.evaluate({"extra": extra})
+        ]
+        assert any("aiohttp" in r.extras for r in openai_reqs), extra
+    core = [r for r in reqs if r.name == "openai" and r.marker is None]
+    assert all(not r.extras for r in core)
