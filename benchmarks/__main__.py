@@ -231,8 +231,46 @@ def run_scale(plan: scale.ScalePlan) -> int:
         return 1
     results = {"subjects": {}, "plan": {"stream_sizes": [200]}, "scale": data}
     results["targets"] = scale.evaluate(data)
-    print(report.terminal(results, only_scale=True))
+    text = report.terminal(results, only_scale=True)
+    print(text)
+    if plan is scale.FULL:
+        (RESULTS / "scale.raw.json").write_text(json.dumps(results, indent=1, default=str))
+        _write_scale_section(results)
     return 0
+
+
+SCALE_START, SCALE_END = "<!-- scale: start -->", "<!-- scale: end -->"
+
+
+def _write_scale_section(results: dict[str, Any]) -> None:
+    """Put the async-at-scale tables into latest.md, replacing the previous ones."""
+    latest = RESULTS / "latest.md"
+    old = latest.read_text() if latest.exists() else "# Benchmark results\n"
+    if SCALE_START in old:
+        old = old[: old.index(SCALE_START)] + old[old.index(SCALE_END) + len(SCALE_END) :]
+    part = [SCALE_START, "", "## Async at scale (`python -m benchmarks --scale-only`)", ""]
+    part.append(scale.METHOD)
+    part.append("")
+    found = scale.tables(results["scale"])
+    found.append(
+        (
+            "Async-at-scale targets (ratios within one run and one openai major)",
+            ["target", "measured", "limit", "verdict"],
+            [
+                [
+                    t["text"],
+                    report._ratio_cell(t["ratio"]),
+                    f"≤ {t['limit']}×",
+                    t["verdict"].upper(),
+                ]
+                for t in results["targets"]
+            ],
+        )
+    )
+    for title, head, rows in found:
+        part += [f"### {title}", "", report._md_table(head, rows), ""]
+    part.append(SCALE_END)
+    latest.write_text(old.rstrip("\n") + "\n\n" + "\n".join(part) + "\n")
 
 
 def run(
