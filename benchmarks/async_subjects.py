@@ -116,6 +116,7 @@ class SDKLibrary(AsyncRaw):
     def __init__(self) -> None:
         super().__init__(sdk_http_module())
         self.key = "raw-sdk-http"
+        self.dists = (self.module, "openai")  # the label follows the worker's openai major
 
 
 @cache
