@@ -22,7 +22,10 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 _META_LINE = re.compile(r"^\s*[\w ]{1,30}:\s*\S.{0,200}$")
 _SOURCE_LINE = re.compile(r"^\s*(?:file_?name|file_path|source)\s*:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
 _QUERY = re.compile(r"(?:^|\n)\s*(?:Query|Question)\s*:\s*(.+?)(?:\n\s*Answer\s*:.*)?$", re.DOTALL | re.IGNORECASE)
-_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s!,.]*$", re.IGNORECASE)
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s!,.]*(\w+[\s!,.]*){0,2}$",
+    re.IGNORECASE,
+)
 _STATEMENT_START = frozenset(
     "i i'm im we we're my our the this that it there he she they hi hello hey thanks thank".split()
 )
@@ -128,7 +131,9 @@ def from_context(question: str, contexts: list[tuple[str, str]]) -> str | None:
     if best is None:
         return None
     _, kind, text, found = best
-    quote = snippet(" ".join(s for _, _, s in found), 45)
+    # "[1] Refunds take five days." is cited the way a model would: "Refunds take five days [1]."
+    cited = [re.sub(r"^\[(\d+)\]\s*(.*?)([.!?]*)$", r"\2 [\1]\3", s) for _, _, s in found]
+    quote = snippet(" ".join(cited), 45)
     if kind == "user":
         return f"You said: {finish(quote)}"
     source = source_of(text, found[0][1])

@@ -140,6 +140,23 @@ class Evidence:
             for w in words
         )
 
+    def roles(self, span: Span) -> set[str]:
+        """What a name looks like from its neighbours: "org" (from Acme, ACME Telecom),
+        "person" (Hi, Ada), "place" (in Rome)."""
+        text = self.texts[span.source]
+        before = _WORD.findall(_CLAUSE.split(text[max(0, span.start - 24) : span.start].lower())[-1])
+        before_any = _WORD.findall(text[max(0, span.start - 24) : span.start].lower())[-2:]
+        last = before[-1] if before else ""
+        words = str(span.value).lower().split()
+        roles = set()
+        if last in lexicon.ORG_CUES or (words and words[-1] in lexicon.ORG_SUFFIXES):
+            roles.add("org")
+        if last in lexicon.PLACE_CUES:
+            roles.add("place")
+        if set(before_any) & lexicon.PERSON_CUES or not roles:
+            roles.add("person")
+        return roles
+
     def mention(self, word: str) -> tuple[int, int] | None:
         """(source, position) of the first whole-word mention of ``word``, any case."""
         pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)

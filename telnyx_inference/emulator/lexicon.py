@@ -128,3 +128,19 @@ PLAUSIBLE_NUMBERS = {
     "quantity": 1,
     "count": 1,
 }
+
+ORG_FIELDS = frozenset(
+    """company companies vendor vendors organization organisation org employer merchant
+    supplier brand seller business firm bank carrier provider team store shop""".split()
+)
+PLACE_FIELDS = frozenset(
+    """city cities country countries town place places location locations state region
+    destination origin address street venue""".split()
+)
+ORG_SUFFIXES = frozenset(
+    """inc inc. corp corp. corporation ltd ltd. llc gmbh co co. company telecom labs systems
+    networks technologies engines bank group holdings partners solutions software media""".split()
+)
+ORG_CUES = frozenset("from at with for by company vendor employer".split())
+PERSON_CUES = frozenset("hi hello dear mr mrs ms dr am i'm is named called".split())
+PLACE_CUES = frozenset("in to from at near around visiting via".split())

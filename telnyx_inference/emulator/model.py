@@ -119,9 +119,13 @@ def _read(body: dict[str, Any], search: Search, adversarial: bool) -> _Request:
     return _Request(situation, reply, kind, react)
 
 
+_CONTEXT_MARKERS = ("context", "document", "source", "passage", "excerpt", "[1]", "---")
+
+
 def _is_context(system: str) -> bool:
+    """A system message that carries material to answer from, not only instructions."""
     low = system.lower()
-    return len(system) >= 200 or "context" in low or "document" in low
+    return len(system) >= 200 or any(m in low for m in _CONTEXT_MARKERS)
 
 
 def _guided_text(body: dict[str, Any], req: _Request, key: int) -> str | None:

@@ -10,6 +10,7 @@ answered by ``Observation: …``), whose tools are read from that prompt.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -77,13 +78,16 @@ def react_tools(system: str) -> dict[str, Any] | None:
 
 
 def _args(raw: Any) -> dict[str, Any]:
+    """Arguments as sent: a dict, JSON text, or (ReAct history) a Python dict's repr."""
     if isinstance(raw, dict):
         return raw
-    try:
-        value = json.loads(raw or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            value = parse(raw or "{}")
+        except (TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
+            continue
+        return value if isinstance(value, dict) else {}
+    return {}
 
 
 def read(messages: list[dict[str, Any]]) -> Turn:

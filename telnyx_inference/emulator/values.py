@@ -240,8 +240,20 @@ class Filler:
         spans = [s for s in self.ev.of(*kinds) if s.ident not in self.used]
         long = [w for w in words if len(w) >= 3]
         rank = {k: i for i, k in enumerate(kinds)}
+        ws = set(words)
+        role = (
+            "org" if ws & lexicon.ORG_FIELDS
+            else "place" if ws & lexicon.PLACE_FIELDS
+            else "person" if ws & lexicon.NAME_FIELDS
+            else None
+        )
+
+        def fits(span: Span) -> int:
+            return int(role is not None and span.kind == "name" and role in self.ev.roles(span))
+
         return sorted(
-            spans, key=lambda s: (-self.ev.affinity(s, long), rank[s.kind], s.source, s.start)
+            spans,
+            key=lambda s: (-self.ev.affinity(s, long), -fits(s), rank[s.kind], s.source, s.start),
         )
 
     def _take(self, span: Span) -> None:
@@ -432,7 +444,9 @@ class Filler:
             resolved = self.resolve(props[prop])
             return isinstance(resolved, dict) and all(t in _SCALARS for t in self._types(resolved))
 
-        order = [p for p in props if scalar(p)] + [p for p in props if not scalar(p)]
+        # ``required`` keeps declaration order where clients sort ``properties`` by name.
+        declared = [r for r in required if r in props] + [p for p in props if p not in required]
+        order = [p for p in declared if scalar(p)] + [p for p in declared if not scalar(p)]
         for prop in order:
             value = self.value(props[prop], prop, prop not in required, depth + 1)
             if value is not MISSING:
