@@ -26,8 +26,11 @@ _GREETING = re.compile(
     r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s!,.]*(\w+[\s!,.]*){0,2}$",
     re.IGNORECASE,
 )
-_STATEMENT_START = frozenset(
-    "i i'm im we we're my our the this that it there he she they hi hello hey thanks thank".split()
+_IMPERATIVES = frozenset(
+    """say tell give list write describe explain name summarise summarize translate make create
+    find show use call extract generate compute calculate add multiply return classify answer
+    help draft suggest recommend compare book send check get look define outline rewrite
+    count convert plan""".split()
 )
 MAX_WORDS = 30
 
@@ -150,9 +153,9 @@ def plain(text: str) -> str:
     if said.endswith("?"):
         return f"You asked: {said} This is the Telnyx emulator's offline answer."
     first = text.split()[0].lower().strip(",.!")
-    if first in _STATEMENT_START:
-        return f"Noted: {said} This is the Telnyx emulator's offline reply."
-    return f"You asked me to {said[0].lower()}{said[1:]} This is the Telnyx emulator's offline reply."
+    if first in _IMPERATIVES:
+        return f"You asked me to {said[0].lower()}{said[1:]} This is the Telnyx emulator's offline reply."
+    return f"Noted: {said} This is the Telnyx emulator's offline reply."
 
 
 _VARIANTS = ("", "In short: ", "Briefly: ", "To sum up: ")

@@ -253,7 +253,7 @@ class Filler:
 
         return sorted(
             spans,
-            key=lambda s: (-self.ev.affinity(s, long), -fits(s), rank[s.kind], s.source, s.start),
+            key=lambda s: (-self.ev.affinity(s, long), rank[s.kind], -fits(s), s.source, s.start),
         )
 
     def _take(self, span: Span) -> None:
@@ -340,14 +340,15 @@ class Filler:
         if ws & lexicon.ID_FIELDS:
             return ("ident", "quoted", "number"), True
         if ws & lexicon.NAME_FIELDS:
-            return ("name", "quoted", "phrase"), False
+            return ("quoted", "name", "phrase"), False
         return ("quoted", "name", "ident", "phrase"), False
 
     def _string(self, schema: dict[str, Any], name: str, strict: bool) -> Any:
         words = field_words(name)
         fmt = schema.get("format")
         pattern = schema.get("pattern")
-        if set(words) & lexicon.FREE_TEXT_FIELDS and not fmt and not pattern and self.ev.answer:
+        free_text = set(words) & lexicon.FREE_TEXT_FIELDS
+        if free_text and not strict and not fmt and not pattern and self.ev.answer:
             fitted = self._fit_length(self.ev.answer, schema)
             if self.ok(fitted, schema):
                 self.hits += 1
