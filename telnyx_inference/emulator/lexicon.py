@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
-MONTH_PATTERN = "|".join(
-    [*MONTHS, *sorted(_MONTH_ABBR, key=len, reverse=True)]
-)
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTH_PATTERN = "|".join([*MONTHS, *sorted(_MONTH_ABBR, key=len, reverse=True)])
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 
 
 def month_number(word: str) -> int:
     low = word.lower().rstrip(".")
-    return MONTHS.index(low) + 1 if low in MONTHS else _MONTH_ABBR[low[:4] if low == "sept" else low[:3]]
+    return (
+        MONTHS.index(low) + 1
+        if low in MONTHS
+        else _MONTH_ABBR[low[:4] if low == "sept" else low[:3]]
+    )
 
 
 def is_calendar(low: str) -> bool:
@@ -24,71 +24,45 @@ def is_calendar(low: str) -> bool:
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
     )
 } | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
 
-NEGATIONS = frozenset("not no never without un isn't wasn't aren't didn't hasn't haven't".split())
+NEGATIONS = frozenset(["not", "no", "never", "without", "un", "isn't", "wasn't", "aren't", "didn't", "hasn't", "haven't"])
 
 STOPWORDS = frozenset(
-    """a an the and or but if then else of to in on at by for from with about as into over
-    under is are was were be been being am do does did done have has had having i me my we us
-    our you your he him his she her it its they them their this that these those there here
-    what which who whom whose when where why how all any both each few more most other some
-    such no nor not only own same so than too very can could will would shall should may might
-    must just also please tell give show get use using call find make let know say said says
-    much many one two three again now up down out off per via each every into onto yes hi
-    hello hey thanks thank okay ok sure well like want need needs""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "to", "in", "on", "at", "by", "for", "from", "with", "about", "as", "into", "over", "under", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "just", "also", "please", "tell", "give", "show", "get", "use", "using", "call", "find", "make", "let", "know", "say", "said", "says", "much", "many", "one", "two", "three", "again", "now", "up", "down", "out", "off", "per", "via", "each", "every", "into", "onto", "yes", "hi", "hello", "hey", "thanks", "thank", "okay", "ok", "sure", "well", "like", "want", "need", "needs"]
 )
 """Words that carry no topic: left out when matching a question against context."""
 
 COMMON = STOPWORDS | frozenset(
-    """what where when which who why how the then use call please can could would tell give
-    find list show extract write make answer return describe explain summarise summarize
-    name hi hello hey dear thanks yes no ok okay note see today tomorrow yesterday first next
-    last also and but or so if is are was were it its this that these those there here i we
-    you he she they my our your their a an in on at for from to of by with as invoice order
-    total status date amount price customer vendor item items product products person people
-    user assistant system question query context observation thought action input tool tools
-    function result results json schema data value values field fields document documents
-    weather time number numbers email phone address city country company report summary
-    task step steps example examples new old good great bad best""".split()
+    ["what", "where", "when", "which", "who", "why", "how", "the", "then", "use", "call", "please", "can", "could", "would", "tell", "give", "find", "list", "show", "extract", "write", "make", "answer", "return", "describe", "explain", "summarise", "summarize", "name", "hi", "hello", "hey", "dear", "thanks", "yes", "no", "ok", "okay", "note", "see", "today", "tomorrow", "yesterday", "first", "next", "last", "also", "and", "but", "or", "so", "if", "is", "are", "was", "were", "it", "its", "this", "that", "these", "those", "there", "here", "i", "we", "you", "he", "she", "they", "my", "our", "your", "their", "a", "an", "in", "on", "at", "for", "from", "to", "of", "by", "with", "as", "invoice", "order", "total", "status", "date", "amount", "price", "customer", "vendor", "item", "items", "product", "products", "person", "people", "user", "assistant", "system", "question", "query", "context", "observation", "thought", "action", "input", "tool", "tools", "function", "result", "results", "json", "schema", "data", "value", "values", "field", "fields", "document", "documents", "weather", "time", "number", "numbers", "email", "phone", "address", "city", "country", "company", "report", "summary", "task", "step", "steps", "example", "examples", "new", "old", "good", "great", "bad", "best"]
 )
 """Words that start sentences or name types, never proper names when capitalised."""
 
-FILLER = STOPWORDS | frozenset("each per at about approx approximately around".split())
+FILLER = STOPWORDS | frozenset(["each", "per", "at", "about", "approx", "approximately", "around"])
 
 POSITIVE = frozenset(
-    """good great excellent amazing awesome fantastic love loved lovely happy glad pleased
-    perfect wonderful fast quick clear helpful nice best superb brilliant enjoy enjoyed
-    satisfied recommend smooth reliable""".split()
+    ["good", "great", "excellent", "amazing", "awesome", "fantastic", "love", "loved", "lovely", "happy", "glad", "pleased", "perfect", "wonderful", "fast", "quick", "clear", "helpful", "nice", "best", "superb", "brilliant", "enjoy", "enjoyed", "satisfied", "recommend", "smooth", "reliable"]
 )
 NEGATIVE = frozenset(
-    """bad poor terrible awful horrible hate hated slow broken angry annoyed disappointed
-    disappointing worst useless unhappy dropped failed fail fails failing crash crashed bug
-    buggy expensive rude late problem problems issue issues wrong noisy""".split()
+    ["bad", "poor", "terrible", "awful", "horrible", "hate", "hated", "slow", "broken", "angry", "annoyed", "disappointed", "disappointing", "worst", "useless", "unhappy", "dropped", "failed", "fail", "fails", "failing", "crash", "crashed", "bug", "buggy", "expensive", "rude", "late", "problem", "problems", "issue", "issues", "wrong", "noisy"]
 )
 
 GENERIC_FIELD_WORDS = frozenset(
-    "get set fetch find lookup look up search query call run tool function the a an of for to "
-    "by do make current value is has should was".split()
+    ["get", "set", "fetch", "find", "lookup", "look", "up", "search", "query", "call", "run", "tool", "function", "the", "a", "an", "of", "for", "to", "by", "do", "make", "current", "value", "is", "has", "should", "was"]
 )
 
 FREE_TEXT_FIELDS = frozenset(
-    """answer summary description reason reasoning text content explanation justification
-    response reply message notes note comment comments body details detail output result
-    conclusion rationale analysis feedback review""".split()
+    ["answer", "summary", "description", "reason", "reasoning", "text", "content", "explanation", "justification", "response", "reply", "message", "notes", "note", "comment", "comments", "body", "details", "detail", "output", "result", "conclusion", "rationale", "analysis", "feedback", "review"]
 )
 NAME_FIELDS = frozenset(
-    """name names city cities country countries company companies vendor vendors person people
-    author authors customer customers client clients place places location locations town
-    state region organization organisation org team brand merchant supplier seller buyer
-    owner user username contact recipient sender speaker caller employee manager title
-    first last full surname""".split()
+    ["name", "names", "city", "cities", "country", "countries", "company", "companies", "vendor", "vendors", "person", "people", "author", "authors", "customer", "customers", "client", "clients", "place", "places", "location", "locations", "town", "state", "region", "organization", "organisation", "org", "team", "brand", "merchant", "supplier", "seller", "buyer", "owner", "user", "username", "contact", "recipient", "sender", "speaker", "caller", "employee", "manager", "title", "first", "last", "full", "surname"]
 )
-ID_FIELDS = frozenset("id ids code codes sku ref reference ticket number no invoice order key".split())
-DATE_FIELDS = frozenset("date day when deadline due birthday dob start end since until".split())
+ID_FIELDS = frozenset(
+    ["id", "ids", "code", "codes", "sku", "ref", "reference", "ticket", "number", "no", "invoice", "order", "key"]
+)
+DATE_FIELDS = frozenset(["date", "day", "when", "deadline", "due", "birthday", "dob", "start", "end", "since", "until"])
 
 PLAUSIBLE_STRINGS = {
     "name": "Alex Morgan",
@@ -130,17 +104,14 @@ PLAUSIBLE_NUMBERS = {
 }
 
 ORG_FIELDS = frozenset(
-    """company companies vendor vendors organization organisation org employer merchant
-    supplier brand seller business firm bank carrier provider team store shop""".split()
+    ["company", "companies", "vendor", "vendors", "organization", "organisation", "org", "employer", "merchant", "supplier", "brand", "seller", "business", "firm", "bank", "carrier", "provider", "team", "store", "shop"]
 )
 PLACE_FIELDS = frozenset(
-    """city cities country countries town place places location locations state region
-    destination origin address street venue""".split()
+    ["city", "cities", "country", "countries", "town", "place", "places", "location", "locations", "state", "region", "destination", "origin", "address", "street", "venue"]
 )
 ORG_SUFFIXES = frozenset(
-    """inc inc. corp corp. corporation ltd ltd. llc gmbh co co. company telecom labs systems
-    networks technologies engines bank group holdings partners solutions software media""".split()
+    ["inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.", "llc", "gmbh", "co", "co.", "company", "telecom", "labs", "systems", "networks", "technologies", "engines", "bank", "group", "holdings", "partners", "solutions", "software", "media"]
 )
-ORG_CUES = frozenset("from at with for by company vendor employer".split())
-PERSON_CUES = frozenset("hi hello dear mr mrs ms dr am i'm is named called".split())
-PLACE_CUES = frozenset("in to from at near around visiting via".split())
+ORG_CUES = frozenset(["from", "at", "with", "for", "by", "company", "vendor", "employer"])
+PERSON_CUES = frozenset(["hi", "hello", "dear", "mr", "mrs", "ms", "dr", "am", "i'm", "is", "named", "called"])
+PLACE_CUES = frozenset(["in", "to", "from", "at", "near", "around", "visiting", "via"])

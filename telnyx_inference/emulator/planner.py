@@ -48,7 +48,9 @@ def _pending(planned: list[toolargs.NamedCall], made: list[ToolCall]) -> list[to
     consumed: set[int] = set()
     pending = []
     for call in planned:
-        hit = next((i for i, m in enumerate(made) if i not in consumed and m.name == call.name), None)
+        hit = next(
+            (i for i, m in enumerate(made) if i not in consumed and m.name == call.name), None
+        )
         if hit is None:
             pending.append(call)
         else:

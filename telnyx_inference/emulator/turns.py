@@ -20,7 +20,9 @@ _REACT_MARKERS = ("Action Input:", "Observation:", "Answer:")
 _REACT_TOOL = re.compile(
     r"^> Tool Name: (?P<name>[^\n]+)\n.*?^Tool Args: (?P<args>\{[^\n]*\})", re.DOTALL | re.MULTILINE
 )
-_REACT_ACTION = re.compile(r"^Action:\s*([^\n(]+?)\s*$.*?^Action Input:\s*(\{.*\})", re.DOTALL | re.MULTILINE)
+_REACT_ACTION = re.compile(
+    r"^Action:\s*([^\n(]+?)\s*$.*?^Action Input:\s*(\{.*\})", re.DOTALL | re.MULTILINE
+)
 OBSERVATION = "Observation:"
 
 
@@ -116,7 +118,9 @@ def read(messages: list[dict[str, Any]]) -> Turn:
         if role == "assistant":
             for raw in m.get("tool_calls") or []:
                 fn = raw.get("function") or {}
-                turn.calls.append(ToolCall(str(fn.get("name")), _args(fn.get("arguments")), raw.get("id")))
+                turn.calls.append(
+                    ToolCall(str(fn.get("name")), _args(fn.get("arguments")), raw.get("id"))
+                )
             if react is not None and (action := _REACT_ACTION.search(text)):
                 turn.calls.append(ToolCall(action.group(1).strip(), _args(action.group(2))))
         elif role == "tool":

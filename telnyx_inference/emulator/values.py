@@ -78,7 +78,9 @@ class Filler:
         self.root, self.ev, self.key = root, ev, key
         self.used: set[Any] = set() if used is None else used
         self.hits = 0
-        defs = {k: root[k] for k in ("$defs", "definitions") if isinstance(root, dict) and k in root}
+        defs = {
+            k: root[k] for k in ("$defs", "definitions") if isinstance(root, dict) and k in root
+        }
         self._defs = defs
 
     # --- schema plumbing ----------------------------------------------------------------
@@ -111,7 +113,9 @@ class Filler:
         return schema
 
     def ok(self, value: Any, schema: Any) -> bool:
-        return guided.conforms(value, {**schema, **self._defs} if isinstance(schema, dict) else schema)
+        return guided.conforms(
+            value, {**schema, **self._defs} if isinstance(schema, dict) else schema
+        )
 
     def _types(self, schema: dict[str, Any]) -> list[str]:
         t = schema.get("type")
@@ -158,7 +162,7 @@ class Filler:
         for t in types:
             if t == "null":
                 return MISSING if strict else None
-            out = self._typed(t, schema, name, strict or len(types) > 1 and t != types[-1], depth)
+            out = self._typed(t, schema, name, strict or (len(types) > 1 and t != types[-1]), depth)
             if out is not MISSING:
                 return out
         return MISSING if strict else self._fallback(schema)
@@ -169,7 +173,9 @@ class Filler:
             return value
         if strict:
             return MISSING
-        return schema.get("default", value) if self.ok(schema.get("default", value), schema) else value
+        return (
+            schema.get("default", value) if self.ok(schema.get("default", value), schema) else value
+        )
 
     def _named(self, name: str, schema: Any, default: Any) -> Any:
         if not name:
@@ -183,7 +189,9 @@ class Filler:
                             return option
         return default
 
-    def _union(self, schema: dict[str, Any], alts: list[Any], name: str, strict: bool, depth: int) -> Any:
+    def _union(
+        self, schema: dict[str, Any], alts: list[Any], name: str, strict: bool, depth: int
+    ) -> Any:
         base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
         branches = [{**base, **b} if isinstance(b, dict) else b for b in alts]
         resolved = [self.resolve(b) for b in branches]
@@ -220,7 +228,9 @@ class Filler:
 
     def _fallback(self, schema: Any) -> Any:
         """Any readable conforming value (Hypothesis), for what this walker cannot build."""
-        return guided.for_schema({**schema, **self._defs} if isinstance(schema, dict) else schema, self.key)
+        return guided.for_schema(
+            {**schema, **self._defs} if isinstance(schema, dict) else schema, self.key
+        )
 
     def _plain(self, schema: dict[str, Any], candidates: list[Any]) -> Any:
         for key in ("default",):
@@ -242,9 +252,12 @@ class Filler:
         rank = {k: i for i, k in enumerate(kinds)}
         ws = set(words)
         role = (
-            "org" if ws & lexicon.ORG_FIELDS
-            else "place" if ws & lexicon.PLACE_FIELDS
-            else "person" if ws & lexicon.NAME_FIELDS
+            "org"
+            if ws & lexicon.ORG_FIELDS
+            else "place"
+            if ws & lexicon.PLACE_FIELDS
+            else "person"
+            if ws & lexicon.NAME_FIELDS
             else None
         )
 
@@ -280,12 +293,16 @@ class Filler:
             return MISSING
         return self._plain(schema, self._plausible_numbers(schema, words, integer))
 
-    def _plausible_numbers(self, schema: dict[str, Any], words: list[str], integer: bool) -> list[Any]:
+    def _plausible_numbers(
+        self, schema: dict[str, Any], words: list[str], integer: bool
+    ) -> list[Any]:
         lo = schema.get("minimum", schema.get("exclusiveMinimum"))
         hi = schema.get("maximum", schema.get("exclusiveMaximum"))
         lo = lo if isinstance(lo, int | float) and not isinstance(lo, bool) else None
         hi = hi if isinstance(hi, int | float) and not isinstance(hi, bool) else None
-        out: list[Any] = [lexicon.PLAUSIBLE_NUMBERS[w] for w in words if w in lexicon.PLAUSIBLE_NUMBERS]
+        out: list[Any] = [
+            lexicon.PLAUSIBLE_NUMBERS[w] for w in words if w in lexicon.PLAUSIBLE_NUMBERS
+        ]
         out += [1, 0]
         step = schema.get("multipleOf")
         for edge in (lo, hi):
@@ -329,7 +346,7 @@ class Filler:
         ws = set(words)
         if fmt == "email" or "email" in ws:
             return ("email",), True
-        if fmt in ("date", "date-time") or ws & lexicon.DATE_FIELDS and not fmt:
+        if fmt in ("date", "date-time") or (ws & lexicon.DATE_FIELDS and not fmt):
             return ("date",), True
         if fmt == "time":
             return ("time",), True
@@ -428,7 +445,11 @@ class Filler:
         lo, hi = schema.get("minLength"), schema.get("maxLength")
         if isinstance(hi, int) and len(text) > hi:
             cut = text[:hi]
-            text = cut.rsplit(" ", 1)[0] if " " in cut and len(cut.rsplit(" ", 1)[0]) >= (lo or 1) else cut
+            text = (
+                cut.rsplit(" ", 1)[0]
+                if " " in cut and len(cut.rsplit(" ", 1)[0]) >= (lo or 1)
+                else cut
+            )
         if isinstance(lo, int) and len(text) < lo:
             text = (text + " " + "x" * lo)[: max(lo, len(text))] if text else "x" * lo
         return text
@@ -479,12 +500,22 @@ class Filler:
         resolved = self.resolve(items)
         if items is False or hi == 0:
             return out
-        if isinstance(resolved, dict) and "object" in self._types(resolved) and resolved.get("properties"):
+        if (
+            isinstance(resolved, dict)
+            and "object" in self._types(resolved)
+            and resolved.get("properties")
+        ):
             out += self._object_items(resolved, item_name, hi - len(out), depth)
         elif isinstance(resolved, dict) and isinstance(resolved.get("enum"), list):
             for option in resolved["enum"]:
-                if len(out) < hi and not isinstance(option, bool) and (
-                    self.ev.mention(str(option)) if not isinstance(option, int | float) else None
+                if (
+                    len(out) < hi
+                    and not isinstance(option, bool)
+                    and (
+                        self.ev.mention(str(option))
+                        if not isinstance(option, int | float)
+                        else None
+                    )
                 ):
                     out.append(option)
         else:
@@ -518,12 +549,18 @@ class Filler:
                     return out
                 start, end = m.start(), m.end()
                 spans = [
-                    s for s in self.ev.spans
-                    if s.source == source and start <= s.start and s.end <= end and s.ident not in self.used
+                    s
+                    for s in self.ev.spans
+                    if s.source == source
+                    and start <= s.start
+                    and s.end <= end
+                    and s.ident not in self.used
                 ]
                 clause = phrases(m.group(0), source)
                 answer = str(clause[0].value) if clause else ""
-                spans += [Span(p.value, "phrase", source, start + p.start, start + p.end) for p in clause]
+                spans += [
+                    Span(p.value, "phrase", source, start + p.start, start + p.end) for p in clause
+                ]
                 sub_ev = Evidence(self.ev.texts, spans, {}, answer)
                 sub = Filler(self.root, sub_ev, self.key, set(self.used))
                 value = sub.value(item, name, False, depth + 1)
