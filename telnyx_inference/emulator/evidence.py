@@ -108,10 +108,18 @@ class Evidence:
         named: dict[str, list[Any]] | None = None,
         answer: str = "",
         exclude: frozenset[str] = frozenset(),
+        phrase_texts: frozenset[str] | None = None,
     ) -> Evidence:
-        """Scan ``texts`` (most relevant first); ``exclude`` are words never taken as names."""
+        """Scan ``texts`` (most relevant first); ``exclude`` are words never taken as names.
+        Short phrases are taken from ``phrase_texts`` (tool results, documents; by default
+        every text but the first), never from the question."""
         spans = [s for source, text in enumerate(texts) for s in _scan(text, source, exclude)]
-        spans += [p for source, text in enumerate(texts) if source for p in phrases(text, source)]
+        spans += [
+            p
+            for source, text in enumerate(texts)
+            if (source if phrase_texts is None else text in phrase_texts)
+            for p in phrases(text, source)
+        ]
         found = named_values(texts)
         for key, values in (named or {}).items():
             found.setdefault(key, []).extend(values)

@@ -62,6 +62,14 @@ def choose(options: list[Any], ev: Evidence) -> tuple[Any, bool]:
     if best is not None:
         return best[1], True
     labels = {str(o).lower(): o for o in options}
+    words = re.findall(r"[a-z']+", ev.texts[0].lower()) if ev.texts else []
+    hinted = [
+        (sum(w in lexicon.LABEL_HINTS[label] for w in words), -i, label)
+        for i, label in enumerate(labels)
+        if label in lexicon.LABEL_HINTS
+    ]
+    if hinted and max(hinted)[0] > 0:
+        return labels[max(hinted)[2]], True
     if "positive" in labels and "negative" in labels and ev.texts:
         words = set(re.findall(r"[a-z']+", ev.texts[0].lower()))
         pos, neg = len(words & lexicon.POSITIVE), len(words & lexicon.NEGATIVE)
