@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telnyx_inference.emulator import answers, guided, planner, tokens, turns, values
+from telnyx_inference.emulator import answers, fields, guided, planner, tokens, turns, values
 from telnyx_inference.emulator.records import ScriptedReply
 
 Search = Callable[[str, str, int], list[dict[str, Any]]]
@@ -136,7 +136,7 @@ def _guided_text(body: dict[str, Any], req: _Request, key: int) -> str | None:
         options = body["guided_choice"]
         if adversarial or not options:
             return guided.for_choice(options, key)
-        return str(values.choose(options, s.evidence([]))[0])
+        return str(fields.choose(options, s.evidence([]))[0])
     if body.get("guided_regex") is not None:
         pattern = body["guided_regex"]
         if not adversarial:
