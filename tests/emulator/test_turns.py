@@ -166,6 +166,11 @@ def test_react_text_protocol_acts_then_answers(http: httpx.Client) -> None:
     ("Say hello", "You asked me to say hello. This is the Telnyx emulator's offline reply."),
     ("Hi there!", "Hello! How can I help?"),
     ("I build voice bots.", "Noted: I build voice bots. This is the Telnyx emulator's offline reply."),
+    ("What is (2 + 3) * 4?", "(2 + 3) * 4 = 20."),
+    ("Call 312-555-1234", "You asked me to call 312-555-1234. This is the Telnyx emulator's "
+     "offline reply."),
+    ("Summarise: Telnyx runs a global IP network. It offers voice.",
+     "In short: Telnyx runs a global IP network."),
 ])
 def test_plain_replies_keep_the_users_punctuation(http: httpx.Client, prompt: str,
                                                   reply: str) -> None:
