@@ -32,52 +32,6 @@ _GREETING = re.compile(
     r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s!,.]*(\w+[\s!,.]*){0,2}$",
     re.IGNORECASE,
 )
-_IMPERATIVES = frozenset(
-    [
-        "say",
-        "tell",
-        "give",
-        "list",
-        "write",
-        "describe",
-        "explain",
-        "name",
-        "summarise",
-        "summarize",
-        "translate",
-        "make",
-        "create",
-        "find",
-        "show",
-        "use",
-        "call",
-        "extract",
-        "generate",
-        "compute",
-        "calculate",
-        "add",
-        "multiply",
-        "return",
-        "classify",
-        "answer",
-        "help",
-        "draft",
-        "suggest",
-        "recommend",
-        "compare",
-        "book",
-        "send",
-        "check",
-        "get",
-        "look",
-        "define",
-        "outline",
-        "rewrite",
-        "count",
-        "convert",
-        "plan",
-    ]
-)
 MAX_WORDS = 30
 
 
@@ -252,7 +206,7 @@ def plain(text: str) -> str:
     said = finish(snippet(text))
     if said.endswith("?"):
         return f"You asked: {said} This is the Telnyx emulator's offline answer."
-    if first in _IMPERATIVES:
+    if first in lexicon.IMPERATIVES:
         return f"You asked me to {said[0].lower()}{said[1:]} This is the Telnyx emulator's offline reply."
     return f"Noted: {said} This is the Telnyx emulator's offline reply."
 
