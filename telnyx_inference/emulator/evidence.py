@@ -223,7 +223,7 @@ def _scan(text: str, source: int, exclude: frozenset[str]) -> list[Span]:
     for m in _TIME.finditer(text):
         if free(m.start(), m.end()):
             add(
-                f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}",
+                f"{int(m.group(1)):02d}:{m.group(2)}" + (f":{m.group(3)}" if m.group(3) else ""),
                 "time",
                 m.start(),
                 m.end(),

@@ -190,7 +190,14 @@ class Filler:
         )
 
     def _take(self, span: Span) -> None:
+        # Texts overlap (a clause and its question; a question repeated in history): the same
+        # value of the same kind elsewhere is the same evidence, used up with this one.
         self.used.add(span.ident)
+        self.used |= {
+            s.ident
+            for s in self.ev.spans
+            if s.source != span.source and s.kind == span.kind and s.value == span.value
+        }
         self.hits += 1
 
     # --- scalars ------------------------------------------------------------------------

@@ -201,3 +201,10 @@ def test_reasoning_is_short_and_about_the_step(http: httpx.Client) -> None:
     thought = r.json()["choices"][0]["message"]["reasoning_content"]
     assert "get_weather" in thought
     assert len(thought.split()) < 30
+
+
+def test_a_follow_up_calls_the_previous_turns_tool_again(http: httpx.Client) -> None:
+    messages, _ = agent_loop(http, "What is the weather in Rome?", [WEATHER])
+    messages.append({"role": "user", "content": "And in Paris?"})
+    call = send(http, messages, tools=[WEATHER])["message"]["tool_calls"][0]["function"]
+    assert (call["name"], json.loads(call["arguments"])) == ("get_weather", {"city": "Paris"})

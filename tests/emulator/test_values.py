@@ -211,3 +211,13 @@ def test_cli_adversarial_flag() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_booking_takes_each_value_once(http: httpx.Client) -> None:
+    tool = {"type": "function", "function": {"name": "book_table", "parameters": obj(
+        party_size=INT, date=STR, time=STR, name=STR)}}
+    r = http.post(CHAT, json={**chat_body(
+        "Please book a table for 4 on March 3 at 19:00 under Grace Hopper."), "tools": [tool]})
+    call = r.json()["choices"][0]["message"]["tool_calls"][0]["function"]
+    assert json.loads(call["arguments"]) == {
+        "party_size": 4, "date": "2026-03-03", "time": "19:00", "name": "Grace Hopper"}
