@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ._support import CHAT, HOSTED, PLAIN
 
@@ -208,3 +210,24 @@ def test_a_follow_up_calls_the_previous_turns_tool_again(http: httpx.Client) -> 
     messages.append({"role": "user", "content": "And in Paris?"})
     call = send(http, messages, tools=[WEATHER])["message"]["tool_calls"][0]["function"]
     assert (call["name"], json.loads(call["arguments"])) == ("get_weather", {"city": "Paris"})
+
+
+_PIECES = ["weather", "time", "add", "multiply", "in Rome", "Tokyo", "2", "7.", "then", "the result",
+           "and", "get_weather", "by 4", "what is", "?", "please", "Paris,", "add(1, 2)"]
+_TOOLS = {"weather": WEATHER, "time": TIME, "add": ADD, "multiply": MULTIPLY}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map(" ".join),
+       names=st.sets(st.sampled_from(sorted(_TOOLS)), min_size=1),
+       finish=st.booleans())
+def test_any_question_ends_within_tools_plus_two_calls(http: httpx.Client, question: str,
+                                                       names: set[str], finish: bool) -> None:
+    tools = [_TOOLS[n] for n in sorted(names)] + ([REPORT] if finish else [])
+    choice = {"tool_choice": "required"} if finish else {}
+    messages, steps = agent_loop(http, question, tools, **choice)  # raises past tools + 2
+    called = [name for step in steps for name, _ in step]
+    if finish:
+        assert called[-1] == "WeatherReport"
+    else:
+        assert messages[-1]["content"]
