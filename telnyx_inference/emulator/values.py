@@ -226,7 +226,7 @@ class Filler:
                 continue
             for form in (word, f"un{word}", f"non-{word}"):
                 where = self.ev.mention(form)
-                if where is not None:
+                if where is not None and not self.ev.asked(*where):
                     self.hits += 1
                     return form == word and not self.ev.negated(*where)
         words = fields.field_words(name)
