@@ -55,6 +55,8 @@ INT, NUM, STR = {"type": "integer"}, {"type": "number"}, {"type": "string"}
      {"company": "Analytical Engines", "seats": 12}),
     ("The order was not paid.", obj(paid={"type": "boolean"}), {"paid": False}),
     ("The order was paid.", obj(paid={"type": "boolean"}), {"paid": True}),
+    ("Is it urgent? Reply when you can.", obj(urgent={"type": "boolean"}), {"urgent": False}),
+    ("This is urgent: the line is down.", obj(urgent={"type": "boolean"}), {"urgent": True}),
     ("Ship it by express.", obj(speed={"enum": ["standard", "express"]}), {"speed": "express"}),
     ("Hi, Ada Lovelace from Analytical Engines here; we need 12 seats.",
      {"type": "object", "properties": {"company": STR, "name": STR, "seats": INT},
