@@ -231,3 +231,14 @@ def test_any_question_ends_within_tools_plus_two_calls(http: httpx.Client, quest
         assert called[-1] == "WeatherReport"
     else:
         assert messages[-1]["content"]
+
+
+def test_a_result_ending_in_a_full_stop_gives_one_full_stop(http: httpx.Client) -> None:
+    messages = [
+        {"role": "user", "content": "Use get_weather for Oslo"},
+        {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "type": "function",
+         "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "Snow all day."},
+    ]
+    content = send(http, messages, tools=[WEATHER])["message"]["content"]
+    assert content == 'get_weather(city="Oslo") returned Snow all day.'
