@@ -78,6 +78,9 @@ class Flows:
         return region
 
     def ensure_bucket(self, bucket: str, region: str | None) -> Flow[str]:
+        known = self._homes.get(bucket)
+        if known and (region or self.pinned or known) == known:
+            return known  # created or found by this client already
         try:
             answer = yield S3Call(
                 "get_bucket_location", DEFAULT_STORAGE_REGION, {"Bucket": bucket}, bucket

@@ -215,3 +215,10 @@ def test_progress_bar_counts_documents(
     err = capsys.readouterr().err
     assert "Uploading to bucket 'kb-progress'" in err
     assert "5/5" in err
+
+
+def test_a_known_bucket_is_not_asked_again(telnyx_emulator: Emulator, store: Storage) -> None:
+    store.upload("kb-known", {"a": "1"})
+    telnyx_emulator.clear_journal()
+    store.upload("kb-known", {"b": "2"})
+    assert [(e.method, e.path) for e in telnyx_emulator.journal] == [("PUT", "/kb-known/b")]
