@@ -20,6 +20,7 @@ from telnyx_inference._storage_types import (
     DeleteError,
     ObjectData,
     ObjectInfo,
+    ObjectNotFoundError,
     StorageAuthenticationError,
     StorageError,
     StorageObject,
@@ -155,6 +156,13 @@ class Flows:
             last_modified=answer.get("LastModified"),
             metadata=dict(answer.get("Metadata") or {}),
         )
+
+    def missing_ok(self, flow: Flow[T]) -> Flow[T | None]:
+        """``flow``, with ``None`` for an object that does not exist."""
+        try:
+            return (yield from flow)
+        except ObjectNotFoundError:
+            return None
 
     def delete_objects(self, bucket: str, keys: Sequence[str]) -> Flow[list[str]]:
         region = yield from self.home(bucket)

@@ -236,9 +236,34 @@ class Storage(_StorageBase):
             else:
                 run.done(obj.key, etag)
 
-    def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
-        """Every object whose key starts with ``prefix`` (all pages)."""
-        return self._run(self._flows.list_objects(check_bucket(bucket), prefix))
+    def _run_many(self, flows: list[Flow[T]]) -> list[T]:
+        """Run flows up to ``max_concurrency`` at once; an error is raised once all ended."""
+        futures = [self._executor().submit(self._run, flow) for flow in flows]
+        wait(futures)
+        return [f.result() for f in futures]
+
+    def list_objects(
+        self, bucket: str, prefix: str = "", *, metadata: bool = False
+    ) -> list[ObjectInfo]:
+        """Every object whose key starts with ``prefix`` (all pages). S3 listings carry no
+        user metadata: ``metadata=True`` reads it with one HEAD per object, concurrently."""
+        name = check_bucket(bucket)
+        listed = self._run(self._flows.list_objects(name, prefix))
+        if not metadata:
+            return listed
+        heads = self._run_many(
+            [self._flows.missing_ok(self._flows.head_object(name, o.key)) for o in listed]
+        )
+        return [h for h in heads if h is not None]
+
+    def get_objects(self, bucket: str, keys: Iterable[str]) -> dict[str, ObjectData]:
+        """Several objects, up to ``max_concurrency`` read at once; missing keys are left out."""
+        name, wanted = check_bucket(bucket), check_keys(keys)
+        self._run(self._flows.home(name))
+        found = self._run_many(
+            [self._flows.missing_ok(self._flows.get_object(name, k)) for k in wanted]
+        )
+        return {k: o for k, o in zip(wanted, found, strict=True) if o is not None}
 
     def get_object(self, bucket: str, key: str) -> ObjectData:
         """One object's bytes, metadata and content type."""
@@ -327,8 +352,29 @@ class AsyncStorage(_StorageBase):
             else:
                 run.done(obj.key, etag)
 
-    async def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
-        return await self._run(self._flows.list_objects(check_bucket(bucket), prefix))
+    async def _run_many(self, flows: list[Flow[T]]) -> list[T]:
+        # Each flow's calls wait for a thread of the bounded pool: at most max_concurrency run.
+        return list(await asyncio.gather(*(self._run(flow) for flow in flows)))
+
+    async def list_objects(
+        self, bucket: str, prefix: str = "", *, metadata: bool = False
+    ) -> list[ObjectInfo]:
+        name = check_bucket(bucket)
+        listed = await self._run(self._flows.list_objects(name, prefix))
+        if not metadata:
+            return listed
+        heads = await self._run_many(
+            [self._flows.missing_ok(self._flows.head_object(name, o.key)) for o in listed]
+        )
+        return [h for h in heads if h is not None]
+
+    async def get_objects(self, bucket: str, keys: Iterable[str]) -> dict[str, ObjectData]:
+        name, wanted = check_bucket(bucket), check_keys(keys)
+        await self._run(self._flows.home(name))
+        found = await self._run_many(
+            [self._flows.missing_ok(self._flows.get_object(name, k)) for k in wanted]
+        )
+        return {k: o for k, o in zip(wanted, found, strict=True) if o is not None}
 
     async def get_object(self, bucket: str, key: str) -> ObjectData:
         return await self._run(
