@@ -20,23 +20,16 @@ base points at a local emulator, its S3 endpoint is found automatically.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import urllib.request
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from telnyx_inference._constants import (
-    EMULATOR_STORAGE_PATH,
-    STORAGE_URL_ENV,
-    STORAGE_URL_TEMPLATE,
-)
-from telnyx_inference._s3 import S3Clients
+from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
+from telnyx_inference._s3 import S3Clients, discover_storage_url
 from telnyx_inference._storage_flows import Flow, Flows, UploadRun
 from telnyx_inference._storage_types import (
     BucketAlreadyExistsError,
@@ -56,7 +49,7 @@ from telnyx_inference._storage_types import (
 )
 from telnyx_inference._storage_wire import check_bucket, check_keys, plan_upload
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.settings import TelnyxSettings, is_loopback_url
+from telnyx_inference.settings import TelnyxSettings
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -84,21 +77,6 @@ DEFAULT_MAX_CONCURRENCY = 16
 16 is 11x faster than a sequential loop; 32 and 64 gain more (a per-client setting)."""
 
 T = TypeVar("T")
-
-
-def discover_storage_url(base_url: str, timeout: float = 2.0) -> str | None:
-    """The S3 endpoint a local emulator advertises, or ``None`` (not loopback, no emulator)."""
-    if not is_loopback_url(base_url):
-        return None
-    parts = urlsplit(base_url)
-    try:
-        with urllib.request.urlopen(  # loopback only, checked above
-            f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}", timeout=timeout
-        ) as answer:
-            url = json.loads(answer.read()).get("storage_url")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return str(url) if url else None
 
 
 class _StorageBase:
