@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
@@ -125,6 +126,7 @@ class _StorageBase:
             allow_insecure_http=self.settings.allow_insecure_http,
         )
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     @property
     def storage_url(self) -> str:
@@ -136,14 +138,16 @@ class _StorageBase:
         return self._storage_url
 
     def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.max_concurrency, "telnyx-storage")
-        return self._pool
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_concurrency, "telnyx-storage")
+            return self._pool
 
     def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
         self._s3.close()
 
     def __repr__(self) -> str:
