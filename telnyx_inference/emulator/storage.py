@@ -176,19 +176,25 @@ class StorageEndpoint:
         _backend(other).create_bucket(bucket, region)
 
     def _mirror(self, bucket: str, texts: Mapping[str, str]) -> None:
-        """Store seeded files as objects too, so listings and reads see them."""
+        """Store seeded files as objects too, so listings and reads see them. Best effort: a
+        seeded name that S3 refuses (too short, say) or that another emulator in this process
+        holds (names are global) stays a bucket of the embedding endpoints only."""
         if self._app is None:
             return  # not started: :meth:`start` mirrors every seeded bucket
+        from moto.s3.exceptions import S3ClientError
         from moto.s3.models import s3_backends
 
         owner = s3_backends.bucket_accounts.get(bucket)
         if owner is not None and owner[1] != self.account:
             return
         backend = _backend(self.account)
-        if owner is None:
-            backend.create_bucket(bucket, DEFAULT_STORAGE_REGION)
-        for key, text in texts.items():
-            backend.put_object(bucket, key, text.encode("utf-8"))
+        try:
+            if owner is None:
+                backend.create_bucket(bucket, DEFAULT_STORAGE_REGION)
+            for key, text in texts.items():
+                backend.put_object(bucket, key, text.encode("utf-8"))
+        except S3ClientError:
+            return
 
     def object_text(self, bucket: str, key: str) -> str | None:
         try:

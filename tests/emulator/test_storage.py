@@ -255,3 +255,10 @@ def test_seeded_buckets_are_objects_too(emu: Emulator) -> None:
     emu.seed_bucket("kb-seeded", texts={"b.txt": "bravo"})  # after
     keys = [o["Key"] for o in client.list_objects_v2(Bucket="kb-seeded")["Contents"]]
     assert keys == ["a.txt", "b.txt"]
+
+
+def test_seeding_a_name_s3_refuses_still_seeds_the_embeddings(emu: Emulator) -> None:
+    emu.storage.start()
+    emu.seed_bucket("kb", texts={"a.txt": "alpha"})  # too short for S3: embeddings only
+    assert [f.filename for f in buckets(emu).files("kb")] == ["a.txt"]
+    assert s3(emu).list_buckets()["Buckets"] == []
