@@ -189,7 +189,7 @@ def select(
         and (status is None or e.status == status)
     ]
     if last is not None:
-        out = out[len(out) - last :] if last else []
+        out = out[-last:] if last else []
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from telnyx_inference.emulator import faults as fk
-from telnyx_inference.emulator.access import CONTROL_TOKEN_HEADER, needs_token, token_matches
+from telnyx_inference.emulator.access import needs_token, token_matches
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.state import State
 
@@ -65,7 +65,7 @@ async def _deny(send: Send) -> None:
     body = json.dumps(
         {
             "error": "This emulator is bound beyond loopback: its control routes need the "
-            f"control token, sent as '{CONTROL_TOKEN_HEADER}: <token>'.",
+            "control token, sent as 'X-Emulator-Token: <token>'.",
         }
     ).encode()
     await send(

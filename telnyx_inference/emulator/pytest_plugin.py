@@ -46,9 +46,9 @@ def telnyx_emulator(telnyx_emulator_session: Emulator) -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def telnyx_env(telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+def telnyx_env(telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
     """``telnyx_emulator``, with ``TELNYX_API_KEY`` and ``TELNYX_API_BASE`` set to reach it
     (restored after the test), for code that reads its configuration from the environment."""
     monkeypatch.setenv("TELNYX_API_KEY", telnyx_emulator.api_key or EMULATOR_KEY)
     monkeypatch.setenv("TELNYX_API_BASE", telnyx_emulator.base_url)
-    yield telnyx_emulator
+    return telnyx_emulator
