@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -157,7 +158,9 @@ def control_routes(state: State) -> list[Route]:
     def wrap(fn: Callable[[Any], Response]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
-                return fn(await read(request))
+                # Off the event loop: seeding a big bucket embeds it, and the API routes must
+                # keep answering meanwhile (the state has its own locks).
+                return await run_in_threadpool(fn, await read(request))
             except (ValueError, TypeError, KeyError, OSError) as exc:
                 return errors.json_response({"error": str(exc)}, 400)
 

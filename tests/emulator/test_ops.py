@@ -192,3 +192,27 @@ def test_telnyx_env_points_the_environment_at_the_emulator(telnyx_env: Emulator)
 
     assert ChatTelnyx().invoke("hi").content == "from the environment"
     assert telnyx_env.journal[-1].headers["authorization"] == "Bearer [REDACTED]"
+
+
+def test_seeding_a_big_bucket_over_http_does_not_hold_up_the_api(
+    emu: Emulator, http: httpx.Client
+) -> None:
+    import threading
+
+    text = " ".join(f"term{i} voice network" for i in range(4_000))  # ~1 s of embedding
+    finished: list[str] = []
+
+    def seed() -> None:
+        r = httpx.post(f"{emu.root}/_emulator/buckets", json={"name": "big", "texts": {"a": text}},
+                       timeout=120)
+        assert r.status_code == 200
+        finished.append("seed")
+
+    seeder = threading.Thread(target=seed)
+    seeder.start()
+    time.sleep(0.2)  # the seed request is in
+    assert http.post(CHAT, json=chat_body("still there?")).status_code == 200
+    finished.append("chat")
+    seeder.join()
+    assert finished == ["chat", "seed"]
+    assert http.get("/v2/ai/embeddings/buckets").json()["data"]["buckets"] == ["big"]
