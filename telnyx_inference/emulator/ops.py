@@ -114,6 +114,7 @@ class Operations:
 
         token = self.state.settings.control_token
         path: str = scope["path"]
+        failure: BaseException | None = None
         try:
             if (
                 token is not None
@@ -123,14 +124,20 @@ class Operations:
                 await _deny(tracking_send)
             else:
                 await self.app(scope, tracking_receive, tracking_send)
+        except BaseException as exc:
+            failure = exc
+            raise
         finally:
             ms = (time.perf_counter() - started) * 1000
             if not complete:
+                why = "client disconnected" if hung_up else "connection closed"
+                if failure is not None and not hung_up:
+                    why = f"{type(failure).__name__} raised"
                 log.debug(
                     "%s %s: %s after %.1fms, before the response was complete",
                     scope["method"],
                     path,
-                    "client disconnected" if hung_up else "connection closed",
+                    why,
                     ms,
                 )
             if log.isEnabledFor(logging.INFO):
