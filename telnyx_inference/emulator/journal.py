@@ -3,7 +3,8 @@
 The ring holds at most ``max_entries`` entries and ``max_bytes`` bytes (request bodies as
 received, plus method, path, query and headers); the oldest entries are dropped to make room
 and counted. A request bigger than the whole byte cap is kept without its body
-(``truncated``), so the journal still shows that it came.
+(``truncated``), so the journal still shows that it came; only under a cap too small for
+even that is it dropped as well.
 
 Reading never holds up the API: :meth:`Journal.snapshot` copies references under the lock (no
 encoding), and :func:`encode_page` turns the snapshot into JSON a slice at a time, handing
@@ -100,9 +101,7 @@ class Journal:
         with self._lock:
             self._ring.append((entry, size))
             self._bytes += size
-            while len(self._ring) > self.max_entries or (
-                self._bytes > self.max_bytes and len(self._ring) > 1
-            ):
+            while len(self._ring) > self.max_entries or self._bytes > self.max_bytes:
                 _, old = self._ring.popleft()
                 self._bytes -= old
                 self._dropped += 1

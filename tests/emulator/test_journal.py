@@ -185,3 +185,13 @@ def test_reads_from_other_threads_see_a_consistent_ring() -> None:
     finally:
         stop.set()
         t.join()
+
+
+def test_the_byte_cap_holds_even_when_a_bare_entry_does_not_fit() -> None:
+    ring = Journal(max_entries=10, max_bytes=100)
+    ring.append(JournalEntry("POST", "/small"), 0)
+    ring.append(JournalEntry("POST", "/big", headers={"x-pad": "p" * 200}), 10)
+    page = ring.page()
+    assert page.kept_bytes <= 100
+    assert [e.path for e in page.entries] == ["/small"]
+    assert page.dropped == 1
