@@ -99,6 +99,9 @@ class Journal:
             size = entry_size(entry, 0)
         entry.size = size
         with self._lock:
+            if size > self.max_bytes:  # not even without its body: counted, not kept
+                self._dropped += 1
+                return
             self._ring.append((entry, size))
             self._bytes += size
             while len(self._ring) > self.max_entries or self._bytes > self.max_bytes:
