@@ -277,6 +277,11 @@ class Emulator:
         at start (or at the last :meth:`set_baseline`); no scripts, faults or journal."""
         control.reset(self._state)
 
+    def snapshot(self) -> dict[str, Any]:
+        """``GET /_emulator/state``: settings (secrets shown as ``[SET]``), queue lengths,
+        buckets."""
+        return self._state.snapshot()
+
     def set_baseline(self) -> None:
         """Make the buckets and models present now what :meth:`reset` returns to."""
         self._state.mark_baseline()

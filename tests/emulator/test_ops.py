@@ -216,3 +216,10 @@ def test_seeding_a_big_bucket_over_http_does_not_hold_up_the_api(
     seeder.join()
     assert finished == ["chat", "seed"]
     assert http.get("/v2/ai/embeddings/buckets").json()["data"]["buckets"] == ["big"]
+
+
+def test_snapshot_is_the_state_route(emu: Emulator) -> None:
+    emu.script(ScriptedReply(content="x"))
+    emu.configure(api_key="hidden-key")
+    assert emu.snapshot() == httpx.get(f"{emu.root}/_emulator/state").json()
+    assert emu.snapshot()["settings"]["api_key"] == "[SET]"
