@@ -44,8 +44,9 @@ def is_loopback_host(host: str) -> bool:
 
 def resolve_control_token(
     host: str, given: str | None, env: Mapping[str, str] | None = None
-) -> str | None:
-    """The token the control routes will require, or ``None`` when they stay open.
+) -> tuple[str | None, bool]:
+    """The token the control routes will require (``None``: they stay open), and whether it
+    was generated here (then it must be shown to the user, who has no other way to know it).
 
     A token given explicitly (argument, then environment) is always required, even on
     loopback; beyond loopback one is generated when none is given.
@@ -54,8 +55,8 @@ def resolve_control_token(
         raise ValueError("control_token must not be empty")
     token = given or (env if env is not None else os.environ).get(CONTROL_TOKEN_ENV) or None
     if token is None and not is_loopback_host(host):
-        token = secrets.token_urlsafe(24)
-    return token
+        return secrets.token_urlsafe(24), True
+    return token, False
 
 
 def needs_token(path: str) -> bool:

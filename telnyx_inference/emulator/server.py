@@ -97,6 +97,7 @@ class Emulator:
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        token, self._token_generated = resolve_control_token(host, control_token)
         self._state = State(
             Settings(
                 api_key=api_key,
@@ -106,10 +107,9 @@ class Emulator:
                 chunks=chunks,
                 journal_max_entries=journal_max_entries,
                 journal_max_bytes=journal_max_bytes,
-                control_token=resolve_control_token(host, control_token),
+                control_token=token,
             )
         )
-        self._token_generated = control_token is None and self.control_token is not None
         self._baseline_marked = False
         self._host, self._port, self._log_level = host, port, log_level
         self._server: uvicorn.Server | None = None

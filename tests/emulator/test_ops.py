@@ -111,21 +111,28 @@ def test_is_loopback_host(host: str, loopback: bool) -> None:
 
 
 def test_a_token_is_generated_beyond_loopback_only() -> None:
-    assert resolve_control_token("127.0.0.1", None, env={}) is None
-    first = resolve_control_token("0.0.0.0", None, env={})
+    assert resolve_control_token("127.0.0.1", None, env={}) == (None, False)
+    first, generated = resolve_control_token("0.0.0.0", None, env={})
+    assert generated
     assert first
     assert len(first) >= 24
-    assert resolve_control_token("0.0.0.0", None, env={}) != first
-    assert resolve_control_token("0.0.0.0", "given", env={}) == "given"
-    assert resolve_control_token("127.0.0.1", None, env={CONTROL_TOKEN_ENV: "env"}) == "env"
+    assert resolve_control_token("0.0.0.0", None, env={})[0] != first
+    assert resolve_control_token("0.0.0.0", "given", env={}) == ("given", False)
+    env = {CONTROL_TOKEN_ENV: "from-env"}
+    assert resolve_control_token("0.0.0.0", None, env=env) == ("from-env", False)
+    assert resolve_control_token("127.0.0.1", None, env=env) == ("from-env", False)
     with pytest.raises(ValueError, match="control_token"):
         resolve_control_token("0.0.0.0", "  ", env={})
 
 
-def test_an_emulator_meant_for_all_interfaces_gets_a_token_without_binding() -> None:
-    emu = Emulator(host="0.0.0.0")  # never started: nothing is bound
-    assert emu.control_token
-    assert Emulator().control_token is None or os.environ.get(CONTROL_TOKEN_ENV)
+def test_an_emulator_meant_for_all_interfaces_gets_a_token_without_binding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(CONTROL_TOKEN_ENV, raising=False)
+    assert Emulator(host="0.0.0.0").control_token  # never started: nothing is bound
+    assert Emulator().control_token is None
+    monkeypatch.setenv(CONTROL_TOKEN_ENV, "env-token")
+    assert Emulator().control_token == "env-token"
 
 
 def test_with_a_token_control_routes_need_it_and_the_api_does_not() -> None:
