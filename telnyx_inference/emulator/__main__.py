@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -122,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         control_token=args.control_token,
     )
     for name, path in args.bucket:
+        logging.getLogger("telnyx_inference.emulator").info("seeding bucket %s from %s", name, path)
         try:
             emu.seed_bucket(name, paths=[path])
         except OSError as exc:

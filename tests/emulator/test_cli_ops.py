@@ -147,7 +147,10 @@ def test_ctrl_c_during_start_up_exits_cleanly(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.0)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # the CLI is running: it says it is seeding the bucket
+    assert "seeding bucket kb" in first, first
+    time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert out == "", "the server had already started"
