@@ -5,6 +5,10 @@
 ``Regex``) and validate the answer here as well, instead of LlamaIndex's default of asking
 for a function call. ``as_structured_llm`` and ``FunctionAgent(output_cls=...)`` go through
 these paths too.
+
+Grounded answers: ``llm_kwargs={"retrieval": "handbook"}`` (or the LLM's ``retrieval`` field)
+sends Telnyx's retrieval tool beside ``guided_json`` in the same request; function tools are
+refused there, as a guided answer could never call them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from llama_index.core.instrumentation.events.llm import (
 from llama_index.core.llms.utils import parse_partial_json
 from llama_index_instrumentation import get_dispatcher
 
+from llama_index_telnyx._tools import to_wire_tools
+from telnyx_inference.grounding import guided_tools, retrieval_tools
 from telnyx_inference.structured import StructuredSpec, structured_spec
 
 if TYPE_CHECKING:
@@ -46,8 +52,12 @@ def begin(
         )
     )
     spec = structured_spec(output_cls)
+    kwargs = dict(llm_kwargs or {})
+    guided_tools(to_wire_tools(kwargs.get("tools")), "llm_kwargs.tools")
+    if "retrieval" in kwargs:
+        retrieval_tools(kwargs["retrieval"], "llm_kwargs.retrieval")
     messages = llm._get_messages(prompt, **prompt_args)
-    return spec, messages, {**(llm_kwargs or {}), **spec.params}
+    return spec, messages, {**kwargs, **spec.params}
 
 
 def end(spec: StructuredSpec, response: ChatResponse) -> Any:
