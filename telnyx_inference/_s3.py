@@ -1,0 +1,147 @@
+"""The I/O shell of the storage layer: boto3 clients, one per region, and the send.
+
+boto3 is imported here only, on first use (it costs ~0.3 s). A client is configured for Telnyx
+Cloud Storage: path-style addressing, SigV4 with the API key as the access key id (Telnyx
+ignores the secret and the signature), checksums only where S3 requires them, botocore's own
+retries (the one retry layer: 5xx, throttling and dropped connections, per call).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telnyx_inference._storage_wire import endpoint_for, storage_error
+from telnyx_inference.errors import TelnyxConnectionError, TelnyxError, TelnyxTimeoutError
+
+__all__ = ["S3Call", "S3Clients"]
+
+
+@dataclass(frozen=True, slots=True)
+class S3Call:
+    """One S3 operation: the boto3 method name, its arguments, the region whose endpoint
+    serves it, and the bucket / key it concerns (for error messages)."""
+
+    op: str
+    region: str
+    params: dict[str, Any] = field(default_factory=dict)
+    bucket: str | None = None
+    key: str | None = None
+
+
+class S3Clients:
+    """boto3 S3 clients for one key and endpoint template, built once per region (boto3
+    clients are thread-safe; building one reads botocore's service model, ~50 ms)."""
+
+    def __init__(
+        self,
+        *,
+        key: Callable[[], str],
+        template: Callable[[], str],
+        timeout: float | None,
+        max_retries: int,
+        max_pool: int,
+        allow_insecure_http: bool,
+    ) -> None:
+        self._key = key
+        self._template = template
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._max_pool = max_pool
+        self._insecure = allow_insecure_http
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+
+    def client(self, region: str) -> Any:
+        found = self._clients.get(region)
+        if found is not None:
+            return found
+        with self._lock:
+            if region not in self._clients:
+                self._clients[region] = self._build(region)
+            return self._clients[region]
+
+    def _build(self, region: str) -> Any:
+        import boto3.session
+        from botocore.config import Config
+
+        url = endpoint_for(self._template(), region, allow_insecure_http=self._insecure)
+        key = self._key()
+        config = Config(
+            s3={"addressing_style": "path"},
+            signature_version="s3v4",
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            retries={"max_attempts": self._max_retries + 1, "mode": "standard"},
+            max_pool_connections=self._max_pool,
+            connect_timeout=self._timeout or 60,
+            read_timeout=self._timeout or 60,
+            user_agent_extra="telnyx-inference",
+        )
+        # A session of our own, so a user's AWS profile or environment credentials never mix in.
+        session = boto3.session.Session(
+            aws_access_key_id=key, aws_secret_access_key=key, region_name=region
+        )
+        return session.client("s3", endpoint_url=url, config=config)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def send(self, call: S3Call) -> dict[str, Any]:
+        """Run one call; a refusal becomes the matching :mod:`telnyx_inference` error."""
+        from botocore import exceptions as bx
+
+        client = self.client(call.region)
+        method = getattr(client, call.op)
+        try:
+            body = call.params.get("Body")
+            if isinstance(body, Path):
+                with body.open("rb") as handle:
+                    answer: dict[str, Any] = method(**{**call.params, "Body": handle})
+            else:
+                answer = method(**call.params)
+            stream = answer.get("Body")
+            if stream is not None and hasattr(stream, "read"):
+                answer["Body"] = stream.read()  # reading the body is part of the send
+            return answer
+        except bx.ClientError as exc:
+            raise _client_error(exc, call) from None
+        except (bx.ReadTimeoutError, bx.ConnectTimeoutError) as exc:
+            raise TelnyxTimeoutError(f"Telnyx Storage timed out on {_what(call)}: {exc}") from exc
+        except (bx.HTTPClientError, bx.ConnectionError) as exc:
+            raise TelnyxConnectionError(
+                f"Telnyx Storage connection failed on {_what(call)}: {exc}"
+            ) from exc
+        except OSError as exc:  # reading a local file
+            raise TelnyxError(f"could not read {_what(call)}: {exc}") from exc
+
+
+def _what(call: S3Call) -> str:
+    if call.key:
+        return f"document {call.key!r} in bucket {call.bucket!r}"
+    return f"bucket {call.bucket!r}" if call.bucket else "Telnyx Storage"
+
+
+def _client_error(exc: Any, call: S3Call) -> TelnyxError:
+    response = getattr(exc, "response", {}) or {}
+    error = response.get("Error") or {}
+    meta = response.get("ResponseMetadata") or {}
+    headers = meta.get("HTTPHeaders") or {}
+    status = meta.get("HTTPStatusCode")
+    return storage_error(
+        code=str(error.get("Code") or status or "Unknown"),
+        status=int(status) if status else None,
+        message=str(error.get("Message") or ""),
+        bucket=call.bucket,
+        key=call.key,
+        region=call.region,
+        home_region=headers.get("x-amz-bucket-region") or error.get("Region"),
+        request_id=meta.get("RequestId"),
+        body=error or None,
+    )
