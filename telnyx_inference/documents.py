@@ -69,8 +69,10 @@ DEFAULT_POLL_INTERVAL = 1.0
 CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
-def _missing_bucket(err: StorageError) -> bool:
-    return err.code == "NoSuchBucket" or (err.status == 404 and err.key is None)
+def _missing_bucket(err: Exception) -> bool:
+    if isinstance(err, BucketNotFoundError):
+        return True
+    return isinstance(err, StorageError) and (err.code == "NoSuchBucket")
 
 
 def _to_upload(objects: Sequence[PlannedObject]) -> list[StorageObject]:
@@ -167,7 +169,7 @@ class DocumentBucket(_Base):
         keys = [object_key(i) for i in ids]
         try:
             self.storage.delete_objects(self.bucket_name, keys)
-        except StorageError as err:
+        except (StorageError, BucketNotFoundError) as err:
             if not _missing_bucket(err):
                 raise
             return
@@ -198,7 +200,7 @@ class DocumentBucket(_Base):
         def read(doc_id: str) -> DocumentRecord | None:
             try:
                 data = self.storage.get_object(self.bucket_name, object_key(doc_id))
-            except StorageError as err:
+            except (StorageError, BucketNotFoundError) as err:
                 if isinstance(err, ObjectNotFoundError) or _missing_bucket(err):
                     return None
                 raise
@@ -227,7 +229,7 @@ class DocumentBucket(_Base):
     def _exists(self) -> bool:
         try:
             self.storage.bucket_region(self.bucket_name)
-        except StorageError as err:
+        except (StorageError, BucketNotFoundError) as err:
             if _missing_bucket(err):
                 return False
             raise
@@ -237,7 +239,7 @@ class DocumentBucket(_Base):
         """The ids of every document in the bucket."""
         try:
             listed = self.storage.list_objects(self.bucket_name)
-        except StorageError as err:
+        except (StorageError, BucketNotFoundError) as err:
             if _missing_bucket(err):
                 return []
             raise
@@ -271,7 +273,7 @@ class AsyncDocumentBucket(_Base):
         keys = [object_key(i) for i in ids]
         try:
             await self.storage.delete_objects(self.bucket_name, keys)
-        except StorageError as err:
+        except (StorageError, BucketNotFoundError) as err:
             if not _missing_bucket(err):
                 raise
             return
@@ -301,7 +303,7 @@ class AsyncDocumentBucket(_Base):
         async def read(doc_id: str) -> DocumentRecord | None:
             try:
                 data = await self.storage.get_object(self.bucket_name, object_key(doc_id))
-            except StorageError as err:
+            except (StorageError, BucketNotFoundError) as err:
                 if isinstance(err, ObjectNotFoundError) or _missing_bucket(err):
                     return None
                 raise
@@ -330,7 +332,7 @@ class AsyncDocumentBucket(_Base):
     async def _exists(self) -> bool:
         try:
             await self.storage.bucket_region(self.bucket_name)
-        except StorageError as err:
+        except (StorageError, BucketNotFoundError) as err:
             if _missing_bucket(err):
                 return False
             raise
@@ -339,7 +341,7 @@ class AsyncDocumentBucket(_Base):
     async def ids(self) -> list[str]:
         try:
             listed = await self.storage.list_objects(self.bucket_name)
-        except StorageError as err:
+        except (StorageError, BucketNotFoundError) as err:
             if _missing_bucket(err):
                 return []
             raise
