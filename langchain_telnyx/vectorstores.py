@@ -96,12 +96,9 @@ class TelnyxVectorStore(VectorStore):
         **connection: Any,
     ) -> None:
         settings = _Connection(**connection).telnyx_settings()
-        given = {
-            "document_chunk_size": document_chunk_size,
-            "document_chunk_overlap_size": document_chunk_overlap_size,
-            "embedding_model": embedding_model,
-        }
-        options = EmbedOptions(**{k: v for k, v in given.items() if v is not None})
+        options = EmbedOptions.given(
+            document_chunk_size, document_chunk_overlap_size, embedding_model
+        )
         self.bucket_name = bucket_name
         self.wait = wait
         self._kwargs: dict[str, Any] = {

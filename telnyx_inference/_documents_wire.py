@@ -36,7 +36,9 @@ __all__ = [
     "decode_metadata",
     "doc_id_from_key",
     "encode_metadata",
+    "ids_from_key",
     "object_key",
+    "ref_folder",
     "pending_keys",
     "plan_objects",
 ]
@@ -61,10 +63,12 @@ class DocumentRecord:
 class DocumentHit:
     """A chunk found by similarity search, tied back to its document.
 
-    ``id`` is ``None`` for objects the stores did not write (another tool's files).
+    ``id`` is ``None`` for objects the stores did not write (another tool's files);
+    ``ref_id`` is the source document's id (the ``id`` itself unless the object is a part).
     """
 
     id: str | None
+    ref_id: str | None
     chunk: str
     metadata: dict[str, Any]
     result: SearchResult
@@ -88,17 +92,36 @@ class PlannedObject:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-def object_key(doc_id: str, prefix: str = "") -> str:
-    """The object key for a document id (percent-encoded, so any id is a safe key)."""
-    return f"{prefix}{quote(doc_id, safe='')}{OBJECT_SUFFIX}"
+def object_key(doc_id: str, ref_id: str | None = None) -> str:
+    """The object key for a document id (percent-encoded, so any id is a safe key).
+
+    A part of a larger document (a LlamaIndex node) goes under its source's folder:
+    ``object_key("n1", ref_id="doc")`` is ``'doc/n1.txt'``.
+    """
+    name = f"{quote(doc_id, safe='')}{OBJECT_SUFFIX}"
+    return f"{ref_folder(ref_id)}{name}" if ref_id is not None else name
 
 
-def doc_id_from_key(key: str | None, prefix: str = "") -> str | None:
-    """The document id of a key written by :func:`object_key`, else ``None``."""
-    if not key or not key.startswith(prefix) or not key.endswith(OBJECT_SUFFIX):
+def ref_folder(ref_id: str) -> str:
+    """The key prefix of the parts stored for the source document ``ref_id``."""
+    return f"{quote(ref_id, safe='')}/"
+
+
+def ids_from_key(key: str | None) -> tuple[str, str] | None:
+    """``(id, source id)`` of a key written by :func:`object_key`, else ``None``."""
+    if not key or not key.endswith(OBJECT_SUFFIX):
         return None
-    encoded = key[len(prefix) : -len(OBJECT_SUFFIX)]
-    return unquote(encoded) if encoded and "/" not in encoded else None
+    parts = key[: -len(OBJECT_SUFFIX)].split("/")
+    if len(parts) > 2 or not all(parts):
+        return None
+    doc_id = unquote(parts[-1])
+    return doc_id, unquote(parts[0]) if len(parts) == 2 else doc_id
+
+
+def doc_id_from_key(key: str | None) -> str | None:
+    """The document id of a key written by :func:`object_key`, else ``None``."""
+    ids = ids_from_key(key)
+    return ids[0] if ids is not None else None
 
 
 def encode_metadata(metadata: Mapping[str, Any] | None, where: str) -> dict[str, str]:
@@ -176,7 +199,7 @@ def plan_objects(
     metadatas: Sequence[Mapping[str, Any] | None] | None = None,
     ids: Sequence[Any] | None = None,
     *,
-    prefix: str = "",
+    ref_ids: Sequence[str | None] | None = None,
     what: str = "texts",
 ) -> list[PlannedObject]:
     """Check every document and decide its object, before anything is sent."""
@@ -189,7 +212,7 @@ def plan_objects(
     return [
         PlannedObject(
             id=doc_id,
-            key=object_key(doc_id, prefix),
+            key=object_key(doc_id, ref_ids[i] if ref_ids is not None else None),
             body=body.encode("utf-8"),
             metadata=encode_metadata(
                 metadatas[i] if metadatas is not None else None, f"metadatas[{i}]"

@@ -33,6 +33,23 @@ class EmbedOptions:
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     loader: str = "default"
 
+    @classmethod
+    def given(
+        cls,
+        document_chunk_size: int | None = None,
+        document_chunk_overlap_size: int | None = None,
+        embedding_model: str | None = None,
+    ) -> EmbedOptions:
+        """The defaults, overridden by whatever is not ``None``."""
+        base = cls()
+        return cls(
+            document_chunk_size or base.document_chunk_size,
+            base.document_chunk_overlap_size
+            if document_chunk_overlap_size is None
+            else document_chunk_overlap_size,
+            embedding_model or base.embedding_model,
+        )
+
 
 class NotEmbeddedError(TelnyxError):
     """Telnyx could not embed some documents; ``failed`` maps each object key to the reason."""

@@ -31,7 +31,9 @@ from telnyx_inference._documents_wire import (
     PlannedObject,
     decode_metadata,
     doc_id_from_key,
+    ids_from_key,
     object_key,
+    ref_folder,
     plan_objects,
 )
 from telnyx_inference._embed_watch import (
@@ -88,10 +90,11 @@ def _hits(results: Sequence[SearchResult], infos: dict[str, ObjectInfo | None]) 
             continue
         info = infos.get(key)
         metadata = decode_metadata(info.metadata if info is not None else None)
-        if metadata is None:  # not written by a document store: say where it came from
-            hits.append(DocumentHit(None, result.chunk, {"filename": key}, result))
+        ids = ids_from_key(key)
+        if metadata is None or ids is None:  # not written by a store: say where it came from
+            hits.append(DocumentHit(None, None, result.chunk, {"filename": key}, result))
         else:
-            hits.append(DocumentHit(doc_id_from_key(key), result.chunk, metadata, result))
+            hits.append(DocumentHit(ids[0], ids[1], result.chunk, metadata, result))
     return hits
 
 
@@ -164,10 +167,14 @@ class DocumentBucket(_Base):
                 self.wait_embedded(written=[o.key for o in objects])
         return [o.id for o in objects]
 
-    def delete(self, ids: Sequence[str], *, wait: bool = True) -> None:
-        """Delete these documents (missing ones are fine); with ``wait``, until unindexed."""
+    def delete(self, ids: Sequence[str], *, parts: bool = False, wait: bool = True) -> None:
+        """Delete these documents (missing ones are fine), with their ``parts`` if asked;
+        with ``wait``, until they are out of the index."""
         keys = [object_key(i) for i in ids]
         try:
+            for doc_id in ids if parts else ():
+                listed = self.storage.list_objects(self.bucket_name, ref_folder(doc_id))
+                keys.extend(o.key for o in listed)
             self.storage.delete_objects(self.bucket_name, keys)
         except (StorageError, BucketNotFoundError) as err:
             if not _missing_bucket(err):
@@ -269,9 +276,12 @@ class AsyncDocumentBucket(_Base):
                 await self.wait_embedded(written=[o.key for o in objects])
         return [o.id for o in objects]
 
-    async def delete(self, ids: Sequence[str], *, wait: bool = True) -> None:
+    async def delete(self, ids: Sequence[str], *, parts: bool = False, wait: bool = True) -> None:
         keys = [object_key(i) for i in ids]
         try:
+            for doc_id in ids if parts else ():
+                listed = await self.storage.list_objects(self.bucket_name, ref_folder(doc_id))
+                keys.extend(o.key for o in listed)
             await self.storage.delete_objects(self.bucket_name, keys)
         except (StorageError, BucketNotFoundError) as err:
             if not _missing_bucket(err):

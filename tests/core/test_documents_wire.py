@@ -10,6 +10,7 @@ from telnyx_inference._documents_wire import (
     decode_metadata,
     doc_id_from_key,
     encode_metadata,
+    ids_from_key,
     object_key,
     pending_keys,
     plan_objects,
@@ -25,9 +26,16 @@ def test_any_id_maps_to_a_key_and_back(doc_id: str) -> None:
     assert doc_id_from_key(key) == doc_id
 
 
-@pytest.mark.parametrize("key", ["notes.pdf", "", None, "dir/a.txt", ".txt"])
+@pytest.mark.parametrize("key", ["notes.pdf", "", None, "a/b/c.txt", "/a.txt", ".txt"])
 def test_keys_the_stores_did_not_write_have_no_id(key: str | None) -> None:
     assert doc_id_from_key(key) is None
+
+
+def test_parts_live_under_their_source_folder() -> None:
+    key = object_key("node/1", ref_id="doc 1")
+    assert key == "doc%201/node%2F1.txt"
+    assert ids_from_key(key) == ("node/1", "doc 1")
+    assert ids_from_key(object_key("doc")) == ("doc", "doc")
 
 
 def test_metadata_round_trips_exactly() -> None:
