@@ -85,7 +85,9 @@ class S3Clients:
         session = boto3.session.Session(
             aws_access_key_id=key, aws_secret_access_key=key, region_name=region
         )
-        return session.client("s3", endpoint_url=url, config=config)
+        client = session.client("s3", endpoint_url=url, config=config)
+        client.meta.events.register("before-call.s3", _no_region_redirect)
+        return client
 
     def close(self) -> None:
         with self._lock:
@@ -120,6 +122,15 @@ class S3Clients:
             ) from exc
         except OSError as exc:  # reading a local file
             raise TelnyxError(f"could not read {_what(call)}: {exc}") from exc
+
+
+def _no_region_redirect(params: dict[str, Any], **_: Any) -> None:
+    """Turn off botocore's wrong-region retry: it re-signs for the bucket's region but keeps
+    the endpoint, and Telnyx routes by host (it ignores the signature), so the retry cannot
+    help; the 301 becomes a :class:`WrongRegionError` naming the bucket's region instead."""
+    redirect = params.get("context", {}).get("s3_redirect")
+    if isinstance(redirect, dict):
+        redirect["redirected"] = True
 
 
 def _what(call: S3Call) -> str:
