@@ -134,6 +134,15 @@ class TelnyxVectorStore(VectorStore):
 
     # --- Writing --------------------------------------------------------------------------
 
+    def ensure_bucket(self) -> str:
+        """Create the bucket unless it exists (adding documents does it too); returns its home
+        region. Searching a bucket that does not exist raises ``BucketNotFoundError``; an
+        existing bucket with nothing embedded yet gives ``[]``."""
+        return self.documents.ensure_bucket()
+
+    async def aensure_bucket(self) -> str:
+        return await self.adocuments.ensure_bucket()
+
     def _plan(self, texts: Iterable[str], metadatas: Any, ids: Any) -> Any:
         return plan_objects(list(texts), metadatas, ids)
 

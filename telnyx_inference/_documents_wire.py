@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from telnyx_inference._bucket_wire import BucketFile, SearchResult
+from telnyx_inference._constants import BUCKET_FILE_EMBEDDED_STATUSES
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
 __all__ = [
@@ -227,8 +228,9 @@ def pending_keys(
 ) -> tuple[list[str], dict[str, str]]:
     """Keys whose embedding is not up to date yet, and the files that failed (with reasons).
 
-    A written key is done once its file is embedded at or after its last update; a deleted
-    key once its file is gone from the bucket's listing.
+    A written key is done once its file's status says embedded (``success``): a change
+    shows as ``pending`` / ``processing`` until Telnyx has re-embedded it, and an upload of
+    unchanged content keeps ``success``. A deleted key is done once its file is gone.
     """
     by_name = {f.filename: f for f in files}
     waiting: list[str] = []
@@ -239,11 +241,7 @@ def pending_keys(
             waiting.append(key)
         elif found.failed:
             failed[key] = found.error_reason or found.status
-        elif not found.embedded or (
-            found.updated_at
-            and found.last_embedded_at
-            and found.last_embedded_at < found.updated_at
-        ):
+        elif found.status.lower() not in BUCKET_FILE_EMBEDDED_STATUSES:
             waiting.append(key)
     waiting.extend(key for key in deleted if key in by_name)
     return waiting, failed

@@ -159,6 +159,10 @@ class DocumentBucket(_Base):
             self._pool = ThreadPoolExecutor(8, "telnyx-documents")
         return list(self._pool.map(fn, items))
 
+    def ensure_bucket(self) -> str:
+        """Create the bucket unless it exists; return its home region."""
+        return self.storage.ensure_bucket(self.bucket_name)
+
     def add(self, objects: Sequence[PlannedObject], *, wait: bool = True) -> list[str]:
         """Upload (replacing objects with the same ids); with ``wait``, until embedded."""
         if objects:
@@ -268,6 +272,9 @@ class AsyncDocumentBucket(_Base):
 
         self.storage = AsyncStorage(settings=self.settings, storage_url=self.storage_url)
         self.buckets = AsyncBuckets(AsyncTelnyxClient(settings=self.settings))
+
+    async def ensure_bucket(self) -> str:
+        return await self.storage.ensure_bucket(self.bucket_name)
 
     async def add(self, objects: Sequence[PlannedObject], *, wait: bool = True) -> list[str]:
         if objects:

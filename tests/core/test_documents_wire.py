@@ -109,9 +109,11 @@ def test_pending_keys_waits_for_new_changed_and_deleted_files() -> None:
         _file("new.txt", "pending", "2026-01-01T00:00:02Z", None),
         _file("changed.txt", "pending", "2026-01-01T00:00:02Z", "2026-01-01T00:00:01Z"),
         _file("done.txt", "success", "2026-01-01T00:00:02Z", "2026-01-01T00:00:03Z"),
+        # the same content uploaded again: Telnyx keeps the embedding and the success status
+        _file("same.txt", "success", "2026-01-01T00:00:05Z", "2026-01-01T00:00:03Z"),
         _file("gone.txt", "success", "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"),
     ]
-    written = ["new.txt", "changed.txt", "done.txt", "absent.txt"]
+    written = ["new.txt", "changed.txt", "done.txt", "same.txt", "absent.txt"]
     waiting, failed = pending_keys(files, written, ["gone.txt", "already-gone.txt"])
     assert waiting == ["new.txt", "changed.txt", "absent.txt", "gone.txt"]
     assert failed == {}

@@ -27,6 +27,7 @@ class TestTelnyxVectorStore(VectorStoreIntegrationTests):
             poll_interval=0.01,
             progress=False,
         )
+        store.ensure_bucket()  # an empty store is an existing, empty bucket
         try:
             yield store
         finally:
