@@ -19,31 +19,26 @@ The same bucket also works with the server-side ``retrieval`` tool:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Self
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
-from typing_extensions import Self
 
 from telnyx_inference.buckets import DEFAULT_JOB_TIMEOUT
-from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.documents import (
     AsyncDocumentBucket,
     DocumentBucket,
     DocumentHit,
     DocumentRecord,
     EmbedOptions,
+    connection_settings,
     plan_objects,
 )
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.tools import RetrievalTool
 
 __all__ = ["TelnyxVectorStore"]
-
-
-class _Connection(ConnectionFields):
-    """Key, base URL, timeouts: resolved as for every other Telnyx class."""
 
 
 def _document(hit: DocumentHit) -> Document:
@@ -95,7 +90,7 @@ class TelnyxVectorStore(VectorStore):
         progress: bool | None = None,
         **connection: Any,
     ) -> None:
-        settings = _Connection(**connection).telnyx_settings()
+        settings = connection_settings(**connection)
         options = EmbedOptions.given(
             document_chunk_size, document_chunk_overlap_size, embedding_model
         )

@@ -29,8 +29,8 @@ from telnyx_inference._constants import BUCKET_FILE_EMBEDDED_STATUSES
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
 __all__ = [
-    "METADATA_KEY",
     "MAX_METADATA_BYTES",
+    "METADATA_KEY",
     "DocumentHit",
     "DocumentRecord",
     "PlannedObject",
@@ -39,9 +39,9 @@ __all__ = [
     "encode_metadata",
     "ids_from_key",
     "object_key",
-    "ref_folder",
     "pending_keys",
     "plan_objects",
+    "ref_folder",
 ]
 
 OBJECT_SUFFIX = ".txt"

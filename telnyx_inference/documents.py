@@ -33,12 +33,12 @@ from telnyx_inference._documents_wire import (
     doc_id_from_key,
     ids_from_key,
     object_key,
-    ref_folder,
     plan_objects,
+    ref_folder,
 )
 from telnyx_inference._embed_watch import (
-    EmbedOptions,
     EmbeddingNotReadyError,
+    EmbedOptions,
     EmbedWatch,
     NotEmbeddedError,
 )
@@ -64,11 +64,20 @@ __all__ = [
     "EmbeddingNotReadyError",
     "NotEmbeddedError",
     "PlannedObject",
+    "connection_settings",
     "plan_objects",
 ]
 
 DEFAULT_POLL_INTERVAL = 1.0
 CONTENT_TYPE = "text/plain; charset=utf-8"
+
+
+def connection_settings(**connection: Any) -> TelnyxSettings:
+    """Settings from the connection arguments every Telnyx class takes (``api_key``,
+    ``base_url``, ``timeout``, ``max_retries``, the official aliases, ``client``...)."""
+    from telnyx_inference.connection import ConnectionFields
+
+    return ConnectionFields(**connection).telnyx_settings()
 
 
 def _missing_bucket(err: Exception) -> bool:
@@ -81,7 +90,9 @@ def _to_upload(objects: Sequence[PlannedObject]) -> list[StorageObject]:
     return [StorageObject(o.key, o.body, o.metadata, CONTENT_TYPE) for o in objects]
 
 
-def _hits(results: Sequence[SearchResult], infos: dict[str, ObjectInfo | None]) -> list[DocumentHit]:
+def _hits(
+    results: Sequence[SearchResult], infos: dict[str, ObjectInfo | None]
+) -> list[DocumentHit]:
     """Search results tied to their documents; hits whose object is gone are dropped."""
     hits = []
     for result in results:
@@ -297,9 +308,7 @@ class AsyncDocumentBucket(_Base):
         if wait and keys:
             await self.wait_embedded(deleted=keys)
 
-    async def wait_embedded(
-        self, written: Sequence[str] = (), deleted: Sequence[str] = ()
-    ) -> None:
+    async def wait_embedded(self, written: Sequence[str] = (), deleted: Sequence[str] = ()) -> None:
         if self.bucket_name not in await self.buckets.list_buckets():
             if written:
                 job = await self.buckets.embed(self.bucket_name, **_job_kwargs(self.embed_options))

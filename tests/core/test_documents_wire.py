@@ -22,7 +22,8 @@ from telnyx_inference.errors import InvalidParameterError
 @pytest.mark.parametrize("doc_id", ["1", "intro", "a/b c", "ünï-cödé", "x.txt", "%41"])
 def test_any_id_maps_to_a_key_and_back(doc_id: str) -> None:
     key = object_key(doc_id)
-    assert key.endswith(".txt") and "/" not in key
+    assert key.endswith(".txt")
+    assert "/" not in key
     assert doc_id_from_key(key) == doc_id
 
 
@@ -42,7 +43,8 @@ def test_metadata_round_trips_exactly() -> None:
     metadata = {"id": 1, "tags": ["a", "b"], "nested": {"x": None, "y": 2.5}, "t": "Ünïcode"}
     encoded = encode_metadata(metadata, "metadatas[0]")
     assert list(encoded) == [METADATA_KEY]
-    assert encoded[METADATA_KEY].isascii() and "\n" not in encoded[METADATA_KEY]
+    assert encoded[METADATA_KEY].isascii()
+    assert "\n" not in encoded[METADATA_KEY]
     assert decode_metadata(encoded) == metadata
     # boto3 hands back the user metadata without the x-amz-meta- prefix; both are read
     assert decode_metadata({f"x-amz-meta-{METADATA_KEY}": encoded[METADATA_KEY]}) == metadata
@@ -79,7 +81,8 @@ def test_plan_objects_keeps_metadata_out_of_the_body() -> None:
 def test_plan_objects_fills_missing_ids() -> None:
     planned = plan_objects(["a", "b"], None, ["given", None])
     assert planned[0].id == "given"
-    assert planned[1].id and planned[1].id != "given"
+    assert planned[1].id
+    assert planned[1].id != "given"
 
 
 @pytest.mark.parametrize(
@@ -122,7 +125,7 @@ def test_pending_keys_waits_for_new_changed_and_deleted_files() -> None:
 def test_embed_watch_reports_failed_files() -> None:
     failed = BucketFile("bad.txt", "failed", error_reason="unreadable")
     watch = EmbedWatch("kb", ["bad.txt"], timeout=10, poll_interval=1)
-    with pytest.raises(NotEmbeddedError, match="'bad.txt' \\(unreadable\\)") as info:
+    with pytest.raises(NotEmbeddedError, match=r"'bad\.txt' \(unreadable\)") as info:
         watch.check([failed])
     assert info.value.failed == {"bad.txt": "unreadable"}
 
@@ -135,7 +138,7 @@ def test_embed_watch_sleeps_then_gives_up() -> None:
     now[0] = 4.0
     assert watch.check([]) == 1
     now[0] = 5.0
-    with pytest.raises(EmbeddingNotReadyError, match="'a.txt'"):
+    with pytest.raises(EmbeddingNotReadyError, match=r"'a\.txt'"):
         watch.check([])
     done = BucketFile("a.txt", "success", last_embedded_at="2026-01-01T00:00:01Z")
     assert watch.check([done]) is None
