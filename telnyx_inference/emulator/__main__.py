@@ -38,6 +38,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="fill structured output and tool arguments with edge cases (robustness tests)",
+    )
+    p.add_argument(
         "--fixed",
         type=int,
         default=None,
@@ -69,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         chunks=args.fixed or 16,
         log_level=args.log_level,
         storage_latency=args.storage_latency,
+        adversarial=args.adversarial,
     )
     for name, path in args.bucket:
         try:

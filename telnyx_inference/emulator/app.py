@@ -22,9 +22,12 @@ from telnyx_inference._constants import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_NUM_OF_DOCS,
+    EMULATOR_ADVERSARIAL,
     EMBEDDING_DIMENSIONS,
     EMULATOR_FAULT_HEADER,
     EMULATOR_IGNORED_FIELDS_HEADER,
+    EMULATOR_MODE_HEADER,
+    EMULATOR_REALISTIC,
     ERROR_CODE_NOT_FOUND,
 )
 from telnyx_inference.emulator import embedder, errors, model, render, streaming, tokens
@@ -160,6 +163,13 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     if quirk := v.chat_quirk(body):
         code, field, detail = quirk
         return _bad_request(detail, field, code)
+    mode = request.headers.get(EMULATOR_MODE_HEADER, "").strip().lower()
+    if mode not in ("", EMULATOR_ADVERSARIAL, EMULATOR_REALISTIC):
+        return _bad_request(
+            f"Invalid {EMULATOR_MODE_HEADER} header {mode!r}: use "
+            f"{EMULATOR_REALISTIC!r} or {EMULATOR_ADVERSARIAL!r}."
+        )
+    adversarial = mode == EMULATOR_ADVERSARIAL if mode else state.settings.adversarial
     scripted = state.next_script()
 
     def run() -> model.Completion:
@@ -169,6 +179,7 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             is_reasoning=facts.is_reasoning,
             search=state.buckets.search,
             scripted=scripted,
+            adversarial=adversarial,
         )
 
     heavy = scripted is None and any(

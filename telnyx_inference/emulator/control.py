@@ -100,7 +100,7 @@ def build_fixed(chunks: int) -> FixedReplies:
 
 
 def configure(state: State, **changes: Any) -> None:
-    allowed = {"api_key", "strict", "seed"}
+    allowed = {"api_key", "strict", "seed", "adversarial"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}; allowed: {sorted(allowed)}")

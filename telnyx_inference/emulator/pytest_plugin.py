@@ -6,6 +6,9 @@ One emulator serves the whole session; each test gets it freshly reset::
         client = openai.OpenAI(base_url=telnyx_emulator.base_url, api_key="test")
         ...
 
+Mark a test ``@pytest.mark.telnyx_adversarial`` to get edge-case values (Hypothesis) instead
+of values taken from the conversation, for robustness tests.
+
 Only the standard library and pytest are imported at load time: the plugin is registered
 wherever the package is installed, including installs without the ``emulator`` extra.
 """
@@ -30,9 +33,19 @@ def telnyx_emulator_session() -> Iterator[Emulator]:
         yield emu
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "telnyx_adversarial: the telnyx_emulator fixture fills values with edge cases"
+    )
+
+
 @pytest.fixture
-def telnyx_emulator(telnyx_emulator_session: Emulator) -> Iterator[Emulator]:
+def telnyx_emulator(
+    telnyx_emulator_session: Emulator, request: pytest.FixtureRequest
+) -> Iterator[Emulator]:
     """A running emulator with fresh state: no scripts, faults, journal or buckets."""
     telnyx_emulator_session.reset()
+    if request.node.get_closest_marker("telnyx_adversarial") is not None:
+        telnyx_emulator_session.configure(adversarial=True)
     yield telnyx_emulator_session
     telnyx_emulator_session.reset()

@@ -67,7 +67,9 @@ class Emulator:
 
     ``api_key`` (when set) is the only key accepted; ``strict`` rejects unknown fields;
     ``seed`` changes every generated answer; ``mode="fixed"`` serves a canned completion
-    and a canned ``chunks``-chunk stream with almost no work (for benchmarks).
+    and a canned ``chunks``-chunk stream with almost no work (for benchmarks);
+    ``adversarial=True`` fills structured output and tool arguments with edge cases instead
+    of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class Emulator:
         journal_limit: int = JOURNAL_LIMIT,
         log_level: str = "warning",
         storage_latency: float = 0.0,
+        adversarial: bool = False,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
@@ -94,6 +97,7 @@ class Emulator:
                 mode=mode,
                 chunks=chunks,
                 journal_limit=journal_limit,
+                adversarial=adversarial,
             )
         )
         self._host, self._port, self._log_level = host, port, log_level
@@ -244,7 +248,8 @@ class Emulator:
         control.set_fixed(self._state, enabled, chunks)
 
     def configure(self, **changes: Any) -> None:
-        """Change ``api_key``, ``strict`` or ``seed`` while running (undone by reset)."""
+        """Change ``api_key``, ``strict``, ``seed`` or ``adversarial`` while running (undone
+        by reset)."""
         control.configure(self._state, **changes)
 
     def add_model(self, model_id: str, context_length: int, **facts: Any) -> None:

@@ -25,6 +25,8 @@ class Settings:
     mode: str = "normal"
     chunks: int = 16
     journal_limit: int = JOURNAL_LIMIT
+    adversarial: bool = False
+    """Fill values with Hypothesis edge cases instead of values from the conversation."""
 
 
 @dataclass
