@@ -75,7 +75,7 @@ class S3Clients:
             signature_version="s3v4",
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
-            retries={"max_attempts": self._max_retries + 1, "mode": "standard"},
+            retries={"total_max_attempts": self._max_retries + 1, "mode": "standard"},
             max_pool_connections=self._max_pool,
             connect_timeout=self._timeout or 60,
             read_timeout=self._timeout or 60,

@@ -80,7 +80,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_CONCURRENCY = 16
-"""Uploads in flight at once (measured: 16 reaches ~13x a sequential loop at 50 ms per call)."""
+"""Uploads in flight at once. Measured on the emulator at 50 ms per request, 1,000 documents:
+16 is 11x faster than a sequential loop; 32 and 64 gain more (a per-client setting)."""
 
 T = TypeVar("T")
 
@@ -274,7 +275,8 @@ class Storage(_StorageBase):
 
 class AsyncStorage(_StorageBase):
     """The async twin of :class:`Storage`: the same flows, each S3 call run on a bounded
-    thread pool (boto3 is synchronous; measured against aiobotocore, see the README)."""
+    thread pool. boto3 is synchronous; aiobotocore was slower here (1,000 uploads at
+    concurrency 16: 7.4 s against 4.9 s, same CPU per document) and pins an older botocore."""
 
     async def _run(self, flow: Flow[T]) -> T:
         loop = asyncio.get_running_loop()

@@ -242,6 +242,9 @@ class StorageEndpoint:
         if slow := picked.get(fk.SLOW_FIRST_BYTE):
             time.sleep(slow.seconds)
         if fk.DROP in picked:
+            # Read the body first: left in the socket, the server would take it for a request.
+            length = environ.get("CONTENT_LENGTH") or "0"
+            environ["wsgi.input"].read(int(length) if length.isdigit() else 0)
             sock = environ.get("werkzeug.socket")
             if sock is not None:
                 sock.shutdown(socket.SHUT_RDWR)
