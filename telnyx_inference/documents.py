@@ -212,8 +212,11 @@ class DocumentBucket(_Base):
             return
         watch = self._watch(written, deleted)
         with self._bar(watch) as bar:
-            while (pause := watch.check(self.buckets.files(self.bucket_name))) is not None:
+            while True:
+                pause = watch.check(self.buckets.files(self.bucket_name))
                 bar.update(watch.status)
+                if pause is None:
+                    return
                 time.sleep(pause)
 
     def get(self, ids: Sequence[str]) -> list[DocumentRecord]:
@@ -321,8 +324,11 @@ class AsyncDocumentBucket(_Base):
             return
         watch = self._watch(written, deleted)
         with self._bar(watch) as bar:
-            while (pause := watch.check(await self.buckets.files(self.bucket_name))) is not None:
+            while True:
+                pause = watch.check(await self.buckets.files(self.bucket_name))
                 bar.update(watch.status)
+                if pause is None:
+                    return
                 await asyncio.sleep(pause)
 
     async def get(self, ids: Sequence[str]) -> list[DocumentRecord]:

@@ -31,9 +31,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "enable_thinking=False: 0 reasoning block(s)",
     ),
     "langchain_rag.py": (
-        "embedding job: success",
-        "[1] refunds.md (score",
-        "retrieval tool: According to refunds.md: Refunds are issued",
+        "store: 3 documents in 'acme-handbook'",
+        "[1] refunds.md (id refunds)",
+        "retrieval tool: According to refunds.txt: Refunds are issued",
+        "grounded structured answer: RefundPolicy(business_days=5)",
     ),
     "llamaindex_agents.py": (
         "tool call: multiply({'a': 6, 'b': 7}) = 42",
@@ -41,7 +42,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "structured_predict: Invoice(",
         "4 messages in the history",
     ),
-    "llamaindex_rag.py": ("bucket: ", "local index: ", "  refunds.md (score"),
+    "llamaindex_rag.py": (
+        "query engine: According to refunds.md",
+        "  refunds.md (ref_doc_id refunds)",
+        "retrieval tool: According to refunds.txt",
+        "grounded structured answer: RefundPolicy(business_days=5)",
+        "after delete_ref_doc('refunds'): ['shipping', 'support']",
+    ),
 }
 PYTEST_EXAMPLES = {"test_my_chain.py": "4 passed"}
 
