@@ -103,7 +103,8 @@ async def test_async_twins(telnyx_emulator: Emulator) -> None:
         progress=False,
     )
     (doc, distance) = (await store.asimilarity_search_with_score("coffee machine", k=1))[0]
-    assert (doc.id, doc.metadata) == ("coffee", {"n": 2}) and distance >= 0
+    assert (doc.id, doc.metadata) == ("coffee", {"n": 2})
+    assert distance >= 0
     await store.adelete(["coffee"])
     assert "coffee" not in {d.id for d in await store.asimilarity_search("coffee", k=3)}
     assert [d.id for d in await store.aget_by_ids(["coffee", "leave"])] == ["leave"]
