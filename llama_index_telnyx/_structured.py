@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse
-from llama_index.core.bridge.pydantic import BaseModel, ValidationError
+from llama_index.core.bridge.pydantic import BaseModel, Field, ValidationError, field_validator
 from llama_index.core.instrumentation.events.llm import (
     LLMStructuredPredictEndEvent,
     LLMStructuredPredictInProgressEvent,
@@ -33,9 +33,40 @@ if TYPE_CHECKING:
     from llama_index.core.llms.llm import LLM
     from llama_index.core.prompts import BasePromptTemplate
 
-__all__ = ["PartialOutputs", "begin", "end"]
+__all__ = ["GroundingFields", "PartialOutputs", "begin", "end"]
 
 dispatcher = get_dispatcher(__name__)
+
+
+class GroundingFields(BaseModel):
+    """The ``retrieval`` field of :class:`~llama_index_telnyx.Telnyx` and what uses it."""
+
+    retrieval: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Buckets Telnyx searches for every request (bucket names or retrieval "
+        "tools; per call: retrieval=...). With structured output: grounded answers in one call.",
+    )
+
+    @field_validator("retrieval", mode="before")
+    @classmethod
+    def _retrieval_tools(cls, value: Any) -> list[dict[str, Any]] | None:
+        return retrieval_tools(value) or None
+
+    def retrieval_for(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+        """The retrieval tools of one call: its ``retrieval=``, else the field's."""
+        if "retrieval" in kwargs:
+            return retrieval_tools(kwargs["retrieval"])
+        return list(self.retrieval or ())
+
+    def as_structured_llm(self, output_cls: Any, **kwargs: Any) -> Any:
+        """A ``StructuredLLM`` answering in ``output_cls`` (guided decoding); ``retrieval=``
+        (bucket names or ``TelnyxRetrievalTool``) grounds it: Telnyx searches in the same call."""
+        from llama_index.core.llms.llm import LLM
+
+        llm: Any = self
+        if "retrieval" in kwargs:
+            llm = self.model_copy(update={"retrieval": retrieval_tools(kwargs.pop("retrieval"))})
+        return LLM.as_structured_llm(llm, output_cls, **kwargs)
 
 
 def begin(

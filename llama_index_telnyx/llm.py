@@ -23,12 +23,13 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index_instrumentation import get_dispatcher
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import ConfigDict, Field, PrivateAttr
 
 from llama_index_telnyx import _structured
 from llama_index_telnyx._messages import to_wire_messages
 from llama_index_telnyx._response import chat_response
 from llama_index_telnyx._stream import CompletionView, StreamReader
+from llama_index_telnyx._structured import GroundingFields
 from llama_index_telnyx._tools import (
     keep_first_tool_call,
     prepare_chat_with_tools,
@@ -39,7 +40,6 @@ from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, bu
 from telnyx_inference.catalog import cached_catalog, facts_for
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.grounding import retrieval_tools
 from telnyx_inference.params import PARAM_NAMES, overlay_params
 from telnyx_inference.request import MaxTokensWithTools
 from telnyx_inference.stream import StreamEvent
@@ -63,7 +63,7 @@ _CALL_OPTIONS = frozenset(
 )
 
 
-class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
+class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFields):
     """Telnyx Inference for LlamaIndex: chat, tools and agents, guided structured output.
 
     ::
@@ -95,34 +95,12 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         "or error.",
     )
 
-    retrieval: list[dict[str, Any]] | None = Field(
-        default=None,
-        description="Buckets Telnyx searches for every request (bucket names or retrieval "
-        "tools; per call: retrieval=...). With structured output: grounded answers in one call.",
-    )
-
     _metadata: tuple[tuple[Any, ...], LLMMetadata] | None = PrivateAttr(default=None)
     _catalog_read: asyncio.Task[Any] | None = PrivateAttr(default=None)
-
-    @field_validator("retrieval", mode="before")
-    @classmethod
-    def _retrieval_tools(cls, value: Any) -> list[dict[str, Any]] | None:
-        return retrieval_tools(value) or None
 
     @classmethod
     def class_name(cls) -> str:
         return "telnyx_llm"
-
-    def as_structured_llm(self, output_cls: Any, **kwargs: Any) -> Any:
-        """A ``StructuredLLM`` answering in ``output_cls`` (guided decoding).
-
-        ``retrieval=`` (bucket names or :class:`TelnyxRetrievalTool`) makes the answers
-        grounded: Telnyx searches the buckets in the same request.
-        """
-        if "retrieval" in kwargs:
-            llm = self.model_copy(update={"retrieval": retrieval_tools(kwargs.pop("retrieval"))})
-            return FunctionCallingLLM.as_structured_llm(llm, output_cls, **kwargs)
-        return super().as_structured_llm(output_cls, **kwargs)
 
     @property
     def api_base(self) -> str | None:
@@ -202,7 +180,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
             to_wire_messages(messages),
             model=kwargs.get("model") or self.model,
             params=params,
-            tools=to_wire_tools(kwargs.get("tools")) + self._retrieval(kwargs),
+            tools=to_wire_tools(kwargs.get("tools")) + self.retrieval_for(kwargs),
             tool_choice=kwargs.get("tool_choice"),
             stream=stream,
             extra_body=extra or None,
@@ -214,11 +192,6 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         if kwargs.get("extra_headers"):
             send["headers"] = kwargs["extra_headers"]
         return body, send
-
-    def _retrieval(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
-        if "retrieval" in kwargs:
-            return retrieval_tools(kwargs["retrieval"])
-        return list(self.retrieval or ())
 
     # -- chat -------------------------------------------------------------------------------
 

@@ -24,7 +24,12 @@ TEXTS = [
 def _store(emu: Emulator, **kw: Any) -> TelnyxVectorStore:
     kw.setdefault("bucket_name", f"lc-{uuid.uuid4().hex[:12]}")
     return TelnyxVectorStore(
-        api_key="test-key", base_url=emu.base_url, poll_interval=0.01, progress=False, **kw
+        api_key="test-key",
+        base_url=emu.base_url,
+        storage_url=emu.storage_url,
+        poll_interval=0.01,
+        progress=False,
+        **kw,
     )
 
 
@@ -99,6 +104,7 @@ async def test_async_twins(telnyx_emulator: Emulator) -> None:
         bucket_name=f"lc-{uuid.uuid4().hex[:12]}",
         api_key="test-key",
         base_url=telnyx_emulator.base_url,
+        storage_url=telnyx_emulator.storage_url,
         poll_interval=0.01,
         progress=False,
     )
@@ -113,9 +119,11 @@ async def test_async_twins(telnyx_emulator: Emulator) -> None:
 def test_foreign_files_in_the_bucket_are_hits_without_an_id(telnyx_emulator: Emulator) -> None:
     store = _store(telnyx_emulator)
     store.add_texts(TEXTS[:1], ids=["leave"])
-    Storage(api_key="test-key", base_url=telnyx_emulator.base_url).upload(
-        store.bucket_name, {"notes.md": "Parking spots are assigned by lottery."}
-    )
+    Storage(
+        api_key="test-key",
+        base_url=telnyx_emulator.base_url,
+        storage_url=telnyx_emulator.storage_url,
+    ).upload(store.bucket_name, {"notes.md": "Parking spots are assigned by lottery."})
     store.documents.wait_embedded(written=["notes.md"])
     (hit,) = store.similarity_search("parking lottery", k=1)
     assert (hit.id, hit.metadata) == (None, {"filename": "notes.md"})
@@ -151,3 +159,17 @@ def test_a_cut_upload_reports_what_was_stored(telnyx_emulator: Emulator) -> None
     assert sorted(info.value.stored) == ["a.txt", "c.txt"]
     assert list(info.value.not_stored) == ["b.txt"]
     assert sorted(store.documents.ids()) == ["a", "c"]
+
+
+def test_a_search_is_one_call_plus_one_head_per_document(telnyx_emulator: Emulator) -> None:
+    store = _store(telnyx_emulator)
+    store.add_texts(TEXTS, ids=["leave", "expenses", "coffee"])
+    before = len(telnyx_emulator.journal)
+    assert len(store.similarity_search("vacation days", k=2)) == 2
+    sent = [(e.method, e.path) for e in telnyx_emulator.journal[before:]]
+    assert sorted(sent) == sorted(
+        [
+            ("POST", "/v2/ai/embeddings/similarity-search"),
+            *[("HEAD", f"/{store.bucket_name}/{key}") for key in ("leave.txt", "expenses.txt")],
+        ]
+    ), sent

@@ -44,6 +44,7 @@ def _index(emu: Emulator, **kw: Any) -> TelnyxIndex:
         bucket_name=f"li-{uuid.uuid4().hex[:12]}",
         api_key="test-key",
         base_url=emu.base_url,
+        storage_url=emu.storage_url,
         poll_interval=0.01,
         **kw,
     )
@@ -180,11 +181,17 @@ def test_bad_documents_are_refused_naming_them(emu: Emulator) -> None:
             bucket_name="li-bad-docs",
             api_key="test-key",
             base_url=emu.base_url,
+            storage_url=emu.storage_url,
         )
     assert not [e for e in emu.journal if "li-bad-docs" in e.path]
 
 
 def test_missing_bucket_is_named(emu: Emulator) -> None:
-    index = TelnyxIndex("li-never-created", api_key="test-key", base_url=emu.base_url)
+    index = TelnyxIndex(
+        "li-never-created",
+        api_key="test-key",
+        base_url=emu.base_url,
+        storage_url=emu.storage_url,
+    )
     with pytest.raises(BucketNotFoundError, match="li-never-created"):
         index.as_retriever().retrieve("anything")

@@ -24,6 +24,7 @@ class TestTelnyxVectorStore(VectorStoreIntegrationTests):
             bucket_name=f"lc-{uuid.uuid4().hex[:12]}",
             api_key="test-key",
             base_url=telnyx_emulator.base_url,
+            storage_url=telnyx_emulator.storage_url,
             poll_interval=0.01,
             progress=False,
         )
