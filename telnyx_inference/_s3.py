@@ -8,16 +8,36 @@ retries (the one retry layer: 5xx, throttling and dropped connections, per call)
 
 from __future__ import annotations
 
+import json
 import threading
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from telnyx_inference._constants import EMULATOR_STORAGE_PATH
 from telnyx_inference._storage_wire import endpoint_for, storage_error
 from telnyx_inference.errors import TelnyxConnectionError, TelnyxError, TelnyxTimeoutError
+from telnyx_inference.settings import is_loopback_url
 
-__all__ = ["S3Call", "S3Clients"]
+__all__ = ["S3Call", "S3Clients", "discover_storage_url"]
+
+
+def discover_storage_url(base_url: str, timeout: float = 2.0) -> str | None:
+    """The S3 endpoint a local emulator advertises, or ``None`` (not loopback, no emulator)."""
+    if not is_loopback_url(base_url):
+        return None
+    parts = urlsplit(base_url)
+    try:
+        with urllib.request.urlopen(  # loopback only, checked above
+            f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}", timeout=timeout
+        ) as answer:
+            url = json.loads(answer.read()).get("storage_url")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(url) if url else None
 
 
 @dataclass(frozen=True, slots=True)

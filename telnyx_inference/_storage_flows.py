@@ -20,6 +20,7 @@ from telnyx_inference._storage_types import (
     DeleteError,
     ObjectData,
     ObjectInfo,
+    ObjectNotFoundError,
     StorageAuthenticationError,
     StorageError,
     StorageObject,
@@ -78,6 +79,9 @@ class Flows:
         return region
 
     def ensure_bucket(self, bucket: str, region: str | None) -> Flow[str]:
+        known = self._homes.get(bucket)
+        if known and (region or self.pinned or known) == known:
+            return known  # created or found by this client already
         try:
             answer = yield S3Call(
                 "get_bucket_location", DEFAULT_STORAGE_REGION, {"Bucket": bucket}, bucket
@@ -152,6 +156,13 @@ class Flows:
             last_modified=answer.get("LastModified"),
             metadata=dict(answer.get("Metadata") or {}),
         )
+
+    def missing_ok(self, flow: Flow[T]) -> Flow[T | None]:
+        """``flow``, with ``None`` for an object that does not exist."""
+        try:
+            return (yield from flow)
+        except ObjectNotFoundError:
+            return None
 
     def delete_objects(self, bucket: str, keys: Sequence[str]) -> Flow[list[str]]:
         region = yield from self.home(bucket)

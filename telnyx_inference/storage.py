@@ -20,23 +20,17 @@ base points at a local emulator, its S3 endpoint is found automatically.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import urllib.request
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from telnyx_inference._constants import (
-    EMULATOR_STORAGE_PATH,
-    STORAGE_URL_ENV,
-    STORAGE_URL_TEMPLATE,
-)
-from telnyx_inference._s3 import S3Clients
+from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
+from telnyx_inference._s3 import S3Clients, discover_storage_url
 from telnyx_inference._storage_flows import Flow, Flows, UploadRun
 from telnyx_inference._storage_types import (
     BucketAlreadyExistsError,
@@ -56,7 +50,7 @@ from telnyx_inference._storage_types import (
 )
 from telnyx_inference._storage_wire import check_bucket, check_keys, plan_upload
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.settings import TelnyxSettings, is_loopback_url
+from telnyx_inference.settings import TelnyxSettings
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -84,21 +78,6 @@ DEFAULT_MAX_CONCURRENCY = 16
 16 is 11x faster than a sequential loop; 32 and 64 gain more (a per-client setting)."""
 
 T = TypeVar("T")
-
-
-def discover_storage_url(base_url: str, timeout: float = 2.0) -> str | None:
-    """The S3 endpoint a local emulator advertises, or ``None`` (not loopback, no emulator)."""
-    if not is_loopback_url(base_url):
-        return None
-    parts = urlsplit(base_url)
-    try:
-        with urllib.request.urlopen(  # loopback only, checked above
-            f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}", timeout=timeout
-        ) as answer:
-            url = json.loads(answer.read()).get("storage_url")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return str(url) if url else None
 
 
 class _StorageBase:
@@ -147,6 +126,7 @@ class _StorageBase:
             allow_insecure_http=self.settings.allow_insecure_http,
         )
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     @property
     def storage_url(self) -> str:
@@ -158,14 +138,16 @@ class _StorageBase:
         return self._storage_url
 
     def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.max_concurrency, "telnyx-storage")
-        return self._pool
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_concurrency, "telnyx-storage")
+            return self._pool
 
     def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
         self._s3.close()
 
     def __repr__(self) -> str:
@@ -236,9 +218,34 @@ class Storage(_StorageBase):
             else:
                 run.done(obj.key, etag)
 
-    def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
-        """Every object whose key starts with ``prefix`` (all pages)."""
-        return self._run(self._flows.list_objects(check_bucket(bucket), prefix))
+    def _run_many(self, flows: list[Flow[T]]) -> list[T]:
+        """Run flows up to ``max_concurrency`` at once; an error is raised once all ended."""
+        futures = [self._executor().submit(self._run, flow) for flow in flows]
+        wait(futures)
+        return [f.result() for f in futures]
+
+    def list_objects(
+        self, bucket: str, prefix: str = "", *, metadata: bool = False
+    ) -> list[ObjectInfo]:
+        """Every object whose key starts with ``prefix`` (all pages). S3 listings carry no
+        user metadata: ``metadata=True`` reads it with one HEAD per object, concurrently."""
+        name = check_bucket(bucket)
+        listed = self._run(self._flows.list_objects(name, prefix))
+        if not metadata:
+            return listed
+        heads = self._run_many(
+            [self._flows.missing_ok(self._flows.head_object(name, o.key)) for o in listed]
+        )
+        return [h for h in heads if h is not None]
+
+    def get_objects(self, bucket: str, keys: Iterable[str]) -> dict[str, ObjectData]:
+        """Several objects, up to ``max_concurrency`` read at once; missing keys are left out."""
+        name, wanted = check_bucket(bucket), check_keys(keys)
+        self._run(self._flows.home(name))
+        found = self._run_many(
+            [self._flows.missing_ok(self._flows.get_object(name, k)) for k in wanted]
+        )
+        return {k: o for k, o in zip(wanted, found, strict=True) if o is not None}
 
     def get_object(self, bucket: str, key: str) -> ObjectData:
         """One object's bytes, metadata and content type."""
@@ -327,8 +334,29 @@ class AsyncStorage(_StorageBase):
             else:
                 run.done(obj.key, etag)
 
-    async def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
-        return await self._run(self._flows.list_objects(check_bucket(bucket), prefix))
+    async def _run_many(self, flows: list[Flow[T]]) -> list[T]:
+        # Each flow's calls wait for a thread of the bounded pool: at most max_concurrency run.
+        return list(await asyncio.gather(*(self._run(flow) for flow in flows)))
+
+    async def list_objects(
+        self, bucket: str, prefix: str = "", *, metadata: bool = False
+    ) -> list[ObjectInfo]:
+        name = check_bucket(bucket)
+        listed = await self._run(self._flows.list_objects(name, prefix))
+        if not metadata:
+            return listed
+        heads = await self._run_many(
+            [self._flows.missing_ok(self._flows.head_object(name, o.key)) for o in listed]
+        )
+        return [h for h in heads if h is not None]
+
+    async def get_objects(self, bucket: str, keys: Iterable[str]) -> dict[str, ObjectData]:
+        name, wanted = check_bucket(bucket), check_keys(keys)
+        await self._run(self._flows.home(name))
+        found = await self._run_many(
+            [self._flows.missing_ok(self._flows.get_object(name, k)) for k in wanted]
+        )
+        return {k: o for k, o in zip(wanted, found, strict=True) if o is not None}
 
     async def get_object(self, bucket: str, key: str) -> ObjectData:
         return await self._run(

@@ -20,17 +20,61 @@ from telnyx_inference.emulator.turns import ToolCall
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 _META_LINE = re.compile(r"^\s*[\w ]{1,30}:\s*\S.{0,200}$")
-_SOURCE_LINE = re.compile(r"^\s*(?:file_?name|file_path|source)\s*:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
-_QUERY = re.compile(r"(?:^|\n)\s*(?:Query|Question)\s*:\s*(.+?)(?:\n\s*Answer\s*:.*)?$", re.DOTALL | re.IGNORECASE)
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:file_?name|file_path|source)\s*:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE
+)
+_QUERY = re.compile(
+    r"(?:^|\n)\s*(?:Query|Question)\s*:\s*(.+?)(?:\n\s*Answer\s*:.*)?$", re.DOTALL | re.IGNORECASE
+)
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s!,.]*(\w+[\s!,.]*){0,2}$",
     re.IGNORECASE,
 )
 _IMPERATIVES = frozenset(
-    """say tell give list write describe explain name summarise summarize translate make create
-    find show use call extract generate compute calculate add multiply return classify answer
-    help draft suggest recommend compare book send check get look define outline rewrite
-    count convert plan""".split()
+    [
+        "say",
+        "tell",
+        "give",
+        "list",
+        "write",
+        "describe",
+        "explain",
+        "name",
+        "summarise",
+        "summarize",
+        "translate",
+        "make",
+        "create",
+        "find",
+        "show",
+        "use",
+        "call",
+        "extract",
+        "generate",
+        "compute",
+        "calculate",
+        "add",
+        "multiply",
+        "return",
+        "classify",
+        "answer",
+        "help",
+        "draft",
+        "suggest",
+        "recommend",
+        "compare",
+        "book",
+        "send",
+        "check",
+        "get",
+        "look",
+        "define",
+        "outline",
+        "rewrite",
+        "count",
+        "convert",
+        "plan",
+    ]
 )
 MAX_WORDS = 30
 
@@ -116,7 +160,9 @@ def from_retrieval(question: str, hits: list[dict[str, Any]]) -> str:
         chunk = str(hit.get("document_chunk") or "")
         sentences = [s for _, _, s in best_sentences(question, chunk)]
         quote = snippet(" ".join(sentences) or chunk, 45)
-        parts.append(f"{filename}: {finish(quote)}" if parts else f"According to {filename}: {finish(quote)}")
+        parts.append(
+            f"{filename}: {finish(quote)}" if parts else f"According to {filename}: {finish(quote)}"
+        )
     return " Also, ".join(parts)
 
 
@@ -140,7 +186,11 @@ def from_context(question: str, contexts: list[tuple[str, str]]) -> str | None:
     if kind == "user":
         return f"You said: {finish(quote)}"
     source = source_of(text, found[0][1])
-    return f"According to {source}: {finish(quote)}" if source else f"From the context: {finish(quote)}"
+    return (
+        f"According to {source}: {finish(quote)}"
+        if source
+        else f"From the context: {finish(quote)}"
+    )
 
 
 def plain(text: str) -> str:

@@ -143,6 +143,8 @@ class BucketStore:
         self._outcomes: deque[tuple[str, dict[str, str]]] = deque()
         self.reset_hooks: list[Callable[[], None]] = []
         """Called by :meth:`reset` (the S3 endpoint clears its objects this way)."""
+        self.put_hooks: list[Callable[[str, Mapping[str, str]], None]] = []
+        """Called with each seeded bucket's files (the S3 endpoint stores them too)."""
 
     def reset(self) -> None:
         with self._lock:
@@ -217,6 +219,13 @@ class BucketStore:
             bucket = self._buckets.setdefault(name, Bucket())
             for filename, text in texts.items():
                 bucket.files[filename] = StoredFile(text)
+        for hook in list(self.put_hooks):
+            hook(name, texts)
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        """Every bucket's files as ``{bucket: {filename: text}}``."""
+        with self._lock:
+            return {n: {f: s.text for f, s in b.files.items()} for n, b in self._buckets.items()}
 
     def seed(
         self,

@@ -38,7 +38,9 @@ _NUM = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:\d{2})?)?")
+_ISO_DATE = re.compile(
+    r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:\d{2})?)?"
+)
 _MONTH_DAY = re.compile(
     rf"\b({lexicon.MONTH_PATTERN})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b",
     re.IGNORECASE,
@@ -106,10 +108,18 @@ class Evidence:
         named: dict[str, list[Any]] | None = None,
         answer: str = "",
         exclude: frozenset[str] = frozenset(),
+        phrase_texts: frozenset[str] | None = None,
     ) -> Evidence:
-        """Scan ``texts`` (most relevant first); ``exclude`` are words never taken as names."""
+        """Scan ``texts`` (most relevant first); ``exclude`` are words never taken as names.
+        Short phrases are taken from ``phrase_texts`` (tool results, documents; by default
+        every text but the first), never from the question."""
         spans = [s for source, text in enumerate(texts) for s in _scan(text, source, exclude)]
-        spans += [p for source, text in enumerate(texts) if source for p in phrases(text, source)]
+        spans += [
+            p
+            for source, text in enumerate(texts)
+            if (source if phrase_texts is None else text in phrase_texts)
+            for p in phrases(text, source)
+        ]
         found = named_values(texts)
         for key, values in (named or {}).items():
             found.setdefault(key, []).extend(values)
@@ -144,7 +154,9 @@ class Evidence:
         """What a name looks like from its neighbours: "org" (from Acme, ACME Telecom),
         "person" (Hi, Ada), "place" (in Rome)."""
         text = self.texts[span.source]
-        before = _WORD.findall(_CLAUSE.split(text[max(0, span.start - 24) : span.start].lower())[-1])
+        before = _WORD.findall(
+            _CLAUSE.split(text[max(0, span.start - 24) : span.start].lower())[-1]
+        )
         before_any = _WORD.findall(text[max(0, span.start - 24) : span.start].lower())[-2:]
         last = before[-1] if before else ""
         words = str(span.value).lower().split()
@@ -210,7 +222,12 @@ def _scan(text: str, source: int, exclude: frozenset[str]) -> list[Span]:
             add(date, "date", m.start(), m.end())
     for m in _TIME.finditer(text):
         if free(m.start(), m.end()):
-            add(f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}", "time", m.start(), m.end())
+            add(
+                f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}",
+                "time",
+                m.start(),
+                m.end(),
+            )
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
         if 7 <= len(digits) <= 15 and free(m.start(), m.end()) and not _NUM.fullmatch(m.group(0)):
@@ -249,14 +266,16 @@ def _scan_tokens(text: str, source: int, exclude: frozenset[str], add: Any, free
             add(lexicon.NUMBER_WORDS[low], "number", start, end)
         if low in ("true", "false", "yes", "no"):
             add(low in ("true", "yes"), "bool", start, end)
-        if re.fullmatch(r"[A-Za-z][\w-]*\d[\w-]*|\d+[A-Za-z][\w-]*|[A-Z]{2,}(?:[-_][A-Z0-9]+)+", core):
+        if re.fullmatch(
+            r"[A-Za-z][\w-]*\d[\w-]*|\d+[A-Za-z][\w-]*|[A-Z]{2,}(?:[-_][A-Z0-9]+)+", core
+        ):
             flush()
             add(core, "ident", start, end)
             continue
         capital = re.fullmatch(r"[A-Z][A-Za-z'’.-]*", core) is not None
         if capital and core not in exclude and not lexicon.is_calendar(low):
             name.append((core, start, end))
-            if m.group(0)[-1] in ",.;:!?)\"”":
+            if m.group(0)[-1] in ',.;:!?)"”':
                 flush()
         else:
             flush()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telnyx_inference.emulator import answers, guided, planner, tokens, turns, values
+from telnyx_inference.emulator import answers, fields, guided, planner, tokens, turns, values
 from telnyx_inference.emulator.records import ScriptedReply
 
 Search = Callable[[str, str, int], list[dict[str, Any]]]
@@ -96,7 +96,9 @@ def _read(body: dict[str, Any], search: Search, adversarial: bool) -> _Request:
     contexts = [("context", rag_context)] if rag_context else []
     contexts += [("context", s) for s in turn.system if _is_context(s)]
     contexts += [("user", u) for u in turn.earlier_user]
-    if turn.results:
+    if turn.final_answer is not None:
+        reply, kind = turn.final_answer, "results"
+    elif turn.results:
         reply, kind = answers.from_results(turn.results), "results"
     elif retrieval:
         reply, kind = answers.from_retrieval(question, hits), "retrieval"
@@ -105,8 +107,7 @@ def _read(body: dict[str, Any], search: Search, adversarial: bool) -> _Request:
     else:
         reply, kind = answers.plain(turn.question), "plain"
     react = turn.react_tools is not None
-    texts = [c.result or "" for c in reversed(turn.results)]
-    texts += [str(h.get("document_chunk") or "") for h in hits]
+    texts = [str(h.get("document_chunk") or "") for h in hits]
     texts += [text for _, text in contexts] + turn.history
     situation = planner.Situation(
         turn,
@@ -135,7 +136,7 @@ def _guided_text(body: dict[str, Any], req: _Request, key: int) -> str | None:
         options = body["guided_choice"]
         if adversarial or not options:
             return guided.for_choice(options, key)
-        return str(values.choose(options, s.evidence([]))[0])
+        return str(fields.choose(options, s.evidence([]))[0])
     if body.get("guided_regex") is not None:
         pattern = body["guided_regex"]
         if not adversarial:

@@ -34,21 +34,27 @@ class Situation:
     """Tool name → parameters schema."""
     tool_choice: Any
     context: list[str]
-    """Texts after the question, most relevant first: results, retrieved chunks, history."""
+    """Other texts, most relevant first: retrieved chunks, context, history."""
     answer: str
     """The text reply, for free-text fields of a finishing tool."""
     adversarial: bool = False
 
     def evidence(self, first: list[str], named: dict[str, list[Any]] | None = None) -> Evidence:
-        texts = [t for t in [*first, self.turn.question, *self.context] if t]
-        return Evidence.build(texts, named, self.answer, frozenset(self.tools))
+        # Tool results before the question: after a tool round, "6 times 7" were the inputs
+        # and "42" is what the answer is about.
+        results = [c.result or "" for c in reversed(self.turn.results)]
+        texts = [t for t in [*first, *results, self.turn.question, *self.context] if t]
+        documents = frozenset([*results, *self.context]) - {self.turn.question, *first}
+        return Evidence.build(texts, named, self.answer, frozenset(self.tools), documents)
 
 
 def _pending(planned: list[toolargs.NamedCall], made: list[ToolCall]) -> list[toolargs.NamedCall]:
     consumed: set[int] = set()
     pending = []
     for call in planned:
-        hit = next((i for i, m in enumerate(made) if i not in consumed and m.name == call.name), None)
+        hit = next(
+            (i for i, m in enumerate(made) if i not in consumed and m.name == call.name), None
+        )
         if hit is None:
             pending.append(call)
         else:

@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
@@ -93,6 +93,7 @@ class StorageEndpoint:
         self._lock = threading.Lock()
         self._app: Any = None
         state.buckets.reset_hooks.append(self.reset)
+        state.buckets.put_hooks.append(self._mirror)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -127,6 +128,8 @@ class StorageEndpoint:
                     daemon=True,
                 )
                 self._thread.start()
+                for bucket, texts in self._state.buckets.texts().items():
+                    self._mirror(bucket, texts)  # buckets seeded before the first use
             return self._server
 
     def stop(self) -> None:
@@ -171,6 +174,27 @@ class StorageEndpoint:
         other = _account()
         self._foreign.add(other)
         _backend(other).create_bucket(bucket, region)
+
+    def _mirror(self, bucket: str, texts: Mapping[str, str]) -> None:
+        """Store seeded files as objects too, so listings and reads see them. Best effort: a
+        seeded name that S3 refuses (too short, say) or that another emulator in this process
+        holds (names are global) stays a bucket of the embedding endpoints only."""
+        if self._app is None:
+            return  # not started: :meth:`start` mirrors every seeded bucket
+        from moto.s3.exceptions import S3ClientError
+        from moto.s3.models import s3_backends
+
+        owner = s3_backends.bucket_accounts.get(bucket)
+        if owner is not None and owner[1] != self.account:
+            return
+        backend = _backend(self.account)
+        try:
+            if owner is None:
+                backend.create_bucket(bucket, DEFAULT_STORAGE_REGION)
+            for key, text in texts.items():
+                backend.put_object(bucket, key, text.encode("utf-8"))
+        except S3ClientError:
+            return
 
     def object_text(self, bucket: str, key: str) -> str | None:
         try:

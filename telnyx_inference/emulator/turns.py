@@ -20,7 +20,9 @@ _REACT_MARKERS = ("Action Input:", "Observation:", "Answer:")
 _REACT_TOOL = re.compile(
     r"^> Tool Name: (?P<name>[^\n]+)\n.*?^Tool Args: (?P<args>\{[^\n]*\})", re.DOTALL | re.MULTILINE
 )
-_REACT_ACTION = re.compile(r"^Action:\s*([^\n(]+?)\s*$.*?^Action Input:\s*(\{.*\})", re.DOTALL | re.MULTILINE)
+_REACT_ACTION = re.compile(
+    r"^Action:\s*([^\n(]+?)\s*$.*?^Action Input:\s*(\{.*\})", re.DOTALL | re.MULTILINE
+)
 OBSERVATION = "Observation:"
 
 
@@ -54,6 +56,9 @@ class Turn:
     system: list[str] = field(default_factory=list)
     react_tools: dict[str, Any] | None = None
     """Tool name → parameters schema when the request speaks ReAct; None otherwise."""
+    final_answer: str | None = None
+    """The answer already given, when the question is a transcript to format (LlamaIndex's
+    ``output_cls`` step sends the finished conversation as one ``<current_conversation>``)."""
 
     @property
     def results(self) -> list[ToolCall]:
@@ -90,6 +95,33 @@ def _args(raw: Any) -> dict[str, Any]:
     return {}
 
 
+_TRANSCRIPT = re.compile(r"<current_conversation>(.*?)</current_conversation>", re.DOTALL)
+_TRANSCRIPT_TURN = re.compile(r"<(user|assistant|tool|system)>(.*?)</\1>", re.DOTALL)
+_TRANSCRIPT_MESSAGE = re.compile(r"<message>(.*?)</message>", re.DOTALL)
+
+
+def _transcript(turn: Turn) -> None:
+    """Read a conversation handed over as text: its last user message is the question, its
+    tool messages the results, its last assistant text the answer."""
+    m = _TRANSCRIPT.search(turn.question)
+    if m is None:
+        return
+    inner: list[tuple[str, str]] = [
+        (t.group(1), " ".join(x.strip() for x in _TRANSCRIPT_MESSAGE.findall(t.group(2))))
+        for t in _TRANSCRIPT_TURN.finditer(m.group(1))
+    ]
+    users = [i for i, (role, _) in enumerate(inner) if role == "user"]
+    if not users:
+        return
+    turn.question = inner[users[-1]][1]
+    turn.history = [text for role, text in inner[: users[-1]] if role in ("user", "tool")][::-1]
+    for role, text in inner[users[-1] + 1 :]:
+        if role == "tool":
+            turn.calls.append(ToolCall("tool", {}, None, text))
+        elif role == "assistant" and text:
+            turn.final_answer = text
+
+
 def read(messages: list[dict[str, Any]]) -> Turn:
     turn = Turn()
     system = [text_of(m.get("content")) for m in messages if m.get("role") == "system"]
@@ -116,13 +148,17 @@ def read(messages: list[dict[str, Any]]) -> Turn:
         if role == "assistant":
             for raw in m.get("tool_calls") or []:
                 fn = raw.get("function") or {}
-                turn.calls.append(ToolCall(str(fn.get("name")), _args(fn.get("arguments")), raw.get("id")))
+                turn.calls.append(
+                    ToolCall(str(fn.get("name")), _args(fn.get("arguments")), raw.get("id"))
+                )
             if react is not None and (action := _REACT_ACTION.search(text)):
                 turn.calls.append(ToolCall(action.group(1).strip(), _args(action.group(2))))
         elif role == "tool":
             _answer(turn, m.get("tool_call_id"), text)
         elif role == "user" and react is not None:
             _answer(turn, None, text.lstrip()[len(OBSERVATION) :].strip())
+    if not turn.calls:
+        _transcript(turn)
     return turn
 
 

@@ -17,58 +17,15 @@ to pick the tool whose schema the conversation can fill.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
-from telnyx_inference.emulator import guided, lexicon
+from telnyx_inference.emulator import fields, guided, lexicon
 from telnyx_inference.emulator.evidence import Evidence, Span, phrases
 
 MISSING: Any = object()
 _MAX_DEPTH = 8
 _MAX_ITEMS = 20
 _SCALARS = ("string", "integer", "number", "boolean", "null")
-
-
-def field_words(name: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    words = re.split(r"[\s_\-.]+", spaced.lower())
-    return [w for w in words if w and w not in lexicon.GENERIC_FIELD_WORDS]
-
-
-def _singular(name: str) -> str:
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
-
-
-def _humanise(name: str) -> str:
-    return " ".join(field_words(name)) or "value"
-
-
-def choose(options: list[Any], ev: Evidence) -> tuple[Any, bool]:
-    """The option the conversation points at: one it mentions (earliest in the most relevant
-    text), else a sentiment label that fits the wording, else the first option."""
-    best: tuple[tuple[int, int], Any] | None = None
-    for option in options:
-        if isinstance(option, bool) or option is None:
-            continue
-        if isinstance(option, int | float):
-            where = next(((s.source, s.start) for s in ev.of("number") if s.value == option), None)
-        else:
-            text = str(option)
-            where = ev.mention(text) or ev.mention(text.replace("_", " "))
-        if where is not None and (best is None or where < best[0]):
-            best = (where, option)
-    if best is not None:
-        return best[1], True
-    labels = {str(o).lower(): o for o in options}
-    if "positive" in labels and "negative" in labels and ev.texts:
-        words = set(re.findall(r"[a-z']+", ev.texts[0].lower()))
-        pos, neg = len(words & lexicon.POSITIVE), len(words & lexicon.NEGATIVE)
-        if pos != neg or "neutral" in labels:
-            label = "positive" if pos > neg else "negative" if neg > pos else "neutral"
-            return labels[label], True
-    return options[0], False
 
 
 class Filler:
@@ -78,54 +35,20 @@ class Filler:
         self.root, self.ev, self.key = root, ev, key
         self.used: set[Any] = set() if used is None else used
         self.hits = 0
-        defs = {k: root[k] for k in ("$defs", "definitions") if isinstance(root, dict) and k in root}
+        defs = {
+            k: root[k] for k in ("$defs", "definitions") if isinstance(root, dict) and k in root
+        }
         self._defs = defs
 
     # --- schema plumbing ----------------------------------------------------------------
 
-    def resolve(self, schema: Any, depth: int = 0) -> Any:
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and depth < 32:
-            target: Any = self.root
-            for part in schema["$ref"].lstrip("#").strip("/").split("/"):
-                if not part:
-                    continue
-                part = part.replace("~1", "/").replace("~0", "~")
-                target = target.get(part) if isinstance(target, dict) else None
-            rest = {k: v for k, v in schema.items() if k != "$ref"}
-            schema = {**(target if isinstance(target, dict) else {}), **rest}
-            depth += 1
-        if isinstance(schema, dict) and isinstance(schema.get("allOf"), list):
-            merged = {k: v for k, v in schema.items() if k != "allOf"}
-            for part in schema["allOf"]:
-                part = self.resolve(part, depth + 1)
-                if not isinstance(part, dict):
-                    continue
-                for k, v in part.items():
-                    if k == "properties":
-                        merged["properties"] = {**merged.get("properties", {}), **v}
-                    elif k == "required":
-                        merged["required"] = sorted({*merged.get("required", []), *v})
-                    else:
-                        merged.setdefault(k, v)
-            schema = merged
-        return schema
+    def resolve(self, schema: Any) -> Any:
+        return fields.resolve(self.root, schema)
 
     def ok(self, value: Any, schema: Any) -> bool:
-        return guided.conforms(value, {**schema, **self._defs} if isinstance(schema, dict) else schema)
-
-    def _types(self, schema: dict[str, Any]) -> list[str]:
-        t = schema.get("type")
-        if isinstance(t, str):
-            return [t]
-        if isinstance(t, list) and t:
-            return [x for x in t if x != "null"] + (["null"] if "null" in t else [])
-        if "properties" in schema or "additionalProperties" in schema or "required" in schema:
-            return ["object"]
-        if "items" in schema or "prefixItems" in schema or "minItems" in schema:
-            return ["array"]
-        if any(k in schema for k in ("minimum", "maximum", "multipleOf", "exclusiveMinimum")):
-            return ["number"]
-        return ["string"]
+        return guided.conforms(
+            value, {**schema, **self._defs} if isinstance(schema, dict) else schema
+        )
 
     # --- dispatch -----------------------------------------------------------------------
 
@@ -140,7 +63,7 @@ class Filler:
         if "const" in schema:
             return MISSING if strict else schema["const"]
         if isinstance(schema.get("enum"), list) and schema["enum"]:
-            picked, found = choose(schema["enum"], self.ev)
+            picked, found = fields.choose(schema["enum"], self.ev)
             if not found:
                 picked = self._named(name, schema, picked)
             return self._counted(picked, found, strict, schema)
@@ -154,11 +77,11 @@ class Filler:
             return named
         if depth > _MAX_DEPTH:
             return MISSING if strict else self._fallback(schema)
-        types = self._types(schema)
+        types = fields.types_of(schema)
         for t in types:
             if t == "null":
                 return MISSING if strict else None
-            out = self._typed(t, schema, name, strict or len(types) > 1 and t != types[-1], depth)
+            out = self._typed(t, schema, name, strict or (len(types) > 1 and t != types[-1]), depth)
             if out is not MISSING:
                 return out
         return MISSING if strict else self._fallback(schema)
@@ -169,7 +92,9 @@ class Filler:
             return value
         if strict:
             return MISSING
-        return schema.get("default", value) if self.ok(schema.get("default", value), schema) else value
+        return (
+            schema.get("default", value) if self.ok(schema.get("default", value), schema) else value
+        )
 
     def _named(self, name: str, schema: Any, default: Any) -> Any:
         if not name:
@@ -183,7 +108,9 @@ class Filler:
                             return option
         return default
 
-    def _union(self, schema: dict[str, Any], alts: list[Any], name: str, strict: bool, depth: int) -> Any:
+    def _union(
+        self, schema: dict[str, Any], alts: list[Any], name: str, strict: bool, depth: int
+    ) -> Any:
         base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
         branches = [{**base, **b} if isinstance(b, dict) else b for b in alts]
         resolved = [self.resolve(b) for b in branches]
@@ -220,7 +147,9 @@ class Filler:
 
     def _fallback(self, schema: Any) -> Any:
         """Any readable conforming value (Hypothesis), for what this walker cannot build."""
-        return guided.for_schema({**schema, **self._defs} if isinstance(schema, dict) else schema, self.key)
+        return guided.for_schema(
+            {**schema, **self._defs} if isinstance(schema, dict) else schema, self.key
+        )
 
     def _plain(self, schema: dict[str, Any], candidates: list[Any]) -> Any:
         for key in ("default",):
@@ -242,9 +171,12 @@ class Filler:
         rank = {k: i for i, k in enumerate(kinds)}
         ws = set(words)
         role = (
-            "org" if ws & lexicon.ORG_FIELDS
-            else "place" if ws & lexicon.PLACE_FIELDS
-            else "person" if ws & lexicon.NAME_FIELDS
+            "org"
+            if ws & lexicon.ORG_FIELDS
+            else "place"
+            if ws & lexicon.PLACE_FIELDS
+            else "person"
+            if ws & lexicon.NAME_FIELDS
             else None
         )
 
@@ -263,7 +195,7 @@ class Filler:
     # --- scalars ------------------------------------------------------------------------
 
     def _number(self, schema: dict[str, Any], name: str, strict: bool, integer: bool) -> Any:
-        words = field_words(name)
+        words = fields.field_words(name)
         long = [w for w in words if len(w) >= 3]
         for span in self._ranked(("number",), words):
             if strict and not self.ev.affinity(span, long):
@@ -278,34 +210,10 @@ class Filler:
                 return value
         if strict:
             return MISSING
-        return self._plain(schema, self._plausible_numbers(schema, words, integer))
-
-    def _plausible_numbers(self, schema: dict[str, Any], words: list[str], integer: bool) -> list[Any]:
-        lo = schema.get("minimum", schema.get("exclusiveMinimum"))
-        hi = schema.get("maximum", schema.get("exclusiveMaximum"))
-        lo = lo if isinstance(lo, int | float) and not isinstance(lo, bool) else None
-        hi = hi if isinstance(hi, int | float) and not isinstance(hi, bool) else None
-        out: list[Any] = [lexicon.PLAUSIBLE_NUMBERS[w] for w in words if w in lexicon.PLAUSIBLE_NUMBERS]
-        out += [1, 0]
-        step = schema.get("multipleOf")
-        for edge in (lo, hi):
-            if edge is None:
-                continue
-            for delta in (0, 1, -1, 0.5, -0.5):
-                out.append(edge + delta)
-            if isinstance(step, int | float) and step > 0:
-                base = (edge // step) * step
-                out += [base, base + step, base - step]
-        if lo is not None and hi is not None:
-            out.append((lo + hi) / 2)
-        if isinstance(step, int | float) and step > 0:
-            out.append(step)
-        if integer:
-            return [int(v) for v in out if float(v).is_integer()]
-        return out
+        return self._plain(schema, fields.plausible_numbers(schema, words, integer))
 
     def _boolean(self, schema: dict[str, Any], name: str, strict: bool) -> Any:
-        for word in field_words(name):
+        for word in fields.field_words(name):
             if len(word) < 3:
                 continue
             for form in (word, f"un{word}", f"non-{word}"):
@@ -313,7 +221,7 @@ class Filler:
                 if where is not None:
                     self.hits += 1
                     return form == word and not self.ev.negated(*where)
-        words = field_words(name)
+        words = fields.field_words(name)
         for span in self._ranked(("bool",), words):
             if self.ev.affinity(span, [w for w in words if len(w) >= 3]):
                 self._take(span)
@@ -323,53 +231,35 @@ class Filler:
         picked = self._plain(schema, [False, True])
         return False if picked is MISSING else picked
 
-    def _string_kinds(self, words: list[str], fmt: str | None) -> tuple[tuple[str, ...], bool]:
-        """Span kinds a string field takes, and whether it is a specific kind (an email, a
-        date…) rather than free text."""
-        ws = set(words)
-        if fmt == "email" or "email" in ws:
-            return ("email",), True
-        if fmt in ("date", "date-time") or ws & lexicon.DATE_FIELDS and not fmt:
-            return ("date",), True
-        if fmt == "time":
-            return ("time",), True
-        if fmt in ("uri", "url", "iri") or ws & {"url", "link", "website", "uri", "homepage"}:
-            return ("url",), True
-        if ws & {"phone", "mobile", "tel", "telephone", "fax"}:
-            return ("phone", "number"), True
-        if ws & lexicon.ID_FIELDS:
-            return ("ident", "quoted", "number"), True
-        if ws & lexicon.NAME_FIELDS:
-            return ("quoted", "name", "phrase"), False
-        return ("quoted", "name", "ident", "phrase"), False
-
     def _string(self, schema: dict[str, Any], name: str, strict: bool) -> Any:
-        words = field_words(name)
+        words = fields.field_words(name)
         fmt = schema.get("format")
         pattern = schema.get("pattern")
         free_text = set(words) & lexicon.FREE_TEXT_FIELDS
         if free_text and not strict and not fmt and not pattern and self.ev.answer:
-            fitted = self._fit_length(self.ev.answer, schema)
+            fitted = fields.fit_length(self.ev.answer, schema)
             if self.ok(fitted, schema):
                 self.hits += 1
                 return fitted
-        kinds, specific = self._string_kinds(words, fmt)
+        kinds, specific = fields.string_kinds(words, fmt)
         if pattern:
             kinds = ("ident", "quoted", "name", "number", "email", "url", "date", "phone", "time")
         long = [w for w in words if len(w) >= 3]
         for span in self._ranked(kinds, words):
             if strict and not specific and not self.ev.affinity(span, long):
                 continue
-            value = self._as_string(span, fmt)
+            value = fields.as_string(span, fmt)
             if value is not None and self.ok(value, schema):
                 self._take(span)
                 return value
         if strict:
             return MISSING
-        plain = self._plain(schema, [self._plausible_string(schema, words, fmt)])
+        plain = self._plain(schema, [fields.plausible_string(words, fmt, self.key, self.ev.texts)])
         if plain is not MISSING:
             return plain
-        fitted = self._fit_length(self._plausible_string(schema, words, fmt), schema)
+        fitted = fields.fit_length(
+            fields.plausible_string(words, fmt, self.key, self.ev.texts), schema
+        )
         if self.ok(fitted, schema):
             return fitted
         if isinstance(pattern, str):
@@ -381,58 +271,6 @@ class Filler:
                 pass
         return self._fallback(schema)
 
-    @staticmethod
-    def _as_string(span: Span, fmt: str | None) -> str | None:
-        value = span.value
-        if span.kind == "date":
-            if fmt == "date":
-                return str(value)[:10]
-            if fmt == "date-time":
-                return value if "T" in value else f"{value}T00:00:00Z"
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value)
-
-    def _plausible_string(self, schema: dict[str, Any], words: list[str], fmt: str | None) -> str:
-        if fmt == "email":
-            return "user@example.com"
-        if fmt == "date":
-            return "2026-01-01"
-        if fmt == "date-time":
-            return "2026-01-01T09:00:00Z"
-        if fmt == "time":
-            return "09:00:00"
-        if fmt in ("uri", "url", "iri"):
-            return "https://example.com/"
-        if fmt == "uuid":
-            return str(uuid.UUID(int=self.key % (1 << 128), version=4))
-        if fmt == "ipv4":
-            return "192.0.2.1"
-        if fmt == "ipv6":
-            return "2001:db8::1"
-        if fmt in ("hostname", "idn-hostname"):
-            return "example.com"
-        for w in words:
-            if w in lexicon.PLAUSIBLE_STRINGS:
-                return lexicon.PLAUSIBLE_STRINGS[w]
-        if set(words) & lexicon.ID_FIELDS:
-            return f"{words[0][:3].upper()}-1"
-        if set(words) & lexicon.FREE_TEXT_FIELDS and self.ev.texts:
-            return self.ev.texts[0][:200] or "No details given."
-        return f"sample {_humanise(' '.join(words))}"
-
-    @staticmethod
-    def _fit_length(text: str, schema: dict[str, Any]) -> str:
-        lo, hi = schema.get("minLength"), schema.get("maxLength")
-        if isinstance(hi, int) and len(text) > hi:
-            cut = text[:hi]
-            text = cut.rsplit(" ", 1)[0] if " " in cut and len(cut.rsplit(" ", 1)[0]) >= (lo or 1) else cut
-        if isinstance(lo, int) and len(text) < lo:
-            text = (text + " " + "x" * lo)[: max(lo, len(text))] if text else "x" * lo
-        return text
-
     # --- containers ---------------------------------------------------------------------
 
     def _object(self, schema: dict[str, Any], name: str, strict: bool, depth: int) -> Any:
@@ -443,7 +281,9 @@ class Filler:
 
         def scalar(prop: str) -> bool:
             resolved = self.resolve(props[prop])
-            return isinstance(resolved, dict) and all(t in _SCALARS for t in self._types(resolved))
+            return isinstance(resolved, dict) and all(
+                t in _SCALARS for t in fields.types_of(resolved)
+            )
 
         # ``required`` keeps declaration order where clients sort ``properties`` by name.
         declared = [r for r in required if r in props] + [p for p in props if p not in required]
@@ -474,17 +314,27 @@ class Filler:
         items = schema.get("items", {})
         if isinstance(items, list):  # draft-4 tuple form
             prefix, items = items, schema.get("additionalItems", {})
-        item_name = _singular(name)
+        item_name = fields.singular(name)
         out: list[Any] = [self.value(p, item_name, False, depth + 1) for p in prefix or []]
         resolved = self.resolve(items)
         if items is False or hi == 0:
             return out
-        if isinstance(resolved, dict) and "object" in self._types(resolved) and resolved.get("properties"):
+        if (
+            isinstance(resolved, dict)
+            and "object" in fields.types_of(resolved)
+            and resolved.get("properties")
+        ):
             out += self._object_items(resolved, item_name, hi - len(out), depth)
         elif isinstance(resolved, dict) and isinstance(resolved.get("enum"), list):
             for option in resolved["enum"]:
-                if len(out) < hi and not isinstance(option, bool) and (
-                    self.ev.mention(str(option)) if not isinstance(option, int | float) else None
+                if (
+                    len(out) < hi
+                    and not isinstance(option, bool)
+                    and (
+                        self.ev.mention(str(option))
+                        if not isinstance(option, int | float)
+                        else None
+                    )
                 ):
                     out.append(option)
         else:
@@ -500,7 +350,7 @@ class Filler:
         while len(out) < want and attempt < want + 10:
             value = self.value(items, item_name, False, depth + 1)
             if schema.get("uniqueItems") and value in out:
-                value = _vary(value, len(out))
+                value = fields.vary(value, len(out))
             out.append(value)
             attempt += 1
         return out
@@ -518,12 +368,18 @@ class Filler:
                     return out
                 start, end = m.start(), m.end()
                 spans = [
-                    s for s in self.ev.spans
-                    if s.source == source and start <= s.start and s.end <= end and s.ident not in self.used
+                    s
+                    for s in self.ev.spans
+                    if s.source == source
+                    and start <= s.start
+                    and s.end <= end
+                    and s.ident not in self.used
                 ]
                 clause = phrases(m.group(0), source)
                 answer = str(clause[0].value) if clause else ""
-                spans += [Span(p.value, "phrase", source, start + p.start, start + p.end) for p in clause]
+                spans += [
+                    Span(p.value, "phrase", source, start + p.start, start + p.end) for p in clause
+                ]
                 sub_ev = Evidence(self.ev.texts, spans, {}, answer)
                 sub = Filler(self.root, sub_ev, self.key, set(self.used))
                 value = sub.value(item, name, False, depth + 1)
@@ -541,14 +397,6 @@ def _parsed(text: str) -> Any:
 
     value = literal(text)
     return MISSING if value == text else value
-
-
-def _vary(value: Any, i: int) -> Any:
-    if isinstance(value, str):
-        return f"{value} {i + 2}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value + i + 1
-    return value
 
 
 def fill(schema: Any, ev: Evidence, key: int) -> tuple[Any, int]:

@@ -215,3 +215,31 @@ def test_progress_bar_counts_documents(
     err = capsys.readouterr().err
     assert "Uploading to bucket 'kb-progress'" in err
     assert "5/5" in err
+
+
+def test_a_known_bucket_is_not_asked_again(telnyx_emulator: Emulator, store: Storage) -> None:
+    store.upload("kb-known", {"a": "1"})
+    telnyx_emulator.clear_journal()
+    store.upload("kb-known", {"b": "2"})
+    assert [(e.method, e.path) for e in telnyx_emulator.journal] == [("PUT", "/kb-known/b")]
+
+
+def test_batch_reads_and_listing_with_metadata(store: Storage) -> None:
+    store.upload(
+        "kb-batch",
+        [StorageObject(f"d{i}", f"text {i}", {"n": str(i)}) for i in range(6)],
+    )
+    found = store.get_objects("kb-batch", ["d1", "d4", "missing"])
+    assert {k: v.text for k, v in found.items()} == {"d1": "text 1", "d4": "text 4"}
+    listed = store.list_objects("kb-batch", metadata=True)
+    assert [(o.key, o.metadata) for o in listed] == [(f"d{i}", {"n": str(i)}) for i in range(6)]
+    assert all(o.metadata is None for o in store.list_objects("kb-batch"))
+
+
+async def test_async_batch_reads(telnyx_emulator: Emulator) -> None:
+    async with AsyncStorage(api_key=KEY, base_url=telnyx_emulator.base_url) as store:
+        await store.upload("kb-abatch", [StorageObject("a", "1", {"m": "x"}), StorageObject("b", "2")])
+        found = await store.get_objects("kb-abatch", ["b", "zzz", "a"])
+        assert list(found) == ["b", "a"]
+        listed = await store.list_objects("kb-abatch", metadata=True)
+        assert [o.metadata for o in listed] == [{"m": "x"}, {}]

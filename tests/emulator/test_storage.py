@@ -246,3 +246,19 @@ def test_cli_prints_the_storage_url() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_seeded_buckets_are_objects_too(emu: Emulator) -> None:
+    emu.seed_bucket("kb-seeded", texts={"a.txt": "alpha"})  # before storage starts
+    client = s3(emu)
+    assert client.get_object(Bucket="kb-seeded", Key="a.txt")["Body"].read() == b"alpha"
+    emu.seed_bucket("kb-seeded", texts={"b.txt": "bravo"})  # after
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket="kb-seeded")["Contents"]]
+    assert keys == ["a.txt", "b.txt"]
+
+
+def test_seeding_a_name_s3_refuses_still_seeds_the_embeddings(emu: Emulator) -> None:
+    emu.storage.start()
+    emu.seed_bucket("kb", texts={"a.txt": "alpha"})  # too short for S3: embeddings only
+    assert [f.filename for f in buckets(emu).files("kb")] == ["a.txt"]
+    assert s3(emu).list_buckets()["Buckets"] == []

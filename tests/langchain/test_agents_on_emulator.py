@@ -102,7 +102,7 @@ def test_tool_strategy_sends_required_every_turn(llm: ChatTelnyx,
 
 def test_langgraph_prebuilt_agent(llm: ChatTelnyx, telnyx_emulator: Emulator) -> None:
     prebuilt = pytest.importorskip("langgraph.prebuilt")
-    with pytest.warns(Warning):  # moved to langchain.agents; still shipped
+    with pytest.warns(Warning, match="create_react_agent has been moved"):
         agent = prebuilt.create_react_agent(llm, tools=TOOLS)
     out, calls = run(agent, "What is the weather in Paris?")
     assert calls == chat_calls(telnyx_emulator) == 2
