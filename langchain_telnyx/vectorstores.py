@@ -32,6 +32,7 @@ from telnyx_inference.documents import (
     DocumentHit,
     DocumentRecord,
     EmbedOptions,
+    PlannedObject,
     connection_settings,
     plan_objects,
 )
@@ -138,7 +139,10 @@ class TelnyxVectorStore(VectorStore):
     async def aensure_bucket(self) -> str:
         return await self.adocuments.ensure_bucket()
 
-    def _plan(self, texts: Iterable[str], metadatas: Any, ids: Any) -> Any:
+    @staticmethod
+    def _plan(
+        texts: Iterable[str], metadatas: list[dict[str, Any]] | None, ids: list[str] | None
+    ) -> list[PlannedObject]:
         return plan_objects(list(texts), metadatas, ids)
 
     def add_texts(
