@@ -9,6 +9,8 @@ retries (the one retry layer: 5xx, throttling and dropped connections, per call)
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -105,6 +107,7 @@ class S3Clients:
         session = boto3.session.Session(
             aws_access_key_id=key, aws_secret_access_key=key, region_name=region
         )
+        _hide_key_in_logs()
         client = session.client("s3", endpoint_url=url, config=config)
         client.meta.events.register("before-call.s3", _no_region_redirect)
         return client
@@ -142,6 +145,27 @@ class S3Clients:
             ) from exc
         except OSError as exc:  # reading a local file
             raise TelnyxError(f"could not read {_what(call)}: {exc}") from exc
+
+
+_CREDENTIAL = re.compile(r"(Credential=)[^/\s'\"]+")
+_LOGGERS_WITH_HEADERS = ("botocore.endpoint", "botocore.httpsession", "botocore.auth")
+"""botocore loggers whose DEBUG records can carry the Authorization header, whose SigV4
+``Credential=`` names the access key id: for Telnyx, the API key."""
+
+
+class _HideCredential(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Credential=" in message:
+            record.msg, record.args = _CREDENTIAL.sub(r"\1**********", message), None
+        return True
+
+
+def _hide_key_in_logs() -> None:
+    for name in _LOGGERS_WITH_HEADERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _HideCredential) for f in logger.filters):
+            logger.addFilter(_HideCredential())
 
 
 def _no_region_redirect(params: dict[str, Any], **_: Any) -> None:

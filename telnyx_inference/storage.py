@@ -192,7 +192,9 @@ class Storage(_StorageBase):
         create: bool = True,
     ) -> UploadReport:
         """Store documents (``{key: str | bytes | path}`` or ``StorageObject``s), up to
-        ``max_concurrency`` at once. Raises :class:`UploadError` unless all were stored."""
+        ``max_concurrency`` at once. Raises :class:`UploadError` (what was stored, what was
+        not and why) unless all were stored; problems found before the first document is
+        sent — bad input, a bucket taken or missing — raise their own error, nothing stored."""
         check_bucket(bucket)
         objects = plan_upload(items)
         flow = self._flows.ensure_bucket(bucket, None) if create else self._flows.home(bucket)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,3 +244,20 @@ async def test_async_batch_reads(telnyx_emulator: Emulator) -> None:
         assert list(found) == ["b", "a"]
         listed = await store.list_objects("kb-abatch", metadata=True)
         assert [o.metadata for o in listed] == [{"m": "x"}, {}]
+
+
+def test_the_key_stays_out_of_debug_logs_and_errors(
+    telnyx_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    canary = "KEY0CANARY5EC12E7F00D_storage"
+    caplog.set_level(logging.DEBUG)
+    with Storage(api_key=canary, base_url=telnyx_emulator.base_url, max_retries=0) as store:
+        store.upload("kb-canary", {"a.txt": "alpha"})
+        assert store.get_object("kb-canary", "a.txt").text == "alpha"
+        with pytest.raises(ObjectNotFoundError) as info:
+            store.get_object("kb-canary", "missing.txt")
+        assert canary not in repr(store)
+    assert "Credential=**********" in caplog.text  # botocore did log the header, hidden
+    assert "CANARY5EC" not in caplog.text
+    assert "CANARY5EC" not in str(info.value)
+    assert "CANARY5EC" not in repr(telnyx_emulator.journal)
