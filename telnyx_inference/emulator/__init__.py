@@ -80,6 +80,13 @@ Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emu
 
 Responses to chat requests with unknown top-level fields carry
 ``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
+
+Values
+------
+Structured output and tool arguments come from the conversation (realistic, the default).
+``X-Emulator-Mode: adversarial`` on a request, ``Emulator(adversarial=True)``,
+``emu.configure(adversarial=True)``, ``--adversarial`` or the ``telnyx_adversarial`` pytest
+marker fill them with conforming edge cases instead.
 """
 
 from __future__ import annotations

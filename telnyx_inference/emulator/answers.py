@@ -11,7 +11,9 @@ Reasoning models think in one or two short sentences about which of these they d
 
 from __future__ import annotations
 
+import ast
 import json
+import operator
 import re
 from typing import Any
 
@@ -29,52 +31,6 @@ _QUERY = re.compile(
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s!,.]*(\w+[\s!,.]*){0,2}$",
     re.IGNORECASE,
-)
-_IMPERATIVES = frozenset(
-    [
-        "say",
-        "tell",
-        "give",
-        "list",
-        "write",
-        "describe",
-        "explain",
-        "name",
-        "summarise",
-        "summarize",
-        "translate",
-        "make",
-        "create",
-        "find",
-        "show",
-        "use",
-        "call",
-        "extract",
-        "generate",
-        "compute",
-        "calculate",
-        "add",
-        "multiply",
-        "return",
-        "classify",
-        "answer",
-        "help",
-        "draft",
-        "suggest",
-        "recommend",
-        "compare",
-        "book",
-        "send",
-        "check",
-        "get",
-        "look",
-        "define",
-        "outline",
-        "rewrite",
-        "count",
-        "convert",
-        "plan",
-    ]
 )
 MAX_WORDS = 30
 
@@ -193,17 +149,64 @@ def from_context(question: str, contexts: list[tuple[str, str]]) -> str | None:
     )
 
 
+_EXPRESSION = re.compile(r"[(\d][\d\s.+\-*/×÷()]*[\d)]")
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def _evaluate(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return float(_OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right)))
+    raise ValueError("not arithmetic")
+
+
+def arithmetic(text: str) -> str | None:
+    """ "2 + 3 = 5." for a question holding a sum (+ - * / and brackets only)."""
+    for m in _EXPRESSION.finditer(text):
+        expression = m.group(0).strip()
+        if not re.search(r"\d\s*[-+*/×÷]\s*[\d(]", expression) or re.search(
+            r"\d+[-/]\d+[-/]\d+", expression
+        ):  # no operator, or a phone number / date rather than a sum
+            continue
+        try:
+            tree = ast.parse(expression.replace("×", "*").replace("÷", "/"), mode="eval")
+            value = _evaluate(tree.body)
+        except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+        shown = int(value) if value.is_integer() else round(value, 6)
+        return f"{expression} = {shown}."
+    return None
+
+
+_SUMMARY = frozenset({"summarise", "summarize", "summary", "tl;dr", "tldr"})
+
+
 def plain(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return "Hello! How can I help?"
     if _GREETING.match(text):
         return "Hello! How can I help?"
+    if (sum := arithmetic(text)) is not None:
+        return sum
+    first = text.split()[0].lower().strip(",.!:;")
+    rest = text.split(None, 1)[1] if " " in text else ""
+    if first in _SUMMARY and rest:
+        body = text.split(":", 1)[1] if ":" in text else rest
+        sentences = [x.strip() for x in _SENTENCE.findall(body) if x.strip()]
+        return f"In short: {finish(snippet(sentences[0] if sentences else body))}"
     said = finish(snippet(text))
     if said.endswith("?"):
         return f"You asked: {said} This is the Telnyx emulator's offline answer."
-    first = text.split()[0].lower().strip(",.!")
-    if first in _IMPERATIVES:
+    if first in lexicon.IMPERATIVES:
         return f"You asked me to {said[0].lower()}{said[1:]} This is the Telnyx emulator's offline reply."
     return f"Noted: {said} This is the Telnyx emulator's offline reply."
 

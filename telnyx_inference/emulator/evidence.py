@@ -178,6 +178,12 @@ class Evidence:
                 return source, m.start()
         return None
 
+    def asked(self, source: int, position: int) -> bool:
+        """True when the sentence at ``position`` is a question ("Is this spam?"): what it
+        mentions is asked about, not stated."""
+        end = re.search(r"[.!?\n]", self.texts[source][position:])
+        return end is not None and end.group(0) == "?"
+
     def negated(self, source: int, position: int) -> bool:
         before = _WORD.findall(self.texts[source][max(0, position - 24) : position].lower())
         return any(w in lexicon.NEGATIONS for w in before[-3:])
@@ -223,7 +229,7 @@ def _scan(text: str, source: int, exclude: frozenset[str]) -> list[Span]:
     for m in _TIME.finditer(text):
         if free(m.start(), m.end()):
             add(
-                f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}",
+                f"{int(m.group(1)):02d}:{m.group(2)}" + (f":{m.group(3)}" if m.group(3) else ""),
                 "time",
                 m.start(),
                 m.end(),

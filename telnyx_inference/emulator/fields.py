@@ -115,7 +115,7 @@ def string_kinds(words: list[str], fmt: str | None) -> tuple[tuple[str, ...], bo
         return ("email",), True
     if fmt in ("date", "date-time") or (ws & lexicon.DATE_FIELDS and not fmt):
         return ("date",), True
-    if fmt == "time":
+    if fmt == "time" or ws & {"time", "hour", "clock"}:
         return ("time",), True
     if fmt in ("uri", "url", "iri") or ws & {"url", "link", "website", "uri", "homepage"}:
         return ("url",), True
@@ -130,6 +130,8 @@ def string_kinds(words: list[str], fmt: str | None) -> tuple[tuple[str, ...], bo
 
 def as_string(span: Span, fmt: str | None) -> str | None:
     value = span.value
+    if span.kind == "time" and fmt == "time":
+        return f"{value}:00" if value.count(":") == 1 else str(value)
     if span.kind == "date":
         if fmt == "date":
             return str(value)[:10]

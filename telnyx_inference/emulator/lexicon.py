@@ -56,7 +56,18 @@ STOPWORDS = _w("""a an the and or but if then else of to in on at by for from wi
     hello hey thanks thank okay ok sure well like want need needs""")
 """Words that carry no topic: left out when matching a question against context."""
 
-COMMON = STOPWORDS | _w("""what where when which who why how the then use call please can could would tell give
+IMPERATIVES = _w(
+    """say tell give list write describe explain name summarise summarize translate make create
+    find show use call extract generate compute calculate add multiply return classify answer
+    help draft suggest recommend compare book send check get look define outline rewrite
+    count convert plan route pick choose sort rank fix update delete remove schedule cancel"""
+)
+"""Verbs a prompt starts with when it asks for something."""
+
+COMMON = (
+    STOPWORDS
+    | IMPERATIVES
+    | _w("""what where when which who why how the then use call please can could would tell give
     find list show extract write make answer return describe explain summarise summarize
     name hi hello hey dear thanks yes no ok okay note see today tomorrow yesterday first next
     last also and but or so if is are was were it its this that these those there here i we
@@ -66,6 +77,7 @@ COMMON = STOPWORDS | _w("""what where when which who why how the then use call p
     function result results json schema data value values field fields document documents
     weather time number numbers email phone address city country company report summary
     task step steps example examples new old good great bad best""")
+)
 """Words that start sentences or name types, never proper names when capitalised."""
 
 FILLER = STOPWORDS | _w("each per at about approx approximately around")

@@ -106,18 +106,18 @@ def _read(body: dict[str, Any], search: Search, adversarial: bool) -> _Request:
         reply, kind = found, "context"
     else:
         reply, kind = answers.plain(turn.question), "plain"
-    react = turn.react_tools is not None
+    tools = turn.react_tools if turn.react_tools is not None else _function_tools(body)
     texts = [str(h.get("document_chunk") or "") for h in hits]
     texts += [text for _, text in contexts] + turn.history
     situation = planner.Situation(
         turn,
-        turn.react_tools if react else _function_tools(body),  # type: ignore[arg-type]
+        tools,
         body.get("tool_choice"),
         texts,
         reply,
         adversarial,
     )
-    return _Request(situation, reply, kind, react)
+    return _Request(situation, reply, kind, turn.react_tools is not None)
 
 
 _CONTEXT_MARKERS = ("context", "document", "source", "passage", "excerpt", "[1]", "---")

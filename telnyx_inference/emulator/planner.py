@@ -3,7 +3,7 @@
 The question's planned calls (:func:`.toolargs.plan`) that were not made yet in this turn
 are made now, in parallel (one at a time for ReAct, whose format holds one action). A call
 whose clause points back at an earlier result waits until that result is in, and takes it as
-its first value. When nothing is left to call, ``tool_choice="required"`` calls the tool the
+its first value. A follow-up ("And in Paris?") calls the previous turn's tools again. When nothing is left to call, ``tool_choice="required"`` calls the tool the
 conversation fills best that was not called yet — after tool results, a structured-response
 tool (``WeatherReport``) first: this is how LangChain's tool strategy finishes. Otherwise
 the model answers in text. No call answered in this turn is ever made again on its own.
@@ -11,12 +11,16 @@ the model answers in text. No call answered in this turn is ever made again on i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from telnyx_inference.emulator import toolargs, values
 from telnyx_inference.emulator.evidence import Evidence
 from telnyx_inference.emulator.turns import ToolCall, Turn
+
+_FOLLOW_UP = re.compile(r"\s*(?:and|what about|how about|same for|also)\b", re.IGNORECASE)
+"""A question that asks the previous turn's tools again, with new values."""
 
 
 @dataclass
@@ -66,6 +70,10 @@ def next_calls(s: Situation, key: int, react: bool = False) -> list[Call]:
     if not s.tools or s.tool_choice == "none":
         return []
     planned = toolargs.plan(s.turn.question, list(s.tools))
+    if not planned and _FOLLOW_UP.match(s.turn.question):
+        again = [n for n in dict.fromkeys(s.turn.earlier_tools) if n in s.tools]
+        again = [n for n in again if not toolargs.is_schema_tool(n)]
+        planned = [toolargs.NamedCall(n, None, 0, s.turn.question) for n in again]
     ready: list[toolargs.NamedCall] = []
     for call in _pending(planned, s.turn.calls):
         if call.waits and (ready or not s.turn.answered):

@@ -53,6 +53,8 @@ class Turn:
     history: list[str] = field(default_factory=list)
     """Older user and tool texts, most recent first."""
     earlier_user: list[str] = field(default_factory=list)
+    earlier_tools: list[str] = field(default_factory=list)
+    """Tools called in the previous turn, for follow-ups ("And in Paris?")."""
     system: list[str] = field(default_factory=list)
     react_tools: dict[str, Any] | None = None
     """Tool name → parameters schema when the request speaks ReAct; None otherwise."""
@@ -137,7 +139,13 @@ def read(messages: list[dict[str, Any]]) -> Turn:
     start = max((i for i, m in enumerate(messages) if is_question(m)), default=-1)
     if start >= 0:
         turn.question = text_of(messages[start].get("content"))
+    previous_turn = True
     for m in reversed(messages[: max(start, 0)]):
+        if previous_turn and m.get("role") == "assistant":
+            names = [str((c.get("function") or {}).get("name")) for c in m.get("tool_calls") or []]
+            turn.earlier_tools[:0] = names
+        if is_question(m):
+            previous_turn = False
         if m.get("role") in ("user", "tool"):
             text = text_of(m.get("content"))
             turn.history.append(text)

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from telnyx_inference.emulator import fields, guided, lexicon
-from telnyx_inference.emulator.evidence import Evidence, Span, phrases
+from telnyx_inference.emulator.evidence import Evidence, Span, literal, phrases
 
 MISSING: Any = object()
 _MAX_DEPTH = 8
@@ -35,6 +35,8 @@ class Filler:
         self.root, self.ev, self.key = root, ev, key
         self.used: set[Any] = set() if used is None else used
         self.hits = 0
+        self.loose = False
+        """Optional fields take any span of their kind, not only one next to their name."""
         defs = {
             k: root[k] for k in ("$defs", "definitions") if isinstance(root, dict) and k in root
         }
@@ -152,9 +154,8 @@ class Filler:
         )
 
     def _plain(self, schema: dict[str, Any], candidates: list[Any]) -> Any:
-        for key in ("default",):
-            if key in schema and self.ok(schema[key], schema):
-                return schema[key]
+        if "default" in schema and self.ok(schema["default"], schema):
+            return schema["default"]
         for example in schema.get("examples") or []:
             if self.ok(example, schema):
                 return example
@@ -189,7 +190,14 @@ class Filler:
         )
 
     def _take(self, span: Span) -> None:
+        # Texts overlap (a clause and its question; a question repeated in history): the same
+        # value of the same kind elsewhere is the same evidence, used up with this one.
         self.used.add(span.ident)
+        self.used |= {
+            s.ident
+            for s in self.ev.spans
+            if s.source != span.source and s.kind == span.kind and s.value == span.value
+        }
         self.hits += 1
 
     # --- scalars ------------------------------------------------------------------------
@@ -198,7 +206,7 @@ class Filler:
         words = fields.field_words(name)
         long = [w for w in words if len(w) >= 3]
         for span in self._ranked(("number",), words):
-            if strict and not self.ev.affinity(span, long):
+            if strict and not self.loose and not self.ev.affinity(span, long):
                 break
             value = span.value
             if integer:
@@ -218,7 +226,7 @@ class Filler:
                 continue
             for form in (word, f"un{word}", f"non-{word}"):
                 where = self.ev.mention(form)
-                if where is not None:
+                if where is not None and not self.ev.asked(*where):
                     self.hits += 1
                     return form == word and not self.ev.negated(*where)
         words = fields.field_words(name)
@@ -246,7 +254,7 @@ class Filler:
             kinds = ("ident", "quoted", "name", "number", "email", "url", "date", "phone", "time")
         long = [w for w in words if len(w) >= 3]
         for span in self._ranked(kinds, words):
-            if strict and not specific and not self.ev.affinity(span, long):
+            if strict and not specific and not self.loose and not self.ev.affinity(span, long):
                 continue
             value = fields.as_string(span, fmt)
             if value is not None and self.ok(value, schema):
@@ -326,23 +334,21 @@ class Filler:
         ):
             out += self._object_items(resolved, item_name, hi - len(out), depth)
         elif isinstance(resolved, dict) and isinstance(resolved.get("enum"), list):
-            for option in resolved["enum"]:
-                if (
-                    len(out) < hi
-                    and not isinstance(option, bool)
-                    and (
-                        self.ev.mention(str(option))
-                        if not isinstance(option, int | float)
-                        else None
-                    )
-                ):
-                    out.append(option)
+            found = [
+                (w, o) for o in resolved["enum"] if isinstance(o, str) and (w := self.ev.mention(o))
+            ]
+            out += [o for _, o in sorted(found)][: hi - len(out)]
+            self.hits += len(found)
         else:
+            # Every span of the item's kind is an item ("Paris, Rome and Oslo"), nearby field
+            # words or not; plausible values only pad up to minItems below.
+            self.loose, loose = True, self.loose
             while len(out) < hi:
                 value = self.value(items, item_name, True, depth + 1)
                 if value is MISSING or value in out:
                     break
                 out.append(value)
+            self.loose = loose
         if strict and not out:
             return MISSING
         want = max(lo, 1 if not out and not strict else 0)
@@ -393,8 +399,6 @@ class Filler:
 
 
 def _parsed(text: str) -> Any:
-    from telnyx_inference.emulator.evidence import literal
-
     value = literal(text)
     return MISSING if value == text else value
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ._support import CHAT, HOSTED, PLAIN
 
@@ -166,6 +168,11 @@ def test_react_text_protocol_acts_then_answers(http: httpx.Client) -> None:
     ("Say hello", "You asked me to say hello. This is the Telnyx emulator's offline reply."),
     ("Hi there!", "Hello! How can I help?"),
     ("I build voice bots.", "Noted: I build voice bots. This is the Telnyx emulator's offline reply."),
+    ("What is (2 + 3) * 4?", "(2 + 3) * 4 = 20."),
+    ("Call 312-555-1234", "You asked me to call 312-555-1234. This is the Telnyx emulator's "
+     "offline reply."),
+    ("Summarise: Telnyx runs a global IP network. It offers voice.",
+     "In short: Telnyx runs a global IP network."),
 ])
 def test_plain_replies_keep_the_users_punctuation(http: httpx.Client, prompt: str,
                                                   reply: str) -> None:
@@ -196,3 +203,42 @@ def test_reasoning_is_short_and_about_the_step(http: httpx.Client) -> None:
     thought = r.json()["choices"][0]["message"]["reasoning_content"]
     assert "get_weather" in thought
     assert len(thought.split()) < 30
+
+
+def test_a_follow_up_calls_the_previous_turns_tool_again(http: httpx.Client) -> None:
+    messages, _ = agent_loop(http, "What is the weather in Rome?", [WEATHER])
+    messages.append({"role": "user", "content": "And in Paris?"})
+    call = send(http, messages, tools=[WEATHER])["message"]["tool_calls"][0]["function"]
+    assert (call["name"], json.loads(call["arguments"])) == ("get_weather", {"city": "Paris"})
+
+
+_PIECES = ["weather", "time", "add", "multiply", "in Rome", "Tokyo", "2", "7.", "then", "the result",
+           "and", "get_weather", "by 4", "what is", "?", "please", "Paris,", "add(1, 2)"]
+_TOOLS = {"weather": WEATHER, "time": TIME, "add": ADD, "multiply": MULTIPLY}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map(" ".join),
+       names=st.sets(st.sampled_from(sorted(_TOOLS)), min_size=1),
+       finish=st.booleans())
+def test_any_question_ends_within_tools_plus_two_calls(http: httpx.Client, question: str,
+                                                       names: set[str], finish: bool) -> None:
+    tools = [_TOOLS[n] for n in sorted(names)] + ([REPORT] if finish else [])
+    choice = {"tool_choice": "required"} if finish else {}
+    messages, steps = agent_loop(http, question, tools, **choice)  # raises past tools + 2
+    called = [name for step in steps for name, _ in step]
+    if finish:
+        assert called[-1] == "WeatherReport"
+    else:
+        assert messages[-1]["content"]
+
+
+def test_a_result_ending_in_a_full_stop_gives_one_full_stop(http: httpx.Client) -> None:
+    messages = [
+        {"role": "user", "content": "Use get_weather for Oslo"},
+        {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "type": "function",
+         "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "Snow all day."},
+    ]
+    content = send(http, messages, tools=[WEATHER])["message"]["content"]
+    assert content == 'get_weather(city="Oslo") returned Snow all day.'

@@ -55,6 +55,8 @@ INT, NUM, STR = {"type": "integer"}, {"type": "number"}, {"type": "string"}
      {"company": "Analytical Engines", "seats": 12}),
     ("The order was not paid.", obj(paid={"type": "boolean"}), {"paid": False}),
     ("The order was paid.", obj(paid={"type": "boolean"}), {"paid": True}),
+    ("Is it urgent? Reply when you can.", obj(urgent={"type": "boolean"}), {"urgent": False}),
+    ("This is urgent: the line is down.", obj(urgent={"type": "boolean"}), {"urgent": True}),
     ("Ship it by express.", obj(speed={"enum": ["standard", "express"]}), {"speed": "express"}),
     ("Hi, Ada Lovelace from Analytical Engines here; we need 12 seats.",
      {"type": "object", "properties": {"company": STR, "name": STR, "seats": INT},
@@ -211,3 +213,13 @@ def test_cli_adversarial_flag() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_booking_takes_each_value_once(http: httpx.Client) -> None:
+    tool = {"type": "function", "function": {"name": "book_table", "parameters": obj(
+        party_size=INT, date=STR, time=STR, name=STR)}}
+    r = http.post(CHAT, json={**chat_body(
+        "Please book a table for 4 on March 3 at 19:00 under Grace Hopper."), "tools": [tool]})
+    call = r.json()["choices"][0]["message"]["tool_calls"][0]["function"]
+    assert json.loads(call["arguments"]) == {
+        "party_size": 4, "date": "2026-03-03", "time": "19:00", "name": "Grace Hopper"}
