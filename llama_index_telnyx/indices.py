@@ -28,6 +28,7 @@ from llama_index.core.data_structs.data_structs import IndexDict
 from llama_index.core.indices.managed.base import BaseManagedIndex
 from llama_index.core.llms.utils import LLMType
 from llama_index.core.schema import BaseNode, Document, TransformComponent
+from llama_index.core.storage.docstore.types import RefDocInfo
 from llama_index.core.storage.storage_context import StorageContext
 
 from llama_index_telnyx._index_engines import TelnyxGroundedQueryEngine, TelnyxIndexRetriever
@@ -194,6 +195,15 @@ class TelnyxIndex(BaseManagedIndex):
         await self.ainsert(document, **update_kwargs)
 
     # --- Reading --------------------------------------------------------------------------
+
+    @property
+    def ref_doc_info(self) -> dict[str, RefDocInfo]:
+        """The documents in the bucket, each with the ids of what is stored for it (the
+        document itself, or the nodes inserted for it). Metadata is not read here."""
+        info: dict[str, RefDocInfo] = {}
+        for node_id, ref_id in self.documents.parts():
+            info.setdefault(ref_id, RefDocInfo()).node_ids.append(node_id)
+        return info
 
     def as_retriever(self, **kwargs: Any) -> BaseRetriever:
         """``similarity_top_k`` chunks per query (other arguments, meant for the query

@@ -22,7 +22,6 @@ from telnyx_inference._documents_wire import (
     DocumentRecord,
     PlannedObject,
     decode_metadata,
-    doc_id_from_key,
     ids_from_key,
     object_key,
     ref_folder,
@@ -173,15 +172,17 @@ def search_flow(s: Settings, query: str, k: int) -> Flow[list[DocumentHit]]:
     return _hits(results, infos)
 
 
-def ids_flow(s: Settings) -> Flow[list[str]]:
-    """The ids of the documents in the bucket (none when it does not exist)."""
+def ids_flow(s: Settings, parts: bool = False) -> Flow[list[tuple[str, str]]]:
+    """``(id, source id)`` of the documents in the bucket (none when it does not exist); with
+    ``parts``, the parts stored under their source documents too."""
     try:
         listed = yield Call("storage", "list_objects", (s.bucket,))
     except (StorageError, BucketNotFoundError) as err:
         if missing_bucket(err):
             return []
         raise
-    return [i for i in (doc_id_from_key(o.key) for o in listed) if i is not None]
+    keys = [o.key for o in listed if parts or "/" not in o.key]  # parts live in folders
+    return [i for i in map(ids_from_key, keys) if i is not None]
 
 
 def _hits(

@@ -166,7 +166,11 @@ class DocumentBucket(_Base):
 
     def ids(self) -> list[str]:
         """The ids of every document in the bucket."""
-        return self._run(flows.ids_flow(self.flow_settings))
+        return [i for i, _ in self._run(flows.ids_flow(self.flow_settings))]
+
+    def parts(self) -> list[tuple[str, str]]:
+        """``(id, source id)`` of every document and part in the bucket."""
+        return self._run(flows.ids_flow(self.flow_settings, parts=True))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -233,7 +237,10 @@ class AsyncDocumentBucket(_Base):
         return await self._run(flows.search_flow(self.flow_settings, query, k))
 
     async def ids(self) -> list[str]:
-        return await self._run(flows.ids_flow(self.flow_settings))
+        return [i for i, _ in await self._run(flows.ids_flow(self.flow_settings))]
+
+    async def parts(self) -> list[tuple[str, str]]:
+        return await self._run(flows.ids_flow(self.flow_settings, parts=True))
 
     async def aclose(self) -> None:
         await self.storage.aclose()

@@ -112,9 +112,12 @@ def test_nodes_keep_their_ids_and_go_with_their_ref_doc(index: TelnyxIndex) -> N
     for node in nodes:
         node.relationships[NodeRelationship.SOURCE] = source.as_related_node_info()
     index.insert_nodes(nodes)
+    assert sorted(index.ref_doc_info["manual"].node_ids) == ["n-1", "n-2"]
+    assert index.ref_doc_info["leave"].node_ids == ["leave"]
     top = index.as_retriever(similarity_top_k=1).retrieve("Where are the printers?")[0]
     assert (top.node.node_id, top.node.ref_doc_id, top.node.metadata) == ("n-1", "manual", {"n": 1})
     index.delete_ref_doc("manual")
+    assert "manual" not in index.ref_doc_info
     found = index.as_retriever(similarity_top_k=5).retrieve("printers badges garage")
     assert {n.node.ref_doc_id for n in found} == {"leave", "expenses", "coffee"}
 
