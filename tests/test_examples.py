@@ -31,11 +31,12 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "enable_thinking=False: 0 reasoning block(s)",
     ),
     "langchain_rag.py": (
-        "embedding job: success",
-        "[1] refunds.md (score",
+        "store: 3 documents in 'acme-handbook'",
+        "[1] refunds.md (id refunds)",
+        "retrieval tool: According to refunds.txt: Refunds are issued",
+        "grounded structured answer: RefundPolicy(business_days=5)",
         "retriever chain: From the context: Refunds are issued to the original card within "
-        "five business days [1].",
-        "retrieval tool: According to refunds.md: Refunds are issued",
+        "5 business days [1].",
     ),
     "llamaindex_agents.py": (
         "tool call: multiply({'a': 6, 'b': 7}) = 42",
@@ -45,9 +46,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "4 messages in the history",
     ),
     "llamaindex_rag.py": (
-        "bucket: According to refunds.md: Refunds are issued",
-        "local index: According to refunds.md: Refunds are issued",
-        "  refunds.md (score",
+        "query engine: According to refunds.md",
+        "  refunds.md (ref_doc_id refunds)",
+        "retrieval tool: According to refunds.txt",
+        "grounded structured answer: RefundPolicy(business_days=5)",
+        "after delete_ref_doc('refunds'): ['shipping', 'support']",
     ),
 }
 PYTEST_EXAMPLES = {"test_my_chain.py": "4 passed"}

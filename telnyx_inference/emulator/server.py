@@ -74,13 +74,13 @@ class Emulator:
 
     ``api_key`` (when set) is the only key accepted; ``strict`` rejects unknown fields;
     ``seed`` changes every generated answer; ``mode="fixed"`` serves a canned completion
-    and a canned ``chunks``-chunk stream with almost no work (for benchmarks);
-    ``adversarial=True`` fills structured output and tool arguments with edge cases instead
-    of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
+    and a canned ``chunks``-chunk stream with almost no work (for benchmarks).
     The journal keeps at most ``journal_max_entries`` requests and ``journal_max_bytes``
     bytes, dropping (and counting) the oldest. Bound beyond loopback, the control routes
     require ``control_token`` (generated when not given; see :attr:`control_token`).
     Buckets and models set up before :meth:`start` are the baseline :meth:`reset` returns to.
+    ``adversarial=True`` fills structured output and tool arguments with edge cases instead
+    of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
     """
 
     def __init__(
