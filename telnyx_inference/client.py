@@ -148,8 +148,9 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
         _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        with _partial_on_interruption(acc):
-            for chunk in self.transport.stream(CHAT_PATH, body, **send):
+        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        with _partial_on_interruption(acc), contextlib.closing(chunks):
+            for chunk in chunks:
                 yield acc.feed(chunk)
         acc.finish()
 
@@ -190,9 +191,12 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     ) -> AsyncIterator[StreamEvent]:
         _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        with _partial_on_interruption(acc):
-            async for chunk in self.transport.stream(CHAT_PATH, body, **send):
-                yield acc.feed(chunk)
+        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        # Closed here, not by the garbage collector, when the caller stops early.
+        async with contextlib.aclosing(chunks):
+            with _partial_on_interruption(acc):
+                async for chunk in chunks:
+                    yield acc.feed(chunk)
         acc.finish()
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import (
     AliasChoices,
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -30,6 +29,7 @@ from pydantic import (
 )
 
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from telnyx_inference._validation import CheckedModel
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
@@ -38,8 +38,12 @@ if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
 __all__ = ["ConnectionFields"]
 
 
-class ConnectionFields(BaseModel):
-    """Where requests go and how: mix into a framework model (see the module docstring)."""
+class ConnectionFields(CheckedModel):
+    """Where requests go and how: mix into a framework model (see the module docstring).
+
+    A refused value raises :class:`~telnyx_inference.errors.InvalidParameterError` (a
+    ``ValueError``) naming the parameter, the value and the allowed range.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
 

@@ -25,7 +25,8 @@ from telnyx_inference._constants import (
     RESPONSE_FORMAT_TYPES,
 )
 from telnyx_inference._schema import to_json_schema
-from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
+from telnyx_inference._validation import parameter_error
+from telnyx_inference.errors import InvalidParameterError
 
 __all__ = ["PARAM_NAMES", "ChatParamFields", "ChatParams", "overlay_params"]
 
@@ -184,7 +185,7 @@ class ChatParams(ChatParamFields):
         try:
             return cls(**{k: v for k, v in values.items() if v is not None})
         except ValidationError as exc:
-            raise _first_error(exc) from None
+            raise parameter_error(exc, cls, "a Telnyx chat parameter") from None
 
     def render(self) -> dict[str, Any]:
         """The body fields, ready to merge into a request."""
@@ -192,25 +193,3 @@ class ChatParams(ChatParamFields):
         if isinstance(body.get("stop"), str):
             body["stop"] = [body["stop"]]
         return body
-
-
-_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "none", "list", "dict"})
-
-
-def _is_type_tag(part: Any) -> bool:
-    """Pydantic names the union member that failed (``stop.str``): not part of the path."""
-    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part)
-
-
-def _first_error(exc: ValidationError) -> Exception:
-    err = exc.errors()[0]
-    cause = err.get("ctx", {}).get("error")
-    if isinstance(cause, InvalidParameterError | InvalidParameterTypeError):
-        return cause
-    loc = ".".join(str(p) for p in err["loc"] if not _is_type_tag(p)) or "parameters"
-    if err["type"] == "extra_forbidden":
-        return InvalidParameterError(loc, "is not a Telnyx chat parameter")
-    message = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"].endswith(("_type", "_parsing")) or err["type"] == "is_instance_of":
-        return InvalidParameterTypeError(loc, f"{message} (got {err.get('input')!r:.80})")
-    return InvalidParameterError(loc, f"{message} (got {err.get('input')!r:.80})")
