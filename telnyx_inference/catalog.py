@@ -14,6 +14,7 @@ from typing import Any
 from telnyx_inference._constants import (
     CHAT_TASKS,
     FALLBACK_MODELS,
+    PROXIED_MODEL_PREFIXES,
     UNKNOWN_MODEL_CONTEXT,
     ModelFacts,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "ModelFacts",
     "cached_catalog",
     "facts_for",
+    "is_hosted_model",
     "parse_models",
     "store_catalog",
 ]
@@ -39,6 +41,15 @@ _lock = threading.Lock()
 
 def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
+
+
+def is_hosted_model(model: str) -> bool:
+    """Whether Telnyx serves ``model`` itself, rather than forwarding it to another provider
+    (``openai/…``, ``anthropic/…``, used with ``api_key_ref``).
+
+    Hosted models are the ones that refuse ``max_tokens`` beside function tools.
+    """
+    return not model.startswith(PROXIED_MODEL_PREFIXES)
 
 
 def parse_models(body: Any) -> dict[str, ModelFacts]:
