@@ -36,7 +36,7 @@ from llama_index_telnyx._tools import (
     tool_selections,
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
-from telnyx_inference.catalog import cached_catalog, facts_for
+from telnyx_inference.catalog import facts_for, known_facts
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.params import PARAM_NAMES, overlay_params
@@ -138,9 +138,9 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         table answers for now, and the catalog is read in the background for later calls.
         (LlamaIndex reads ``metadata`` before every call, async ones included.)
         """
-        catalog = cached_catalog(self.base_url or "")
-        if catalog is not None:
-            return facts_for(self.model, catalog), True
+        known = known_facts(self.base_url or "", self.model)
+        if known is not None:
+            return known, True
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

@@ -2,6 +2,8 @@
 
 ``GET models`` is read once per base URL and cached; when it cannot be read (no key,
 offline, an error) a small built-in table answers, and unknown ids get a safe default.
+A failed read is remembered apart from the catalog (:func:`catalog_failure`), never stored
+as an empty catalog, so nobody mistakes "could not read it" for "Telnyx lists no models".
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ __all__ = [
     "FAILED_CATALOG_TTL",
     "ModelFacts",
     "cached_catalog",
+    "catalog_failure",
     "facts_for",
     "is_hosted_model",
+    "known_facts",
     "parse_models",
     "store_catalog",
+    "store_failure",
 ]
 
 CATALOG_TTL = 3600.0
@@ -36,6 +41,8 @@ FAILED_CATALOG_TTL = 300.0
 
 _cache: dict[str, tuple[float, dict[str, ModelFacts]]] = {}
 """base URL -> (expiry on the monotonic clock, catalog)."""
+_failures: dict[str, tuple[float, Exception]] = {}
+"""base URL -> (end of the back-off on the monotonic clock, why the last read failed)."""
 _lock = threading.Lock()
 
 
@@ -80,6 +87,21 @@ def parse_models(body: Any) -> dict[str, ModelFacts]:
 def store_catalog(base_url: str, catalog: dict[str, ModelFacts], ttl: float = CATALOG_TTL) -> None:
     with _lock:
         _cache[base_url] = (time.monotonic() + ttl, catalog)
+        _failures.pop(base_url, None)
+
+
+def store_failure(base_url: str, error: Exception, ttl: float = FAILED_CATALOG_TTL) -> None:
+    """Remember that reading the catalog failed; lookups use the fallback table meanwhile."""
+    with _lock:
+        _failures[base_url] = (time.monotonic() + ttl, error)
+
+
+def catalog_failure(base_url: str) -> Exception | None:
+    """Why the last read of the catalog at ``base_url`` failed, during its back-off period."""
+    entry = _failures.get(base_url)
+    if entry is None or time.monotonic() > entry[0]:
+        return None
+    return entry[1]
 
 
 def cached_catalog(base_url: str) -> dict[str, ModelFacts] | None:
@@ -87,6 +109,17 @@ def cached_catalog(base_url: str) -> dict[str, ModelFacts] | None:
     if entry is None or time.monotonic() > entry[0]:
         return None
     return entry[1]
+
+
+def known_facts(base_url: str, model: str) -> ModelFacts | None:
+    """Facts about ``model`` without any I/O: from the catalog this process read, from the
+    fallback table while a failed read is in its back-off, else ``None`` (not read yet)."""
+    catalog = cached_catalog(base_url)
+    if catalog is not None:
+        return facts_for(model, catalog)
+    if catalog_failure(base_url) is not None:
+        return facts_for(model)
+    return None
 
 
 def facts_for(model: str, catalog: Mapping[str, ModelFacts] | None = None) -> ModelFacts:
