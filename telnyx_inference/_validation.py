@@ -29,7 +29,7 @@ _RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "l
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate (case-insensitive), else ``""``."""
     known = {c.lower(): c for c in candidates}
-    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
     return f" (did you mean {known[close[0]]!r}?)" if close else ""
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from telnyx_inference._constants import (
@@ -33,6 +34,7 @@ __all__ = [
     "parse_models",
     "store_catalog",
     "store_failure",
+    "when_catalog_read",
 ]
 
 CATALOG_TTL = 3600.0
@@ -43,6 +45,8 @@ _cache: dict[str, tuple[float, dict[str, ModelFacts]]] = {}
 """base URL -> (expiry on the monotonic clock, catalog)."""
 _failures: dict[str, tuple[float, Exception]] = {}
 """base URL -> (end of the back-off on the monotonic clock, why the last read failed)."""
+_waiting: dict[str, list[weakref.WeakMethod[Callable[[dict[str, ModelFacts]], None]]]] = {}
+"""base URL -> bound methods to call once a catalog for it is read (held weakly)."""
 _lock = threading.Lock()
 
 
@@ -88,6 +92,21 @@ def store_catalog(base_url: str, catalog: dict[str, ModelFacts], ttl: float = CA
     with _lock:
         _cache[base_url] = (time.monotonic() + ttl, catalog)
         _failures.pop(base_url, None)
+        waiting = _waiting.pop(base_url, [])
+    for ref in waiting:
+        method = ref()
+        if method is not None:
+            method(catalog)
+
+
+def when_catalog_read(base_url: str, method: Callable[[dict[str, ModelFacts]], None]) -> None:
+    """Call the bound ``method`` with the catalog once this process reads one for
+    ``base_url`` (its object is held weakly: a model that is gone is not kept alive)."""
+    with _lock:
+        waiting = _waiting.setdefault(base_url, [])
+        if len(waiting) >= 64:  # drop the entries of objects already collected
+            waiting[:] = [ref for ref in waiting if ref() is not None]
+        waiting.append(weakref.WeakMethod(method))
 
 
 def store_failure(base_url: str, error: Exception, ttl: float = FAILED_CATALOG_TTL) -> None:
