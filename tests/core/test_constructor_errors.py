@@ -108,7 +108,7 @@ def test_the_key_never_shows_in_the_message() -> None:
 
 
 def test_core_client_too() -> None:
-    with pytest.raises(InvalidParameterError, match="^max_retries: must be at least 0, got -2"):
+    with pytest.raises(InvalidParameterError, match=r"^max_retries: must be at least 0, got -2"):
         TelnyxClient(api_key="k", max_retries=-2)
 
 
