@@ -209,8 +209,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> ChatResult:
         body, send = self._request(messages, stop, kwargs, stream=False)
         with translated_errors():
-            completion = self.telnyx_client().chat(body, **send)
-        return to_chat_result(completion)
+            return to_chat_result(self.telnyx_client().chat(body, **send))
 
     async def _agenerate(
         self,
@@ -221,8 +220,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> ChatResult:
         body, send = self._request(messages, stop, kwargs, stream=False)
         with translated_errors():
-            completion = await self.telnyx_async_client().chat(body, **send)
-        return to_chat_result(completion)
+            return to_chat_result(await self.telnyx_async_client().chat(body, **send))
 
     def _stream(
         self,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
+from canned_server import canned_server
 
 from telnyx_inference import InvalidParameterError, TelnyxClient, build_chat_request
 from telnyx_inference.settings import TelnyxSettings, join_url
@@ -20,43 +17,12 @@ COMPLETION = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    paths: list[str] = []
-
-    def _answer(self, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        self.paths.append(self.path)
-        self._answer(COMPLETION)
-
-    def do_GET(self) -> None:
-        self.paths.append(self.path)
-        self._answer({"data": [{"id": "m", "context_length": 12_345}]})
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def root_server() -> Iterator[tuple[str, list[str]]]:
     """A server that answers at its root (no ``/v2/ai/openai``), recording request paths."""
-    paths: list[str] = []
-    handler = type("Handler", (_Handler,), {"paths": paths})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", paths
-    finally:
-        server.shutdown()
-        server.server_close()
+    models = {"data": [{"id": "m", "context_length": 12_345}]}
+    with canned_server(COMPLETION, models) as served:
+        yield served
 
 
 @pytest.mark.parametrize(
