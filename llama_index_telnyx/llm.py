@@ -38,8 +38,7 @@ from llama_index_telnyx._tools import (
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
 from telnyx_inference.catalog import facts_for, known_facts
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.params import PARAM_NAMES, overlay_params
+from telnyx_inference.params import PARAM_NAMES, check_call_names, overlay_params
 from telnyx_inference.request import MaxTokensWithTools
 from telnyx_inference.stream import StreamEvent
 
@@ -48,17 +47,8 @@ __all__ = ["Telnyx"]
 dispatcher = get_dispatcher(__name__)
 
 _PARAMS = frozenset(PARAM_NAMES)
-_CALL_OPTIONS = frozenset(
-    {
-        "model",
-        "tools",
-        "tool_choice",
-        "extra_body",
-        "max_tokens_with_tools",
-        "timeout",
-        "extra_headers",
-    }
-)
+_OWN_OPTIONS = frozenset({"allow_parallel_tool_calls"})
+"""Per-call names of this adapter on top of the core's (see ``check_call_names``)."""
 
 
 class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
@@ -161,17 +151,8 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         extra: dict[str, Any] = {}
         for name, value in self.additional_kwargs.items():
             (params if name in _PARAMS else extra)[name] = value
-        per_call = {}
-        for name, value in kwargs.items():
-            if name in _PARAMS:
-                per_call[name] = value
-            elif name not in _CALL_OPTIONS:
-                raise InvalidParameterError(
-                    name,
-                    "is not a Telnyx chat parameter; send extra body fields with "
-                    "additional_kwargs= or extra_body=",
-                )
-        params = overlay_params(params, per_call)
+        check_call_names(kwargs, _OWN_OPTIONS)
+        params = overlay_params(params, {k: v for k, v in kwargs.items() if k in _PARAMS})
         extra.update(kwargs.get("extra_body") or {})
         body = build_chat_request(
             to_wire_messages(messages),
@@ -212,11 +193,12 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, send = self._request(messages, False, kwargs)
-        return chat_response(self.telnyx_client().chat(body, **send))
+        return _calls_allowed(chat_response(self.telnyx_client().chat(body, **send)), kwargs)
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, send = self._request(messages, False, kwargs)
-        return chat_response(await self.telnyx_async_client().chat(body, **send))
+        completion = await self.telnyx_async_client().chat(body, **send)
+        return _calls_allowed(chat_response(completion), kwargs)
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         return _read(*self._events(messages, kwargs))
@@ -228,7 +210,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
     ) -> tuple[StreamReader, Iterator[StreamEvent]]:
         body, send = self._request(messages, True, kwargs)
-        reader = StreamReader()
+        reader = StreamReader(first_call_only=_first_call_only(kwargs))
         return reader, self.telnyx_client().stream_chat(
             body, accumulator=reader.accumulator, **send
         )
@@ -237,7 +219,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
     ) -> tuple[StreamReader, AsyncIterator[StreamEvent]]:
         body, send = self._request(messages, True, kwargs)
-        reader = StreamReader()
+        reader = StreamReader(first_call_only=_first_call_only(kwargs))
         return reader, self.telnyx_async_client().stream_chat(
             body, accumulator=reader.accumulator, **send
         )
@@ -283,7 +265,12 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         tool_choice: Any = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        """Messages, wire tools and ``tool_choice`` (a tool name, "auto", "required", …)."""
+        """Messages, wire tools and ``tool_choice`` (a tool name, "auto", "required", …).
+
+        ``allow_parallel_tool_calls`` travels on to the call, so that streamed answers
+        (``stream_chat_with_tools``, ``FunctionAgent``) keep only the first call too.
+        """
+        kwargs = {**kwargs, "allow_parallel_tool_calls": allow_parallel_tool_calls}
         return prepare_chat_with_tools(
             tools, user_msg, chat_history, tool_required, tool_choice, kwargs
         )
@@ -393,6 +380,16 @@ async def _aread(reader: StreamReader, events: AsyncIterator[StreamEvent]) -> Ch
         if response is not None:
             yield response
     yield reader.finish()
+
+
+def _first_call_only(kwargs: dict[str, Any]) -> bool:
+    """Telnyx has no switch for parallel calls: ``allow_parallel_tool_calls=False`` is kept
+    here, by dropping every call after the first."""
+    return kwargs.get("allow_parallel_tool_calls") is False
+
+
+def _calls_allowed(response: ChatResponse, kwargs: dict[str, Any]) -> ChatResponse:
+    return keep_first_tool_call(response) if _first_call_only(kwargs) else response
 
 
 def _completion(response: ChatResponse) -> CompletionResponse:

@@ -12,7 +12,7 @@ through :meth:`ChatParams.build`::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -25,10 +25,17 @@ from telnyx_inference._constants import (
     RESPONSE_FORMAT_TYPES,
 )
 from telnyx_inference._schema import to_json_schema
-from telnyx_inference._validation import parameter_error
+from telnyx_inference._validation import parameter_error, unknown_parameter
 from telnyx_inference.errors import InvalidParameterError
 
-__all__ = ["PARAM_NAMES", "ChatParamFields", "ChatParams", "overlay_params"]
+__all__ = [
+    "CALL_OPTIONS",
+    "PARAM_NAMES",
+    "ChatParamFields",
+    "ChatParams",
+    "check_call_names",
+    "overlay_params",
+]
 
 
 class ChatParamFields(BaseModel):
@@ -158,6 +165,32 @@ class ChatParamFields(BaseModel):
 
 
 PARAM_NAMES: tuple[str, ...] = tuple(ChatParamFields.model_fields)
+
+CALL_OPTIONS: tuple[str, ...] = (
+    "model",
+    "tools",
+    "tool_choice",
+    "extra_body",
+    "extra_headers",
+    "timeout",
+    "max_tokens_with_tools",
+)
+"""Per-call arguments besides the body parameters, accepted by every adapter."""
+
+
+def check_call_names(names: Iterable[str], adapter_names: Iterable[str] = ()) -> None:
+    """Refuse a per-call argument that is neither a Telnyx parameter, a call option nor one
+    of the adapter's own names: naming it, with the nearest known name, and the way to send
+    a field on purpose (``extra_body``). A typo is never sent silently."""
+    known = frozenset((*PARAM_NAMES, *CALL_OPTIONS, *adapter_names))
+    for name in names:
+        if name not in known:
+            raise unknown_parameter(
+                name,
+                sorted(known),
+                "a Telnyx chat parameter",
+                "send a body field this package does not know with extra_body={...}",
+            )
 
 
 def overlay_params(base: Mapping[str, Any], call: Mapping[str, Any]) -> dict[str, Any]:
