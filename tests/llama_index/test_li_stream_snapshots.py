@@ -3,6 +3,8 @@ streaming too (stream_chat_with_tools, FunctionAgent)."""
 
 from __future__ import annotations
 
+import itertools
+
 from llama_index.core.agent.workflow import FunctionAgent, ToolCall, ToolCallResult
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ToolCallBlock
 from llama_index.core.tools import FunctionTool
@@ -62,7 +64,7 @@ def test_stream_chat_keeps_what_it_yielded(llm: Telnyx, emu: Emulator) -> None:
         [b.tool_kwargs for b in r.message.blocks if isinstance(b, ToolCallBlock)] for r in kept
     ]
     # each snapshot's arguments are what had arrived by then: they only ever grow
-    for before, after in zip(arguments, arguments[1:], strict=False):
+    for before, after in itertools.pairwise(arguments):
         assert len(before) <= len(after)
     assert len({id(r.message) for r in kept}) == len(kept)
 
@@ -72,7 +74,7 @@ async def test_astream_chat_keeps_what_it_yielded(reasoning_llm: Telnyx, emu: Em
     kept = [r async for r in await reasoning_llm.astream_chat(HELLO)]
     texts = [r.message.content or "" for r in kept[:-1]]
     assert texts[-1] == "The answer."
-    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
+    assert all(b.startswith(a) for a, b in itertools.pairwise(texts))
     assert not kept[0].message.content  # the reasoning came first; no text yet
     assert kept[0].message.blocks[0].content == "Let"  # type: ignore[union-attr]
 
@@ -96,11 +98,8 @@ async def test_astream_chat_with_tools_keeps_only_the_first_call(
     llm: Telnyx, emu: Emulator
 ) -> None:
     emu.script(ScriptedReply(tool_calls=CALLS))
-    last = None
-    async for last in await llm.astream_chat_with_tools(TOOLS, user_msg="go"):
-        pass
-    assert last is not None
-    assert _names(last) == ["add"]
+    responses = [r async for r in await llm.astream_chat_with_tools(TOOLS, user_msg="go")]
+    assert _names(responses[-1]) == ["add"]
 
 
 async def test_function_agent_runs_one_call_per_turn_when_told(llm: Telnyx, emu: Emulator) -> None:
