@@ -9,7 +9,6 @@ Constructors (pydantic models) and per-call arguments go through the same two he
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +27,8 @@ _RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "l
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate (case-insensitive), else ``""``."""
+    import difflib  # only when something is refused: keeps the package import light
+
     known = {c.lower(): c for c in candidates}
     close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
     return f" (did you mean {known[close[0]]!r}?)" if close else ""
@@ -138,13 +139,21 @@ def parameter_error(
     return InvalidParameterError(loc, message)
 
 
-class CheckedModel(BaseModel):
-    """A pydantic model whose constructor raises :func:`parameter_error`'s errors instead of
-    pydantic's ``ValidationError`` (mix it in first, before the framework's base class)."""
+class CheckedModel:
+    """Mixed in before a pydantic model class, makes its constructor raise
+    :func:`parameter_error`'s errors instead of pydantic's ``ValidationError``.
+
+    A plain class (creating one more pydantic model class costs import time)::
+
+        class Settings(CheckedModel, BaseModel): ...
+    """
+
+    __slots__ = ()
 
     def __init__(self, /, *args: Any, **data: Any) -> None:
         try:
             super().__init__(*args, **data)
         except ValidationError as exc:
-            what = f"a {type(self).__name__} parameter"
-            raise parameter_error(exc, type(self), what) from None
+            cls = type(self)
+            what = f"a {cls.__name__} parameter"
+            raise parameter_error(exc, cls if issubclass(cls, BaseModel) else None, what) from None

@@ -8,9 +8,9 @@ location printed is the user's call, and says a given thing only once per proces
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-import sysconfig
 import threading
 import warnings
 from collections.abc import Hashable
@@ -21,13 +21,17 @@ _OURS = tuple(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + name + os.sep
     for name in ("telnyx_inference", "langchain_telnyx", "llama_index_telnyx")
 )
-_LIBRARIES = tuple(
-    {
-        os.path.abspath(path) + os.sep
-        for key in ("stdlib", "platstdlib", "purelib", "platlib")
-        if (path := sysconfig.get_paths().get(key))
-    }
-)
+
+
+@functools.cache
+def _libraries() -> tuple[str, ...]:
+    """Where installed packages and the standard library live (read on the first warning)."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    keys = ("stdlib", "platstdlib", "purelib", "platlib", "scripts")
+    return tuple({os.path.abspath(paths[k]) + os.sep for k in keys if paths.get(k)})
+
 
 _said: set[Hashable] = set()
 _lock = threading.Lock()
@@ -40,13 +44,14 @@ def _stacklevel() -> int:
     every frame is library code (an app installed into site-packages), the first frame
     outside this package.
     """
+    libraries = _libraries()
     frame = sys._getframe(2)  # the caller of warn_once
     level, first_outside_ours = 2, 0
     while frame is not None:
         path = frame.f_code.co_filename
         if not path.startswith(_OURS):
             first_outside_ours = first_outside_ours or level
-            if not path.startswith(_LIBRARIES) and not path.startswith("<"):
+            if not path.startswith(libraries) and not path.startswith("<"):
                 return level
         frame = frame.f_back  # type: ignore[assignment]
         level += 1

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import (
     AliasChoices,
+    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
 __all__ = ["ConnectionFields"]
 
 
-class ConnectionFields(CheckedModel):
+class ConnectionFields(CheckedModel, BaseModel):
     """Where requests go and how: mix into a framework model (see the module docstring).
 
     A refused value raises :class:`~telnyx_inference.errors.InvalidParameterError` (a

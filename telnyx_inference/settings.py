@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from telnyx_inference._constants import (
     API_KEY_ENV,
@@ -87,7 +87,7 @@ def native_root(base_url: str) -> str:
     return base
 
 
-class TelnyxSettings(CheckedModel):
+class TelnyxSettings(CheckedModel, BaseModel):
     """Connection settings shared by every client of one model or retriever.
 
     The key is a :class:`~pydantic.SecretStr`: it never shows in ``repr``, ``str`` or
