@@ -109,7 +109,9 @@ def parameter_error(
     returned as it is; otherwise the message names the parameter, the rule (with the allowed
     range where the field declares one) and the value given (never for a key).
     """
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelt name also shows up as the real one "missing": name the misspelling first.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     cause = err.get("ctx", {}).get("error")
     if isinstance(cause, TelnyxError):
         return cause
@@ -131,7 +133,7 @@ def parameter_error(
         return InvalidParameterError(loc, "is required")
     if name not in _SECRET_NAMES:
         message += f", got {err.get('input')!r:.80}"
-    others = {_path(e["loc"]) for e in exc.errors()} - {_path(err["loc"])}
+    others = {_path(e["loc"]) for e in errors} - {_path(err["loc"])}
     if others:
         message += f" (and {len(others)} more: {', '.join(sorted(others))})"
     if kind.endswith(("_type", "_parsing")) or kind == "is_instance_of":
