@@ -124,7 +124,7 @@ def test_constructor_and_per_call_say_the_same(telnyx_emulator: Emulator) -> Non
 def test_retrieval_tool_too() -> None:
     from langchain_telnyx import TelnyxRetrievalTool
 
-    with pytest.raises(InvalidParameterError, match="^max_num_results: must be at least 1, got 0"):
+    with pytest.raises(InvalidParameterError, match=r"^max_num_results: must be at least 1, got 0"):
         TelnyxRetrievalTool(bucket_ids=["docs"], max_num_results=0)
     with pytest.raises(InvalidParameterError, match="did you mean 'bucket_ids'"):
         TelnyxRetrievalTool(bucket_idz=["docs"])
