@@ -131,7 +131,7 @@ def parameter_error(
         message = f"must be one of {err.get('ctx', {}).get('expected', '')}"
     elif kind == "missing":
         return InvalidParameterError(loc, "is required")
-    if name not in _SECRET_NAMES:
+    if name not in _SECRET_NAMES and ", got " not in message:
         message += f", got {err.get('input')!r:.80}"
     others = {_path(e["loc"]) for e in errors} - {_path(err["loc"])}
     if others:
