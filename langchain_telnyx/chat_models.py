@@ -88,8 +88,9 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     extra_body: dict[str, Any] | None = None
     """Body fields sent as they are."""
     max_tokens_with_tools: MaxTokensWithTools = "drop"
-    """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it with a
-    ``TelnyxWarning`` (default), ``"keep"`` it, or raise (``"error"``)."""
+    """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it (default; a
+    ``TelnyxWarning`` once per model), ``"keep"`` it, or raise (``"error"``). Proxied models
+    (``openai/…``, ``anthropic/…``) always keep it."""
 
     @model_validator(mode="before")
     @classmethod

@@ -78,8 +78,8 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
     )
     max_tokens_with_tools: MaxTokensWithTools = Field(
         default="drop",
-        description="Telnyx-hosted models refuse max_tokens beside function tools: drop, keep "
-        "or error.",
+        description="Telnyx-hosted models refuse max_tokens beside function tools: drop (warned "
+        "once per model), keep or error. Proxied models (openai/…, anthropic/…) always keep it.",
     )
 
     _metadata: tuple[tuple[Any, ...], LLMMetadata] | None = PrivateAttr(default=None)
