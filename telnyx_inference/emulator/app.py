@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -33,6 +34,8 @@ from telnyx_inference.emulator import validation as v
 from telnyx_inference.emulator.control import control_routes
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.guided import GenerationError
+from telnyx_inference.emulator.index import index_routes
+from telnyx_inference.emulator.ops import Operations, note_faults
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
 from telnyx_inference.emulator.state import State
 
@@ -97,7 +100,7 @@ async def _pipeline(
     entry = JournalEntry(
         request.method, request.url.path, request.url.query, redact_headers(request.headers), body
     )
-    state.record(entry)
+    state.record(entry, len(raw))
     if not _authorised(request, state):
         entry.status = 401
         return errors.json_response(
@@ -117,6 +120,7 @@ async def _pipeline(
         entry.status = 400
         return _bad_request(f"Invalid {EMULATOR_FAULT_HEADER} header: {exc}")
     faults = fk.pick(taken)
+    note_faults(request.scope, faults)
     if slow := faults.get(fk.SLOW_FIRST_BYTE):
         await asyncio.sleep(slow.seconds)
     if status := faults.get(fk.STATUS):
@@ -356,6 +360,7 @@ def create_app(state: State) -> Starlette:
         r("/v2/ai/embeddings/similarity-search", similarity_search, ["POST"]),
         r("/v2/ai/embeddings/{task_id}", job_status, ["GET"]),
         *control_routes(state),
+        *index_routes(state),
         r("/{rest:path}", not_found, ["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(Operations, state=state)])
