@@ -6,12 +6,15 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.emulator.buckets import BucketStore
 from telnyx_inference.emulator.catalog import Catalog
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+
+if TYPE_CHECKING:
+    from telnyx_inference.emulator.tape import Tape
 
 JOURNAL_LIMIT = 1000
 """Entries kept in the journal; older ones are dropped so long load tests stay flat."""
@@ -53,6 +56,8 @@ class State:
         self.buckets = BucketStore()
         self.catalog = Catalog()
         self.fixed: FixedReplies | None = None
+        self.tape: Tape | None = None
+        """Record/replay (:mod:`.tape`); kept across resets, which rewind it."""
 
     def reset(self) -> None:
         with self.lock:
@@ -64,6 +69,8 @@ class State:
             self.buckets.reset()
             self.catalog.reset()
             self.fixed = None
+            if self.tape is not None:
+                self.tape.rewind()
 
     def next_script(self) -> ScriptedReply | None:
         with self.lock:
