@@ -318,7 +318,8 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def interaction_file_name(seq: int, method: str, path: str) -> str:
-    return f"{seq:04d}-{slug(f'{method}-{path.strip("/")}'.lower())}.json"
+    name = slug(f"{method}-{path.strip('/')}".lower())
+    return f"{seq:04d}-{name}.json"
 
 
 def cassette_path(root: str | Path, name: str) -> Path:

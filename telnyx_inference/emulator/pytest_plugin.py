@@ -17,8 +17,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from telnyx_inference.emulator import pytest_cassettes
+
 if TYPE_CHECKING:
     from telnyx_inference.emulator.server import Emulator
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    pytest_cassettes.add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    pytest_cassettes.register_marker(config)
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +41,14 @@ def telnyx_emulator_session() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def telnyx_emulator(telnyx_emulator_session: Emulator) -> Iterator[Emulator]:
-    """A running emulator with fresh state: no scripts, faults, journal or buckets."""
+def telnyx_emulator(
+    telnyx_emulator_session: Emulator, request: pytest.FixtureRequest
+) -> Iterator[Emulator]:
+    """A running emulator with fresh state: no scripts, faults, journal or buckets.
+
+    With ``@pytest.mark.telnyx_cassette`` it answers from the test's cassette
+    (see :mod:`.pytest_cassettes`)."""
     telnyx_emulator_session.reset()
-    yield telnyx_emulator_session
+    with pytest_cassettes.marked_cassette(request, telnyx_emulator_session):
+        yield telnyx_emulator_session
     telnyx_emulator_session.reset()
