@@ -59,11 +59,13 @@ def test_marker_records_all_then_replays_offline(tmp_path: Path) -> None:
     done = _pytest(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     first, second = (tmp_path / "answers.txt").read_text().splitlines()
-    assert first == second and "hello" in first
+    assert first == second
+    assert "hello" in first
     # a request the cassette lacks fails, naming the closest recording
     done = _pytest(tmp_path, "-k", "test_named", prompt="something new")
     assert done.returncode == 1
-    assert "No recorded answer" in done.stdout and "0001-post-v2-ai-openai" in done.stdout
+    assert "No recorded answer" in done.stdout
+    assert "0001-post-v2-ai-openai" in done.stdout
     # new: what is recorded replays, what is missing is recorded
     with Emulator() as upstream:
         done = _pytest(tmp_path, "--telnyx-record=new", f"--telnyx-upstream={upstream.root}",
@@ -83,4 +85,5 @@ def test_marker_refuses_a_name_leaving_the_folder(tmp_path: Path) -> None:
         "def test_escape(telnyx_emulator):\n    pass\n"
     )
     done = _pytest(tmp_path)
-    assert done.returncode == 1 and "CassettePathError" in done.stdout
+    assert done.returncode == 1
+    assert "CassettePathError" in done.stdout

@@ -10,17 +10,22 @@ from ._replay_support import langchain, llama_index, openai_sdk, record_then_rep
 
 def test_openai_sdk_results_replay_equal(tmp_path: Path) -> None:
     first, second = record_then_replay(tmp_path, openai_sdk)
-    assert first["stream"] and first["tools"]["choices"][0]["message"]["tool_calls"]
+    assert first["stream"]
+    assert first["tools"]["choices"][0]["message"]["tool_calls"]
     assert first == second
 
 
 def test_langchain_results_replay_equal(tmp_path: Path) -> None:
     first, second = record_then_replay(tmp_path, langchain)
-    assert first["tools"] and first["search"] and len(first["stream"]) > 3
+    assert first["tools"]
+    assert first["search"]
+    assert len(first["stream"]) > 3
     assert first == second
 
 
 def test_llama_index_results_replay_equal(tmp_path: Path) -> None:
     first, second = record_then_replay(tmp_path, llama_index)
-    assert first["tools"] and first["search"] and len(first["stream"]) > 3
+    assert first["tools"]
+    assert first["search"]
+    assert len(first["stream"]) > 3
     assert first == second

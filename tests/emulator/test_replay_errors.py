@@ -24,7 +24,7 @@ def _chat(base_url: str, key: str) -> ChatTelnyx:
 
 
 def _error_of(fn: Any) -> BaseException:
-    with pytest.raises(Exception) as info:  # noqa: PT011 - the type is what we compare
+    with pytest.raises(Exception) as info:
         fn()
     return info.value
 
@@ -42,8 +42,10 @@ def test_recorded_429_and_422_replay_as_the_same_typed_errors(tmp_path: Path) ->
     with Emulator(replay=tmp_path, strict=True) as rep:
         again_rate = _error_of(lambda: _chat(rep.base_url, "k").invoke("one"))
         again_invalid = _error_of(lambda: _chat(rep.base_url, "k").invoke("two"))
-    assert type(again_rate) is type(rate) and str(again_rate) == str(rate)
-    assert type(again_invalid) is type(invalid) and str(again_invalid) == str(invalid)
+    assert type(again_rate) is type(rate)
+    assert str(again_rate) == str(rate)
+    assert type(again_invalid) is type(invalid)
+    assert str(again_invalid) == str(invalid)
 
 
 def _sdk_stream(base_url: str, key: str) -> tuple[list[Any], type[BaseException] | None]:
@@ -63,12 +65,16 @@ def test_a_stream_cut_upstream_replays_as_cut(tmp_path: Path) -> None:
     with recorded(tmp_path) as (rec, upstream):
         upstream.fault(Fault(kind="drop_after", after=4, times=1))
         first, error = _sdk_stream(rec.base_url, CANARY)
-    assert error is not None and len(first) == 4
+    assert error is not None
+    assert len(first) == 4
     (item,) = load_cassette(tmp_path)
-    assert item.stream is not None and item.stream.cut and len(item.stream.frames) == 4
+    assert item.stream is not None
+    assert item.stream.cut
+    assert len(item.stream.frames) == 4
     with Emulator(replay=tmp_path, strict=True) as rep:
         second, error_again = _sdk_stream(rep.base_url, "k")
-    assert second == first and error_again is error
+    assert second == first
+    assert error_again is error
 
 
 def test_the_key_never_reaches_a_cassette_or_a_log(
@@ -92,7 +98,8 @@ def test_the_key_never_reaches_a_cassette_or_a_log(
     assert len(files) == 4
     text = "".join(f.read_text() for f in files)
     assert "[REDACTED]" in text
-    assert CANARY not in text and "my-secret-ref-name" not in text
+    assert CANARY not in text
+    assert "my-secret-ref-name" not in text
     assert CANARY[3:20] not in text  # not even a fragment
     with Emulator(replay=tmp_path, strict=True) as rep, openai.OpenAI(
         base_url=rep.base_url, api_key=CANARY, max_retries=0
@@ -105,7 +112,8 @@ def test_the_key_never_reaches_a_cassette_or_a_log(
         with pytest.raises(openai.BadRequestError):
             client.chat.completions.create(model=PLAIN, messages=[{"role": "user",
                                                                    "content": CANARY}])
-    assert caplog.text and CANARY not in caplog.text
+    assert caplog.text
+    assert CANARY not in caplog.text
 
 
 def test_strict_miss_names_the_closest_recording_and_the_difference(tmp_path: Path) -> None:
@@ -159,7 +167,8 @@ def test_without_strict_a_miss_is_answered_by_the_model_and_logged(
         )
         assert rep.journal[-1].status == 200
     assert answer.choices[0].message.content
-    assert "cassette miss (emulator answers)" in caplog.text and "empty or missing" in caplog.text
+    assert "cassette miss (emulator answers)" in caplog.text
+    assert "empty or missing" in caplog.text
 
 
 def test_replay_speed_keeps_recorded_timing_scaled(tmp_path: Path) -> None:
