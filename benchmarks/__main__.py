@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import envs, figures, report
+from benchmarks import envs, figures, recorder, report
 from benchmarks.runner import (
     HERE,
     SCRATCH,
@@ -244,6 +244,10 @@ def run(
                 cases = [c for c in cases if c.key in ("ours-lc", "core", "openai")]
             results["imports"] = figures.import_times(
                 cases, plan.import_reps, say, warm=plan is not figures.SMOKE
+            )
+            say("record/replay: time to first chunk")
+            results["recorder"] = recorder.measure(
+                server, calls=5 if plan is figures.SMOKE else 200, say=say
             )
             results["targets"] = report.evaluate(results)
             profiles: dict[str, str] = {}
