@@ -4,6 +4,7 @@ pytest against a second emulator as the upstream."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from telnyx_inference.emulator import Emulator
 
 INNER = '''
 import os
+import re
 import openai
 import pytest
 
@@ -87,3 +89,20 @@ def test_marker_refuses_a_name_leaving_the_folder(tmp_path: Path) -> None:
     done = _pytest(tmp_path)
     assert done.returncode == 1
     assert "CassettePathError" in done.stdout
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_pytest_example_records_then_replays(tmp_path: Path) -> None:
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(), re.DOTALL | re.MULTILINE)
+    (example,) = [b for b in blocks if b.startswith("# test_support_bot.py")]
+    (tmp_path / "test_inner.py").write_text(example)
+    with Emulator() as upstream:
+        done = _pytest(tmp_path, "--telnyx-record=all", f"--telnyx-upstream={upstream.root}")
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert _files(tmp_path / "cassettes") == [
+        "test_inner/test_greeting/0001-post-v2-ai-openai-chat-completions.json"
+    ]
+    done = _pytest(tmp_path)  # upstream gone, no key: replayed
+    assert done.returncode == 0, done.stdout + done.stderr
