@@ -99,7 +99,7 @@ async def _pipeline(
     )
     state.record(entry)
     if state.tape is not None:  # record / replay answer before the emulator's own model
-        taped = await state.tape.answer(request, raw, body, state.settings.strict)
+        taped = await state.tape.answer(request, raw, state.settings.strict)
         if taped is not None:
             entry.status = taped.status_code
             return taped

@@ -19,7 +19,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from telnyx_inference._http import http_module
 from telnyx_inference.emulator import errors
 from telnyx_inference.emulator.cassettes import (
     Frame,
@@ -50,7 +49,15 @@ UPSTREAM_TIMEOUT = 600.0
 """Seconds the recorder waits on the upstream (long generations stream slowly)."""
 
 
-def _json_or_none(raw: bytes) -> Any:
+def _lib() -> Any:
+    # Imported on first use: the HTTP library comes with the openai SDK, which costs the
+    # emulator's start-up half a second and is needed only when recording.
+    from telnyx_inference._http import http_module
+
+    return http_module
+
+
+def json_or_none(raw: bytes) -> Any:
     if not raw:
         return None
     try:
@@ -74,7 +81,7 @@ class Upstream:
     def _http(self) -> Any:
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
-            self._client = http_module.AsyncClient(
+            self._client = _lib().AsyncClient(
                 timeout=UPSTREAM_TIMEOUT, follow_redirects=False, trust_env=False
             )
             self._loop = loop
@@ -104,7 +111,7 @@ class Upstream:
                 client.build_request(request.method, url, headers=headers, content=raw),
                 stream=True,
             )
-        except http_module.TransportError as exc:
+        except _lib().TransportError as exc:
             return errors.json_response(
                 errors.telnyx_errors(
                     502, f"The recorder could not reach its upstream ({type(exc).__name__})."
@@ -116,7 +123,7 @@ class Upstream:
             path=request.url.path,
             query=query,
             request_headers=recorded_request_headers(request.headers.items()),
-            body=_json_or_none(raw),
+            body=json_or_none(raw),
             status=upstream.status_code,
             headers=recorded_response_headers(upstream.headers.items()),
         )
@@ -124,7 +131,7 @@ class Upstream:
         if not upstream.headers.get("content-type", "").startswith("text/event-stream"):
             try:
                 item.content = await upstream.aread()
-            except http_module.TransportError:
+            except _lib().TransportError:
                 return errors.json_response(
                     errors.telnyx_errors(502, "The upstream cut its answer short."), 502
                 )
@@ -147,7 +154,7 @@ class Upstream:
                 now = time.monotonic() - started
                 stream.frames.extend(Frame(now, text) for text in splitter.feed(data))
                 yield data
-        except http_module.TransportError as exc:
+        except _lib().TransportError as exc:
             stream.cut = True
             raise DropConnection("the upstream cut the stream") from exc
         except BaseException:

@@ -18,7 +18,6 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -150,16 +149,17 @@ class Tape:
         if self.upstream is not None:
             self.upstream.close()
 
-    async def answer(
-        self, request: Request, raw: bytes, body: Any, strict_default: bool
-    ) -> Response | None:
+    async def answer(self, request: Request, raw: bytes, strict_default: bool) -> Response | None:
         """The answer from the cassette or the upstream; None lets the emulator answer."""
         secrets = [
             s for s in (bearer_key(request.headers.get("authorization")), *self.secrets) if s
         ]
         if self.replay_dir is not None:
             got = self.library.take(
-                request.method, request.url.path, request.url.query, scrub_json(body, secrets)
+                request.method,
+                request.url.path,
+                request.url.query,
+                scrub_json(proxy.json_or_none(raw), secrets),
             )
             if isinstance(got, Interaction):
                 return proxy.replay(got, self.speed)
