@@ -26,6 +26,7 @@ from starlette.responses import Response
 from telnyx_inference._constants import API_KEY_ENV, DEFAULT_BASE_URL
 from telnyx_inference.emulator import errors, proxy
 from telnyx_inference.emulator.cassettes import (
+    FORMAT_VERSION,
     Interaction,
     bearer_key,
     interaction_file_name,
@@ -40,6 +41,10 @@ DEFAULT_UPSTREAM = "{0.scheme}://{0.netloc}".format(urlsplit(DEFAULT_BASE_URL))
 """Where ``--record`` sends requests unless told otherwise: ``https://api.telnyx.com``."""
 MISS_CODE = "cassette_miss"
 _FILE = re.compile(r"^(\d{4,})-[A-Za-z0-9._-]*\.json$")
+
+
+class CassetteFileError(ValueError):
+    """A cassette file that is not an interaction this emulator can replay."""
 
 
 class RemoteRecordError(RuntimeError):
@@ -74,7 +79,13 @@ def load_cassette(folder: str | Path) -> list[Interaction]:
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if not _FILE.match(path.name) or not path.resolve().is_relative_to(base):
             continue
-        items.append(Interaction.from_dict(json.loads(path.read_text("utf-8")), path.name))
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if int(data.get("version", 1)) > FORMAT_VERSION:
+                raise ValueError(f"format version {data['version']} is newer than this emulator's")
+            items.append(Interaction.from_dict(data, path.name))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CassetteFileError(f"cassette file {path} cannot be read: {exc}") from exc
     return items
 
 

@@ -150,3 +150,16 @@ def _prompt(text: str) -> Any:
     from llama_index.core.prompts import PromptTemplate
 
     return PromptTemplate(text)
+
+
+def core_buckets(base_url: str, key: str) -> dict[str, Any]:
+    from telnyx_inference import TelnyxClient
+    from telnyx_inference.buckets import Buckets
+
+    buckets = Buckets(TelnyxClient(api_key=key, base_url=base_url, max_retries=0))
+    job = buckets.wait(buckets.embed("handbook"), poll_interval=0.01, progress=False)
+    found = buckets.search("handbook", "expenses", num_of_docs=1)
+    listed, files = buckets.list_buckets(), buckets.files("handbook")
+    buckets.disable("handbook")
+    return {"job": job, "search": found, "listed": listed, "files": files,
+            "after": buckets.list_buckets()}

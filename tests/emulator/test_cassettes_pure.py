@@ -19,6 +19,7 @@ from telnyx_inference.emulator.cassettes import (
     scrub_json,
 )
 from telnyx_inference.emulator.matching import Library, body_differences, canonical
+from telnyx_inference.emulator.tape import CassetteFileError, load_cassette
 
 KEY = "sk-live-abc123"
 
@@ -121,3 +122,13 @@ def test_body_differences_list_every_change() -> None:
     assert body_differences({"a": [1, 2], "b": 1}, {"a": [1], "c": "x"}) == [
         "a[1]: recorded 2, missing now", "b: recorded 1, missing now", 'c: not recorded, now "x"'
     ]
+
+
+@pytest.mark.parametrize(
+    "content", ["{not json", '{"version": 1}', '{"version": 99, "request": {}, "response": {}}']
+)
+def test_an_unreadable_cassette_file_is_named(tmp_path: Path, content: str) -> None:
+    (tmp_path / "0001-post-x.json").write_text(content)
+    (tmp_path / "notes.txt").write_text("ignored")
+    with pytest.raises(CassetteFileError, match=r"0001-post-x\.json"):
+        load_cassette(tmp_path)

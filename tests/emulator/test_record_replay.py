@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._replay_support import langchain, llama_index, openai_sdk, record_then_replay
+from ._replay_support import (
+    core_buckets,
+    langchain,
+    llama_index,
+    openai_sdk,
+    record_then_replay,
+)
 
 
 def test_openai_sdk_results_replay_equal(tmp_path: Path) -> None:
@@ -28,4 +34,12 @@ def test_llama_index_results_replay_equal(tmp_path: Path) -> None:
     assert first["tools"]
     assert first["search"]
     assert len(first["stream"]) > 3
+    assert first == second
+
+
+def test_bucket_jobs_listing_and_search_replay_equal(tmp_path: Path) -> None:
+    first, second = record_then_replay(tmp_path, core_buckets)
+    assert first["job"].status == "success"
+    assert first["listed"] == ["handbook"]
+    assert first["after"] == []
     assert first == second
