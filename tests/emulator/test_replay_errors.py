@@ -192,3 +192,24 @@ def test_record_refuses_a_bind_beyond_loopback(tmp_path: Path) -> None:
     Emulator(host="0.0.0.0", record=tmp_path, allow_remote_record=True)  # allowed when asked
     Emulator(host="::1", record=tmp_path)
     Emulator(host="0.0.0.0", replay=tmp_path)  # replay alone proxies nothing
+
+
+def test_the_recorder_passes_frames_on_as_they_arrive(tmp_path: Path) -> None:
+    stall = 1.5
+    with recorded(tmp_path) as (rec, upstream), openai.OpenAI(
+        base_url=rec.base_url, api_key="k", max_retries=0
+    ) as client:
+        upstream.fault(Fault(kind="stall_after", after=2, seconds=stall, times=1))
+        started = time.monotonic()
+        stream = iter(client.chat.completions.create(
+            model=HOSTED, messages=[{"role": "user", "content": "Tell a story"}], stream=True
+        ))
+        next(stream)
+        first = time.monotonic() - started
+        list(stream)
+        total = time.monotonic() - started
+    assert first < stall <= total  # a buffering proxy could not answer before the stall ends
+    (item,) = load_cassette(tmp_path)
+    assert item.stream is not None
+    times = [f.t for f in item.stream.frames]
+    assert times[1] < stall <= times[2]  # the recorded timestamps show the pause
