@@ -74,6 +74,14 @@ Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emu
 ``POST models``            ``emu.add_model(id, context_length, ...)``
 =========================  ===============================================================
 
+Record and replay
+-----------------
+``Emulator(record=DIR, upstream=URL)`` proxies every API request to URL (default
+``https://api.telnyx.com``) and writes each interaction to DIR, secrets scrubbed;
+``Emulator(replay=DIR, strict=True)`` answers from DIR. See :mod:`.tape` (what happens),
+:mod:`.cassettes` (the file format), :mod:`.matching` (which recording answers) and
+:mod:`.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
+
 Responses to chat requests with unknown top-level fields carry
 ``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
 """
