@@ -66,8 +66,12 @@ def json_or_none(raw: bytes) -> Any:
         return raw.decode("utf-8", "replace")
 
 
-def _pass_headers(headers: Any) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP}
+_SERVER_OWN = frozenset({"server", "date"})
+"""Headers uvicorn adds to every answer itself; passing the upstream's too would double them."""
+
+
+def _pass_headers(headers: Any, drop: frozenset[str] = frozenset()) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP | drop}
 
 
 class Upstream:
@@ -127,7 +131,7 @@ class Upstream:
             status=upstream.status_code,
             headers=recorded_response_headers(upstream.headers.items()),
         )
-        passed = _pass_headers(upstream.headers)
+        passed = _pass_headers(upstream.headers, _SERVER_OWN)
         if not upstream.headers.get("content-type", "").startswith("text/event-stream"):
             try:
                 item.content = await upstream.aread()
