@@ -46,9 +46,13 @@ def recorded(folder: Path) -> Iterator[tuple[Emulator, Emulator]]:
 def record_then_replay(
     folder: Path, scenario: Callable[[str, str], Any], replay_key: str = "ci-dummy-key"
 ) -> tuple[Any, Any]:
-    """``scenario(base_url, key)`` through the recorder, then (upstream stopped) replayed."""
+    """``scenario(base_url, key)`` through the recorder (checking the key was not written),
+    then, with the upstream stopped, replayed."""
     with recorded(folder) as (recorder, _):
         first = scenario(recorder.base_url, CANARY)
+    text = "".join(p.read_text() for p in folder.iterdir())
+    assert text, "nothing was recorded"
+    assert CANARY not in text, "the key reached a cassette"
     with Emulator(replay=folder, strict=True) as replayer:
         second = scenario(replayer.base_url, replay_key)
     return first, second
