@@ -106,7 +106,10 @@ def langchain(base_url: str, key: str) -> dict[str, Any]:
 
     llm = ChatTelnyx(model=PLAIN, base_url=base_url, api_key=key, max_retries=0)
     invoked = llm.invoke("Say hello")
-    streamed = [c.content for c in llm.stream("Tell me about Oslo")]
+    streamed = [
+        (c.content, c.response_metadata, c.usage_metadata, c.additional_kwargs)
+        for c in llm.stream("Tell me about Oslo", stream_usage=True)  # ids: LangChain run ids
+    ]
     tool_msg = llm.bind_tools([get_weather]).invoke("Use get_weather for Oslo")
     person = llm.with_structured_output(Person).invoke("Invent a person")
     emb = TelnyxEmbeddings(base_url=base_url, api_key=key).embed_documents(["x", "y"])
@@ -130,7 +133,10 @@ def llama_index(base_url: str, key: str) -> dict[str, Any]:
 
     llm = Telnyx(model=PLAIN, base_url=base_url, api_key=key, max_retries=0)
     chat = llm.chat([ChatMessage(role="user", content="Say hello")])
-    stream = [r.delta for r in llm.stream_chat([ChatMessage(role="user", content="Go on")])]
+    stream = [
+        (r.delta, r.message.content, r.additional_kwargs)
+        for r in llm.stream_chat([ChatMessage(role="user", content="Go on")])
+    ]
     tool = FunctionTool.from_defaults(fn=get_weather)
     called = llm.chat_with_tools([tool], user_msg="Use get_weather for Oslo",
                                  tool_required=True)

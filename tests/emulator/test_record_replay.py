@@ -23,6 +23,7 @@ def test_openai_sdk_results_replay_equal(tmp_path: Path) -> None:
 
 def test_langchain_results_replay_equal(tmp_path: Path) -> None:
     first, second = record_then_replay(tmp_path, langchain)
+    assert any(usage for _, _, usage, _ in first["stream"])  # the usage chunk came through
     assert first["tools"]
     assert first["search"]
     assert len(first["stream"]) > 3
