@@ -98,6 +98,12 @@ def erase_cassette(folder: str | Path) -> None:
                 path.unlink()
 
 
+def _next_number(folder: Path) -> int:
+    """The number the next interaction written to ``folder`` gets (after the existing ones)."""
+    found = [_FILE.match(p.name) for p in folder.iterdir()] if folder.is_dir() else []
+    return 1 + max((int(m.group(1)) for m in found if m), default=0)
+
+
 class Tape:
     """Record to and/or replay from cassette folders.
 
@@ -122,7 +128,7 @@ class Tape:
         if replay is None and record is None:
             raise ValueError("a Tape needs replay=FOLDER, record=FOLDER or both")
         if speed is not None and speed < 0:
-            raise ValueError(f"replay speed must be positive, got {speed}")
+            raise ValueError(f"replay_speed must be positive (or None), got {speed}")
         if not urlsplit(upstream).scheme.startswith("http"):
             raise ValueError(f"upstream must be an http(s) URL, got {upstream!r}")
         self.replay_dir = Path(replay) if replay is not None else None
@@ -134,19 +140,7 @@ class Tape:
         )
         self.upstream = proxy.Upstream(upstream) if self.record_dir is not None else None
         self._lock = threading.Lock()
-        self._next = (
-            1
-            + max(
-                (
-                    int(m.group(1))
-                    for it in load_cassette(self.record_dir)
-                    if (m := _FILE.match(it.name))
-                ),
-                default=0,
-            )
-            if self.record_dir
-            else 1
-        )
+        self._next = _next_number(self.record_dir) if self.record_dir else 1
 
     @property
     def records(self) -> bool:
