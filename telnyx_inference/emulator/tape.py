@@ -6,6 +6,12 @@ closest recording (strict) or falls through to the emulator's own model, with a 
 Record: the request goes to the upstream and the interaction is written, scrubbed, as the
 next file of the cassette folder. Both together ("record what is missing") replay hits and
 record misses.
+
+A tape answers before the emulator's own key check, faults and scripted replies (the journal
+still records the request): the upstream, or the recording, decides what comes back. The
+control routes (``/_emulator/...``) are never proxied or replayed. What is not recorded: a
+request whose upstream could not be reached (the client gets a 502). A stream the client
+abandons is recorded as far as it went, marked cut.
 """
 
 from __future__ import annotations
