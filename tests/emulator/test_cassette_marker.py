@@ -48,8 +48,9 @@ def _readme_example() -> str:
 def _pytest(folder: Path, *args: str, prompt: str = "greetings") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANSWERS": str(folder / "answers.txt"), "PROMPT": prompt}
     env.pop("TELNYX_API_KEY", None)
+    plugins = ("cacheprovider", "benchmark", "xdist", "hypothesispytest", "syrupy")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-q", *(f"-pno:{p}" for p in plugins), *args],
         cwd=folder, env=env, capture_output=True, text=True, timeout=180,
     )
 
@@ -58,6 +59,7 @@ def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*.json"))
 
 
+@pytest.mark.timeout(600)  # four child pytest sessions; slow on a loaded machine
 def test_marker_records_all_then_replays_offline(tmp_path: Path) -> None:
     (tmp_path / "test_inner.py").write_text(INNER)
     (tmp_path / "test_support_bot.py").write_text(_readme_example())
