@@ -58,6 +58,8 @@ class State:
         self.fixed: FixedReplies | None = None
         self.tape: Tape | None = None
         """Record/replay (:mod:`.tape`); kept across resets, which rewind it."""
+        self.storage: Any = None
+        """The S3 endpoint (:class:`~.storage.StorageEndpoint`); it clears itself on reset."""
 
     def reset(self) -> None:
         with self.lock:
