@@ -50,7 +50,11 @@ def _pytest(folder: Path, *args: str, prompt: str = "greetings") -> subprocess.C
     env.pop("TELNYX_API_KEY", None)
     plugins = ("cacheprovider", "benchmark", "xdist", "hypothesispytest", "syrupy")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", *(f"-pno:{p}" for p in plugins), *args],
+        # --assert=plain: the plugin's package would be assertion-rewritten on first import,
+        # and CPython 3.11.7 can fail to parse a module imported from a deep stack
+        # ("AST constructor recursion depth mismatch"), as LangChain's invoke is.
+        [sys.executable, "-m", "pytest", "-q", "--assert=plain",
+         *(f"-pno:{p}" for p in plugins), *args],
         cwd=folder, env=env, capture_output=True, text=True, timeout=180,
     )
 
