@@ -16,7 +16,6 @@ abandons is recorded as far as it went, marked cut.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ from starlette.responses import Response
 
 from telnyx_inference._constants import API_KEY_ENV, DEFAULT_BASE_URL
 from telnyx_inference.emulator import errors, proxy
+from telnyx_inference.emulator.access import is_loopback_host
 from telnyx_inference.emulator.cassettes import (
     FORMAT_VERSION,
     Interaction,
@@ -55,16 +55,6 @@ class CassetteFileError(ValueError):
 
 class RemoteRecordError(RuntimeError):
     """Record mode on an address beyond loopback, not explicitly allowed."""
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether binding ``host`` keeps the server reachable from this machine only."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_record_bind(host: str, allowed: bool) -> None:
