@@ -102,7 +102,7 @@ def _checked_from_json(key: str) -> ChatParams:
 def checked_params(values: dict[str, Any]) -> ChatParams:
     """Validated parameters; JSON-able sets are validated once and remembered."""
     try:
-        key = json.dumps(values, sort_keys=True)
+        key = json.dumps(values)  # not sorted: guided_json property order is meaningful
     except (TypeError, ValueError):  # a pydantic class as guided_json, for instance
         return ChatParams.build(**values)
     return _checked_from_json(key)
