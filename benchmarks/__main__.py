@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import envs, figures, report, scale
+from benchmarks import emulator_journal, envs, figures, recorder, report, scale
+from benchmarks import storage as storage_bench
 from benchmarks.runner import (
     HERE,
     SCRATCH,
@@ -301,6 +302,14 @@ def run(
             results["imports"] = figures.import_times(
                 cases, plan.import_reps, say, warm=plan is not figures.SMOKE
             )
+            say(f"storage: {plan.storage_docs} uploads, {storage_bench.LATENCY * 1e3:.0f} ms each")
+            results["storage"] = storage_bench.run(
+                plan.storage_docs, storage_bench.LATENCY, plan.storage_reps
+            )
+            say("record/replay: time to first chunk")
+            results["recorder"] = recorder.measure(
+                server, calls=5 if plan is figures.SMOKE else 200, say=say
+            )
             results["targets"] = report.evaluate(results)
             profiles: dict[str, str] = {}
             if profile:
@@ -373,9 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(",")) if args.only else None
     if args.smoke:
         with tempfile.TemporaryDirectory(prefix="benchmarks-smoke-") as tmp:
-            return run(
+            failed = run(
                 figures.SMOKE, out=Path(tmp), create_official=False, only=only, profile=False
             )
+        # The emulator's own figure (chat latency during a journal read): a few seconds.
+        return failed or emulator_journal.main(["--smoke"])
     for stale in RESULTS.glob("profile-*.txt"):
         stale.unlink()
     return run(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import scale
+from benchmarks import storage as storage_bench
 
 __all__ = ["TARGETS", "evaluate", "machine", "markdown", "plot", "terminal"]
 
@@ -68,6 +69,10 @@ def _wall(r: dict[str, Any], k: str) -> float | None:
 
 def _import(r: dict[str, Any], k: str) -> float | None:
     return _get(r, "imports", k, "seconds")
+
+
+def _storage(r: dict[str, Any], k: str) -> float | None:
+    return _get(r, "storage", k, "wall")
 
 
 TARGETS = [
@@ -136,6 +141,14 @@ TARGETS = [
         "ours-lc",
         _import,
         "official",
+    ),
+    Target(
+        "storage-upload",
+        "Storage.upload wall / sequential boto3 put_object loop (50 ms per request)",
+        0.25,
+        "ours",
+        _storage,
+        "boto3",
     ),
 ]
 
@@ -288,6 +301,9 @@ def tables(results: dict[str, Any]) -> list[Table]:
     )
 
     out += scale.tables(results.get("scale", {}))
+    if "storage" in results:
+        out.append(storage_bench.table(results["storage"]))
+
     rows = [
         [
             t["text"],

@@ -29,6 +29,7 @@ from llama_index_telnyx import _structured
 from llama_index_telnyx._messages import to_wire_messages
 from llama_index_telnyx._response import chat_response
 from llama_index_telnyx._stream import CompletionView, StreamReader
+from llama_index_telnyx._structured import GroundingFields
 from llama_index_telnyx._tools import (
     keep_first_tool_call,
     prepare_chat_with_tools,
@@ -36,10 +37,9 @@ from llama_index_telnyx._tools import (
     tool_selections,
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
-from telnyx_inference.catalog import cached_catalog, facts_for
+from telnyx_inference.catalog import facts_for, known_facts
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.params import PARAM_NAMES, overlay_params
+from telnyx_inference.params import PARAM_NAMES, check_call_names, overlay_params
 from telnyx_inference.request import MaxTokensWithTools
 from telnyx_inference.stream import StreamEvent
 
@@ -48,20 +48,11 @@ __all__ = ["Telnyx"]
 dispatcher = get_dispatcher(__name__)
 
 _PARAMS = frozenset(PARAM_NAMES)
-_CALL_OPTIONS = frozenset(
-    {
-        "model",
-        "tools",
-        "tool_choice",
-        "extra_body",
-        "max_tokens_with_tools",
-        "timeout",
-        "extra_headers",
-    }
-)
+_OWN_OPTIONS = frozenset({"allow_parallel_tool_calls", "retrieval"})
+"""Per-call names of this adapter on top of the core's (see ``check_call_names``)."""
 
 
-class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
+class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFields):
     """Telnyx Inference for LlamaIndex: chat, tools and agents, guided structured output.
 
     ::
@@ -70,6 +61,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         llm.complete("Say hi").text
         FunctionAgent(tools=[add, multiply], llm=llm)
         llm.structured_predict(Invoice, PromptTemplate("Extract: {text}"), text=email)
+        llm.as_structured_llm(Leave, retrieval="handbook").complete("Vacation days?")  # grounded
         Telnyx(min_p=0.05, enable_thinking=False, service_tier="flex")  # Telnyx extensions
 
     Every sampling parameter and Telnyx extension is a field (inherited from the core's
@@ -88,8 +80,8 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
     )
     max_tokens_with_tools: MaxTokensWithTools = Field(
         default="drop",
-        description="Telnyx-hosted models refuse max_tokens beside function tools: drop, keep "
-        "or error.",
+        description="Telnyx-hosted models refuse max_tokens beside function tools: drop (warned "
+        "once per model), keep or error. Proxied models (openai/…, anthropic/…) always keep it.",
     )
 
     _metadata: tuple[tuple[Any, ...], LLMMetadata] | None = PrivateAttr(default=None)
@@ -138,9 +130,9 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         table answers for now, and the catalog is read in the background for later calls.
         (LlamaIndex reads ``metadata`` before every call, async ones included.)
         """
-        catalog = cached_catalog(self.base_url or "")
-        if catalog is not None:
-            return facts_for(self.model, catalog), True
+        known = known_facts(self.base_url or "", self.model)
+        if known is not None:
+            return known, True
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -161,23 +153,14 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         extra: dict[str, Any] = {}
         for name, value in self.additional_kwargs.items():
             (params if name in _PARAMS else extra)[name] = value
-        per_call = {}
-        for name, value in kwargs.items():
-            if name in _PARAMS:
-                per_call[name] = value
-            elif name not in _CALL_OPTIONS:
-                raise InvalidParameterError(
-                    name,
-                    "is not a Telnyx chat parameter; send extra body fields with "
-                    "additional_kwargs= or extra_body=",
-                )
-        params = overlay_params(params, per_call)
+        check_call_names(kwargs, _OWN_OPTIONS)
+        params = overlay_params(params, {k: v for k, v in kwargs.items() if k in _PARAMS})
         extra.update(kwargs.get("extra_body") or {})
         body = build_chat_request(
             to_wire_messages(messages),
             model=kwargs.get("model") or self.model,
             params=params,
-            tools=to_wire_tools(kwargs.get("tools")),
+            tools=to_wire_tools(kwargs.get("tools")) + self.retrieval_for(kwargs),
             tool_choice=kwargs.get("tool_choice"),
             stream=stream,
             extra_body=extra or None,
@@ -212,11 +195,12 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, send = self._request(messages, False, kwargs)
-        return chat_response(self.telnyx_client().chat(body, **send))
+        return _calls_allowed(chat_response(self.telnyx_client().chat(body, **send)), kwargs)
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, send = self._request(messages, False, kwargs)
-        return chat_response(await self.telnyx_async_client().chat(body, **send))
+        completion = await self.telnyx_async_client().chat(body, **send)
+        return _calls_allowed(chat_response(completion), kwargs)
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         return _read(*self._events(messages, kwargs))
@@ -228,7 +212,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
     ) -> tuple[StreamReader, Iterator[StreamEvent]]:
         body, send = self._request(messages, True, kwargs)
-        reader = StreamReader()
+        reader = StreamReader(first_call_only=_first_call_only(kwargs))
         return reader, self.telnyx_client().stream_chat(
             body, accumulator=reader.accumulator, **send
         )
@@ -237,7 +221,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
     ) -> tuple[StreamReader, AsyncIterator[StreamEvent]]:
         body, send = self._request(messages, True, kwargs)
-        reader = StreamReader()
+        reader = StreamReader(first_call_only=_first_call_only(kwargs))
         return reader, self.telnyx_async_client().stream_chat(
             body, accumulator=reader.accumulator, **send
         )
@@ -283,7 +267,12 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         tool_choice: Any = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        """Messages, wire tools and ``tool_choice`` (a tool name, "auto", "required", …)."""
+        """Messages, wire tools and ``tool_choice`` (a tool name, "auto", "required", …).
+
+        ``allow_parallel_tool_calls`` travels on to the call, so that streamed answers
+        (``stream_chat_with_tools``, ``FunctionAgent``) keep only the first call too.
+        """
+        kwargs = {**kwargs, "allow_parallel_tool_calls": allow_parallel_tool_calls}
         return prepare_chat_with_tools(
             tools, user_msg, chat_history, tool_required, tool_choice, kwargs
         )
@@ -393,6 +382,16 @@ async def _aread(reader: StreamReader, events: AsyncIterator[StreamEvent]) -> Ch
         if response is not None:
             yield response
     yield reader.finish()
+
+
+def _first_call_only(kwargs: dict[str, Any]) -> bool:
+    """Telnyx has no switch for parallel calls: ``allow_parallel_tool_calls=False`` is kept
+    here, by dropping every call after the first."""
+    return kwargs.get("allow_parallel_tool_calls") is False
+
+
+def _calls_allowed(response: ChatResponse, kwargs: dict[str, Any]) -> ChatResponse:
+    return keep_first_tool_call(response) if _first_call_only(kwargs) else response
 
 
 def _completion(response: ChatResponse) -> CompletionResponse:

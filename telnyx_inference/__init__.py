@@ -43,10 +43,26 @@ from telnyx_inference.tools import RetrievalTool
 
 if TYPE_CHECKING:
     from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+    from telnyx_inference.storage import (
+        AsyncStorage,
+        Storage,
+        StorageObject,
+        UploadError,
+        UploadReport,
+    )
 
 __version__ = "0.1.0"
 
-_LAZY = {"AsyncTelnyxClient": "telnyx_inference.client", "TelnyxClient": "telnyx_inference.client"}
+_LAZY = {
+    "AsyncTelnyxClient": "telnyx_inference.client",
+    "TelnyxClient": "telnyx_inference.client",
+    # Cloud Storage uploads (the ``storage`` extra: boto3, loaded on first use).
+    "AsyncStorage": "telnyx_inference.storage",
+    "Storage": "telnyx_inference.storage",
+    "StorageObject": "telnyx_inference.storage",
+    "UploadError": "telnyx_inference.storage",
+    "UploadReport": "telnyx_inference.storage",
+}
 """Names whose modules import the openai SDK (~0.5 s): loaded on first access, so importing the
 package (and the pure wire modules) stays cheap."""
 
@@ -69,6 +85,7 @@ __all__ = [
     "APIStatusError",
     "AsyncBuckets",
     "AsyncEmbedder",
+    "AsyncStorage",
     "AsyncTelnyxClient",
     "AuthenticationError",
     "BadRequestError",
@@ -91,6 +108,8 @@ __all__ = [
     "RetrievalTool",
     "SSEDecoder",
     "ServerError",
+    "Storage",
+    "StorageObject",
     "StreamAccumulator",
     "StreamError",
     "StreamEvent",
@@ -102,6 +121,8 @@ __all__ = [
     "TelnyxTimeoutError",
     "TelnyxWarning",
     "ToolCall",
+    "UploadError",
+    "UploadReport",
     "Usage",
     "__version__",
     "bucket_retrieval_tool",

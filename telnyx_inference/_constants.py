@@ -33,6 +33,19 @@ BUCKET_JOB_PATH: Final = "ai/embeddings"
 BUCKETS_PATH: Final = "ai/embeddings/buckets"
 SIMILARITY_SEARCH_PATH: Final = "ai/embeddings/similarity-search"
 
+# Telnyx Cloud Storage: S3-compatible, one endpoint per region, path-style addressing.
+STORAGE_URL_ENV: Final = "TELNYX_STORAGE_URL"
+STORAGE_URL_TEMPLATE: Final = "https://{region}.telnyxcloudstorage.com"
+"""``{region}`` is filled with a bucket's home region (every object call must go there)."""
+STORAGE_REGIONS: Final = ("us-central-1", "us-east-1", "us-west-1", "eu-central-1")
+DEFAULT_STORAGE_REGION: Final = "us-central-1"
+"""Where new buckets go, and the US endpoint asked for a bucket's home region."""
+STORAGE_MAX_METADATA_BYTES: Final = 2048
+"""S3's cap on an object's user metadata (keys and values together)."""
+STORAGE_MAX_KEY_BYTES: Final = 1024
+EMULATOR_STORAGE_PATH: Final = "/_emulator/storage"
+"""Where a local emulator advertises its S3 endpoint (``{"storage_url": ...}``)."""
+
 # --- Defaults ------------------------------------------------------------------------------
 
 DEFAULT_CHAT_MODEL: Final = "moonshotai/Kimi-K2.6"
@@ -133,3 +146,7 @@ EMULATOR_FAULT_HEADER: Final = "x-emulator-fault"
 """Request header asking the local emulator for a fault (see ``telnyx_inference.emulator``)."""
 EMULATOR_IGNORED_FIELDS_HEADER: Final = "x-emulator-ignored-fields"
 """Response header in which the emulator lists top-level request fields it ignored."""
+EMULATOR_MODE_HEADER: Final = "x-emulator-mode"
+"""Request header choosing how the emulator fills values: ``realistic`` or ``adversarial``."""
+EMULATOR_ADVERSARIAL: Final = "adversarial"
+EMULATOR_REALISTIC: Final = "realistic"

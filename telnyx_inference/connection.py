@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from telnyx_inference._validation import CheckedModel
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
@@ -38,8 +39,12 @@ if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
 __all__ = ["ConnectionFields"]
 
 
-class ConnectionFields(BaseModel):
-    """Where requests go and how: mix into a framework model (see the module docstring)."""
+class ConnectionFields(CheckedModel, BaseModel):
+    """Where requests go and how: mix into a framework model (see the module docstring).
+
+    A refused value raises :class:`~telnyx_inference.errors.InvalidParameterError` (a
+    ``ValueError``) naming the parameter, the value and the allowed range.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
 
@@ -91,11 +96,19 @@ class ConnectionFields(BaseModel):
         if self.api_key is None:
             key = (source.api_key if source is not None else None) or os.environ.get(API_KEY_ENV)
             self.api_key = SecretStr(key) if key else None
-        if self.base_url is None:
-            url = str(source.base_url) if source is not None else None
-            self.base_url = (url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = self.resolved_base_url()
         self.telnyx_settings()  # refuse a bad or insecure base URL at construction
         return self
+
+    def resolved_base_url(self) -> str:
+        """The base URL in use: the argument, the user's client's, ``TELNYX_API_BASE``, or
+        the default (also while the model is still being validated)."""
+        url = self.base_url
+        if url is None:
+            source = self.client or self.async_client
+            url = str(source.base_url) if source is not None else None
+            url = url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        return url.rstrip("/")
 
     def telnyx_settings(self) -> TelnyxSettings:
         return TelnyxSettings.resolve(

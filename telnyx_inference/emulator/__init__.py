@@ -14,7 +14,8 @@ Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base 
         emu.journal                                       # requests received
 
 Addresses: ``emu.root`` (server root), ``emu.native_base`` (``…/v2``, buckets),
-``emu.base_url`` (``…/v2/ai/openai``) and ``emu.legacy_base_url`` (``…/v2/ai``).
+``emu.base_url`` (``…/v2/ai/openai``), ``emu.legacy_base_url`` (``…/v2/ai``) and
+``emu.storage_url`` (Telnyx Cloud Storage's S3 API, moto's; see :mod:`.storage`).
 
 Fault header
 ------------
@@ -42,6 +43,7 @@ no_done             —            omit ``data: [DONE]``
 split_frames        —            send frames in pieces cut at odd byte offsets
 crlf                —            ``\\r\\n\\r\\n`` between frames
 keepalive_comments  —            a ``: keep-alive`` comment before every frame
+drop                —            storage (S3) requests: close the connection unanswered
 ==================  ===========  ==================================================
 
 Other parameters: ``times`` (apply to the first N requests carrying this exact header
@@ -57,25 +59,46 @@ Stream-only kinds are ignored on requests that do not stream. A malformed header
 
 Control API
 -----------
-Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emulator`` method:
+Under ``/_emulator/`` (no key needed, not journalled; bound beyond loopback, the control token
+in ``X-Emulator-Token``), each mirrored by an ``Emulator`` method. Request and response bodies:
+``docs/emulator-control-api.md``. ``GET /`` answers an index without a key.
 
 =========================  ===============================================================
 ``GET  health``            liveness
 ``GET  state``             settings, queue lengths, buckets
-``POST reset``             ``emu.reset()``
+``POST reset``             ``emu.reset()``: back to the start-up baseline
+``POST baseline``          ``emu.set_baseline()``: buckets and models now are the baseline
 ``POST script``            ``emu.script(...)``: a ScriptedReply object or a list of them
 ``POST faults``            ``emu.fault(...)``: a Fault object or list; ``DELETE`` clears
-``GET  journal``           ``emu.journal``; ``DELETE`` clears
+``GET  journal``           ``emu.read_journal(...)``: ``?last=N&path=&method=&status=``;
+                           ``DELETE`` clears
 ``POST buckets``           ``emu.seed_bucket(...)``: ``{name, texts?, paths?, embed?,
                            chunk_size?, chunk_overlap?}``
 ``POST jobs/outcome``      ``emu.script_job(status, failures)``
 ``POST fixed``             ``emu.set_fixed(enabled, chunks)``: the benchmark mode
 ``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?)``
 ``POST models``            ``emu.add_model(id, context_length, ...)``
+``GET  storage``           ``{"storage_url": emu.storage_url}`` (starts the S3 endpoint);
+                           ``POST {"latency": s}`` sets ``emu.storage.latency``
 =========================  ===============================================================
+
+Record and replay
+-----------------
+``Emulator(record=DIR, upstream=URL)`` proxies every API request to URL (default
+``https://api.telnyx.com``) and writes each interaction to DIR, secrets scrubbed;
+``Emulator(replay=DIR, strict=True)`` answers from DIR. See :mod:`.tape` (what happens),
+:mod:`.cassettes` (the file format), :mod:`.matching` (which recording answers) and
+:mod:`.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
 
 Responses to chat requests with unknown top-level fields carry
 ``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
+
+Values
+------
+Structured output and tool arguments come from the conversation (realistic, the default).
+``X-Emulator-Mode: adversarial`` on a request, ``Emulator(adversarial=True)``,
+``emu.configure(adversarial=True)``, ``--adversarial`` or the ``telnyx_adversarial`` pytest
+marker fill them with conforming edge cases instead.
 """
 
 from __future__ import annotations

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
 
 
 def _bucket(spec: str) -> tuple[str, str]:
@@ -12,6 +16,32 @@ def _bucket(spec: str) -> tuple[str, str]:
     if not sep or not name or not path:
         raise argparse.ArgumentTypeError(f"expected NAME=DIR, got {spec!r}")
     return name, path
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _token(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the control token must not be empty")
+    return text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,20 +68,120 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="fill structured output and tool arguments with edge cases (robustness tests)",
+    )
+    p.add_argument(
         "--fixed",
         type=int,
         default=None,
         metavar="CHUNKS",
         help="benchmark mode: canned answers, streams of CHUNKS chunks",
     )
-    p.add_argument("--log-level", default="warning", help="uvicorn log level")
+    p.add_argument(
+        "--storage-latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="add this delay to every storage (S3) request, e.g. 0.05",
+    )
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error", "critical"],
+        help="log level on stderr (default info: one line per request)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no log line per request")
+    p.add_argument(
+        "--journal-max-entries",
+        type=_positive,
+        default=DEFAULT_MAX_ENTRIES,
+        metavar="N",
+        help="requests kept in the journal; the oldest are dropped (default 1000)",
+    )
+    p.add_argument(
+        "--journal-max-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_BYTES,
+        metavar="BYTES",
+        help="bytes kept in the journal; the oldest are dropped (default 32 MiB)",
+    )
+    p.add_argument(
+        "--control-token",
+        type=_token,
+        default=None,
+        help="token the /_emulator/ control routes require (also "
+        "TELNYX_EMULATOR_CONTROL_TOKEN); generated and printed when --host is not loopback",
+    )
+    _cassette_arguments(p)
     return p
+
+
+def _cassette_arguments(p: argparse.ArgumentParser) -> None:
+    from telnyx_inference.emulator.matching import DEFAULT_IGNORED_FIELDS
+    from telnyx_inference.emulator.tape import DEFAULT_UPSTREAM
+
+    g = p.add_argument_group("record and replay")
+    g.add_argument("--record", metavar="DIR", help="proxy to --upstream, write each answer to DIR")
+    g.add_argument("--upstream", default=DEFAULT_UPSTREAM, help=f"default {DEFAULT_UPSTREAM}")
+    g.add_argument(
+        "--replay", metavar="DIR", help="answer from DIR (with --strict a miss is an error)"
+    )
+    g.add_argument(
+        "--replay-speed",
+        type=_speed,
+        default=None,
+        metavar="X",
+        help="keep recorded stream timing, X times faster (default: as fast as possible)",
+    )
+    g.add_argument(
+        "--replay-ignore",
+        default=",".join(DEFAULT_IGNORED_FIELDS),
+        metavar="FIELDS",
+        help="comma-separated body fields left out of matching, dotted paths allowed "
+        f"(default {','.join(DEFAULT_IGNORED_FIELDS)!r})",
+    )
+    g.add_argument(
+        "--allow-remote-record",
+        action="store_true",
+        help="allow --record on an address other than loopback (an open proxy: beware)",
+    )
+
+
+def _cassette_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "record": args.record,
+        "replay": args.replay,
+        "upstream": args.upstream,
+        "replay_speed": args.replay_speed,
+        "ignore_fields": [f.strip() for f in args.replay_ignore.split(",") if f.strip()],
+        "allow_remote_record": args.allow_remote_record,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from telnyx_inference.emulator.server import Emulator, serve
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        # Ctrl-C before the server was up (imports, seeding buckets): no traceback.
+        print("interrupted", file=sys.stderr)
+        return 130
 
+
+def _run(args: argparse.Namespace) -> int:
+    from telnyx_inference.emulator.ops import configure_cli_logging
+    from telnyx_inference.emulator.server import Emulator, serve
+    from telnyx_inference.emulator.tape import check_record_bind
+
+    if args.record:
+        try:
+            check_record_bind(args.host, args.allow_remote_record)
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,
         port=args.port,
@@ -60,15 +190,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         mode="fixed" if args.fixed is not None else "normal",
         chunks=args.fixed or 16,
-        log_level=args.log_level,
+        log_level=uvicorn_level,
+        journal_max_entries=args.journal_max_entries,
+        journal_max_bytes=args.journal_max_bytes,
+        control_token=args.control_token,
+        storage_latency=args.storage_latency,
+        adversarial=args.adversarial,
+        **_cassette_options(args),
     )
     for name, path in args.bucket:
+        logging.getLogger("telnyx_inference.emulator").info("seeding bucket %s from %s", name, path)
         try:
             emu.seed_bucket(name, paths=[path])
         except OSError as exc:
             print(f"error: bucket {name}: {exc}", file=sys.stderr)
             return 2
-    serve(emu)
+    try:
+        serve(emu)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -67,3 +67,11 @@ def test_framework_extras_bring_the_aiohttp_transport() -> None:
         assert any("aiohttp" in r.extras for r in openai_reqs), extra
     core = [r for r in reqs if r.name == "openai" and r.marker is None]
     assert all(not r.extras for r in core)
+
+
+def test_storage_extra_is_boto3_without_the_frameworks() -> None:
+    names = closure("storage")
+    assert "boto3" in names
+    assert not any(n.startswith(("langchain", "llama-index")) for n in names)
+    assert "boto3" in closure("all")
+    assert "moto" in closure("emulator")

@@ -34,7 +34,7 @@ from llama_index_telnyx import Telnyx
 __all__ = ["ASYNC_TRANSPORTS", "LoadReport", "emulator_process", "main", "run_load"]
 
 PROMPT = "Say hello"
-EXPECTED = "You asked: Say hello. This is the Telnyx emulator's reply."
+EXPECTED = "You asked me to say hello. This is the Telnyx emulator's offline reply."
 FRAMEWORKS = ("langchain", "llama_index")
 ASYNC_TRANSPORTS = ("aiohttp", "httpx")
 _PROCESS = psutil.Process()
