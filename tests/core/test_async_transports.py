@@ -55,7 +55,7 @@ async def test_users_http_client_wins(telnyx_emulator: Emulator) -> None:
 
 
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ValueError, match=r"async_transport\n.*'auto', 'aiohttp' or 'httpx'"):
+    with pytest.raises(ValueError, match=r"async_transport(.|\n)*'auto', 'aiohttp' or 'httpx'"):
         ChatTelnyx(api_key="k", async_transport="curl")
     with pytest.raises(ValueError, match="async_transport: must be one of auto, aiohttp, httpx"):
         TelnyxSettings(async_transport="curl")
