@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from telnyx_inference._conn_errors import describe_target, failure_message
 from telnyx_inference._http import TIMEOUT_ERRORS
 from telnyx_inference.errors import (
     TelnyxConnectionError,
@@ -64,9 +65,18 @@ class Attempts:
     """The state of one request's attempts: ask it for each attempt's timeout, and after
     each failure whether (and after how long) to try again — it raises when not."""
 
-    __slots__ = ("deadline", "max_retries", "retries", "timeout")
+    __slots__ = ("deadline", "max_retries", "retries", "target", "timeout")
 
-    def __init__(self, *, max_retries: int, timeout: Any, total_timeout: float | None) -> None:
+    def __init__(
+        self,
+        *,
+        max_retries: int,
+        timeout: Any,
+        total_timeout: float | None,
+        url: str | None = None,
+    ) -> None:
+        self.target = describe_target(url)
+        """``host:port`` named in connection errors (never the path, the query or the key)."""
         self.max_retries = max_retries
         self.timeout = timeout
         self.deadline = None if total_timeout is None else time.monotonic() + total_timeout
@@ -110,10 +120,8 @@ class Attempts:
 
     def _raise(self, exc: BaseException) -> NoReturn:
         attempts = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
-        if isinstance(exc, TIMEOUT_ERRORS):
-            raise TelnyxTimeoutError(
-                f"Telnyx did not answer within the timeout ({attempts})"
-            ) from exc
-        raise TelnyxConnectionError(
-            f"could not reach Telnyx ({type(exc).__name__}; {attempts})"
-        ) from exc
+        timed_out = isinstance(exc, TIMEOUT_ERRORS)
+        message = failure_message(exc, attempts=attempts, target=self.target, timed_out=timed_out)
+        if timed_out:
+            raise TelnyxTimeoutError(message) from exc
+        raise TelnyxConnectionError(message) from exc

@@ -189,6 +189,7 @@ class _Request:
             max_retries=client.max_retries if max_retries is None else max_retries,
             timeout=client.timeout if timeout is None else timeout,
             total_timeout=settings.total_timeout,
+            url=self.url,
         )
 
     def build(self, http: Any) -> Any:
