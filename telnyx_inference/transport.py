@@ -21,6 +21,7 @@ from typing import Any
 
 import openai
 
+from telnyx_inference._hints import key_hint
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
 from telnyx_inference.errors import UnexpectedResponseError
@@ -190,6 +191,7 @@ class _Request:
             timeout=client.timeout if timeout is None else timeout,
             total_timeout=settings.total_timeout,
             url=self.url,
+            auth_hint=key_hint(client.api_key),
         )
 
     def build(self, http: Any) -> Any:
