@@ -6,7 +6,7 @@ and the emulator rely on lives here, so a change on Telnyx's side is a change in
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 # --- Hosts and paths -----------------------------------------------------------------------
 
@@ -63,11 +63,25 @@ ROLES: Final = ("system", "user", "assistant", "tool")
 ROLE_ALIASES: Final = {"developer": "system", "human": "user", "ai": "assistant"}
 TOOL_CHOICES: Final = ("none", "auto", "required")
 RESPONSE_FORMAT_TYPES: Final = ("text", "json_object")
-SERVICE_TIERS: Final = ("default", "priority", "flex")
+ServiceTier = Literal["default", "priority", "flex"]
+SERVICE_TIERS: Final = get_args(ServiceTier)
 MAX_STOP_SEQUENCES: Final = 4
 MAX_TOP_LOGPROBS: Final = 20
 GUIDED_FIELDS: Final = ("guided_json", "guided_regex", "guided_choice")
 BEAM_SEARCH_FIELDS: Final = ("best_of", "length_penalty", "early_stopping")
+TEXT_PART_SEPARATOR: Final = "\n"
+"""How a list of text parts reads as one string: vLLM (behind Telnyx) joins text parts with a
+newline when it flattens content for a chat template, so flattening here does the same."""
+
+ReasoningHistory = Literal["tool_turns", "all", "never"]
+REASONING_HISTORY: Final = get_args(ReasoningHistory)
+DEFAULT_REASONING_HISTORY: Final = "tool_turns"
+"""Which assistant turns send their reasoning back as ``reasoning_content``: Kimi and GLM chat
+templates expect it on tool-call turns of a tool loop (Kimi elsewhere answers 400 without it)."""
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
+REASONING_EFFORTS: Final = get_args(ReasoningEffort)
+REASONING_EFFORTS_OFF: Final = ("none", "minimal")
+"""OpenAI's ``reasoning_effort`` levels; Telnyx has only ``enable_thinking`` on or off."""
 
 # --- Errors --------------------------------------------------------------------------------
 
