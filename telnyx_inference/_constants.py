@@ -17,6 +17,8 @@ LEGACY_BASE_SUFFIX: Final = "/ai"
 """The deprecated base ``…/v2/ai`` still serves chat completions and models."""
 
 OPENAI_BASE_SUFFIX: Final = "/ai/openai"
+NATIVE_ROOT_PATH: Final = "/v2"
+"""Where the Telnyx-native API (buckets) starts on the API host."""
 
 API_KEY_ENV: Final = "TELNYX_API_KEY"
 BASE_URL_ENV: Final = "TELNYX_API_BASE"
@@ -37,9 +39,6 @@ DEFAULT_CHAT_MODEL: Final = "moonshotai/Kimi-K2.6"
 DEFAULT_EMBEDDING_MODEL: Final = "thenlper/gte-large"
 EMBEDDING_MODELS: Final = ("thenlper/gte-large", "intfloat/multilingual-e5-large")
 EMBEDDING_DIMENSIONS: Final = 1024
-DEFAULT_TEMPERATURE: Final = 0.1
-"""Telnyx's server-side default (OpenAI's is 1.0)."""
-DEFAULT_ENABLE_THINKING: Final = True
 DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_TOTAL_TIMEOUT: Final = 180.0

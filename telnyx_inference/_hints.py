@@ -7,7 +7,6 @@ model, so the cost of a successful call is unchanged.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import threading
 import warnings
@@ -68,6 +67,8 @@ def model_hint(model: str, known: Iterable[str]) -> str | None:
     by_case = [m for m in ids if m.lower() == lowered]
     if not by_case:  # the organisation left out ("Kimi-K2.6"), in any case
         by_case = [m for m in ids if m.lower().rsplit("/", 1)[-1] == lowered]
+    import difflib  # only on an error path
+
     lower_ids = {m.lower(): m for m in ids}
     close = by_case or [
         lower_ids[m] for m in difflib.get_close_matches(lowered, lower_ids, n=3, cutoff=0.75)
