@@ -222,6 +222,12 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
         return self.embed([check_query(text)])[0]
 
 
+def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first real failure in a task group's exception group (the caller's core error)."""
+    first = group.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first
+
+
 class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
     """The async twin of :class:`Embedder`."""
 
@@ -239,14 +245,15 @@ class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
                 answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
             return read_embeddings(answer, len(body["input"]))
 
-        tasks = [asyncio.ensure_future(batch(body)) for body in self._requests(texts)]
+        bodies = self._requests(texts)
         try:
-            batches = await asyncio.gather(*tasks)
-        except BaseException:  # one batch failed (or we were cancelled): stop the others
-            for task in tasks:
-                task.cancel()
-            raise
-        return [vector for vectors in batches for vector in vectors]
+            # A failing batch cancels the others and waits for them to finish, so nothing
+            # is left running (or unawaited) when this returns or raises.
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(batch(body)) for body in bodies]
+        except BaseExceptionGroup as failed:
+            raise _first(failed) from None
+        return [vector for task in tasks for vector in task.result()]
 
     async def embed_query(self, text: str) -> list[float]:
         return (await self.embed([check_query(text)]))[0]
