@@ -30,12 +30,13 @@ from pydantic import (
 )
 
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
     from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 
-__all__ = ["ConnectionFields"]
+__all__ = ["ConnectionFields", "connection_setting_names"]
 
 
 class ConnectionFields(BaseModel):
@@ -91,6 +92,20 @@ class ConnectionFields(BaseModel):
             self.base_url = (url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.telnyx_settings()  # refuse a bad or insecure base URL at construction
         return self
+
+    @classmethod
+    def from_settings(cls, **settings: Any) -> ConnectionFields:
+        """Connection settings on their own, for a class that is not a pydantic model (the
+        LlamaIndex retriever); a name that is not a setting is refused, naming it."""
+        known = connection_setting_names()
+        for name in settings:
+            if name not in known:
+                import difflib
+
+                near = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                raise InvalidParameterError(name, f"is not a connection setting{hint}")
+        return cls(**settings)
 
     def telnyx_settings(self) -> TelnyxSettings:
         return TelnyxSettings.resolve(
@@ -163,3 +178,14 @@ class ConnectionFields(BaseModel):
         if private:
             state["__pydantic_private__"] = {**private, "_telnyx": None, "_atelnyx": None}
         return state
+
+
+def connection_setting_names() -> frozenset[str]:
+    """Every name (and alias) a connection setting can be given by."""
+    names: set[str] = set()
+    for name, field in ConnectionFields.model_fields.items():
+        names.add(name)
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(choice) for choice in alias.choices)
+    return frozenset(names)
