@@ -18,6 +18,7 @@ from telnyx_inference.errors import APIStatusError
 
 __all__ = [
     "add_hint",
+    "explain",
     "key_hint",
     "model_hint",
     "note_effort_levels_once",
@@ -59,7 +60,7 @@ def key_hint(key: str | None) -> str | None:
 
 
 def model_hint(model: str, known: Iterable[str]) -> str | None:
-    """ "did you mean …?" for a model id that differs from known ones by case or a few letters."""
+    """A "did you mean …?" for a model id that differs from known ones by case or a few letters."""
     ids = list(known)
     if not ids or model in ids:
         return None

@@ -19,10 +19,16 @@ import struct
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from telnyx_inference._constants import DEFAULT_EMBEDDING_MODEL, EMBEDDINGS_PATH
+from telnyx_inference._constants import (
+    DEFAULT_EMBEDDING_MODEL,
+    EMBEDDING_MODELS,
+    EMBEDDINGS_PATH,
+)
+from telnyx_inference._hints import add_hint, model_hint
 from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
+    NotFoundError,
     UnexpectedResponseError,
 )
 
@@ -184,6 +190,10 @@ class _EmbedderBase(Generic[_Client]):
         self.batch_size = check_batch_size(batch_size)
         self.max_concurrency = max_concurrency
 
+    def _explained(self, err: NotFoundError) -> None:
+        """A 404 for the model gets the near miss among Telnyx's embedding models."""
+        add_hint(err, model_hint(self.model, EMBEDDING_MODELS))
+
     def _requests(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         return build_embedding_requests(
             texts, model=self.model, dimensions=self.dimensions, batch_size=self.batch_size
@@ -213,7 +223,11 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
         """One vector per text, in order; ``[]`` (and no request) for no texts."""
         vectors: list[list[float]] = []
         for body in self._requests(texts):
-            answer = self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+            try:
+                answer = self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+            except NotFoundError as err:
+                self._explained(err)
+                raise
             vectors.extend(read_embeddings(answer, len(body["input"])))
         return vectors
 
@@ -242,7 +256,11 @@ class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
 
         async def batch(body: dict[str, Any]) -> list[list[float]]:
             async with limit:
-                answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+                try:
+                    answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+                except NotFoundError as err:
+                    self._explained(err)
+                    raise
             return read_embeddings(answer, len(body["input"]))
 
         bodies = self._requests(texts)

@@ -160,3 +160,17 @@ def test_llama_index_metadata_for_an_unknown_model_warns_once() -> None:
         warnings.simplefilter("error")
         Telnyx(model="acme/unknown-li").metadata  # noqa: B018 - said already
         Telnyx(model="acme/unknown-li-2", context_window=10, max_tokens=5).metadata  # noqa: B018
+
+
+@pytest.mark.parametrize("model", ["thenlper/GTE-large", "gte-large", "thenlper/gte-larg"])
+async def test_unknown_embedding_model_gets_did_you_mean(
+    telnyx_emulator: Emulator, model: str
+) -> None:
+    from telnyx_inference import AsyncEmbedder, Embedder
+
+    sync = Embedder(TelnyxClient(api_key="k", base_url=telnyx_emulator.base_url), model=model)
+    with pytest.raises(NotFoundError, match="did you mean `thenlper/gte-large`"):
+        sync.embed(["x"])
+    client = AsyncTelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
+    with pytest.raises(NotFoundError, match="did you mean `thenlper/gte-large`"):
+        await AsyncEmbedder(client, model=model).embed(["x"])
