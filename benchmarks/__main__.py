@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import envs, figures, report
+from benchmarks import storage as storage_bench
 from benchmarks.runner import (
     HERE,
     SCRATCH,
@@ -244,6 +245,10 @@ def run(
                 cases = [c for c in cases if c.key in ("ours-lc", "core", "openai")]
             results["imports"] = figures.import_times(
                 cases, plan.import_reps, say, warm=plan is not figures.SMOKE
+            )
+            say(f"storage: {plan.storage_docs} uploads, {storage_bench.LATENCY * 1e3:.0f} ms each")
+            results["storage"] = storage_bench.run(
+                plan.storage_docs, storage_bench.LATENCY, plan.storage_reps
             )
             results["targets"] = report.evaluate(results)
             profiles: dict[str, str] = {}

@@ -33,6 +33,8 @@ class Plan:
     concurrency: int = 100
     concurrency_reps: int = 3
     import_reps: int = 5
+    storage_docs: int = 1000
+    storage_reps: int = 2
 
     def calls_for(self, chunks: int) -> int:
         return self.stream_calls.get(chunks, 1)
@@ -57,6 +59,8 @@ SMOKE = Plan(
     concurrency=10,
     concurrency_reps=1,
     import_reps=1,
+    storage_docs=24,
+    storage_reps=1,
 )
 
 Samples = dict[str, list[dict[str, float]]]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import storage as storage_bench
+
 __all__ = ["TARGETS", "evaluate", "machine", "markdown", "plot", "terminal"]
 
 PEER = {"langchain": "chatopenai", "llama-index": "openailike", "raw": "raw-httpx2"}
@@ -66,6 +68,10 @@ def _wall(r: dict[str, Any], k: str) -> float | None:
 
 def _import(r: dict[str, Any], k: str) -> float | None:
     return _get(r, "imports", k, "seconds")
+
+
+def _storage(r: dict[str, Any], k: str) -> float | None:
+    return _get(r, "storage", k, "wall")
 
 
 TARGETS = [
@@ -134,6 +140,14 @@ TARGETS = [
         "ours-lc",
         _import,
         "official",
+    ),
+    Target(
+        "storage-upload",
+        "Storage.upload wall / sequential boto3 put_object loop (50 ms per request)",
+        0.25,
+        "ours",
+        _storage,
+        "boto3",
     ),
 ]
 
@@ -284,6 +298,9 @@ def tables(results: dict[str, Any]) -> list[Table]:
             rows,
         )
     )
+
+    if "storage" in results:
+        out.append(storage_bench.table(results["storage"]))
 
     rows = [
         [

@@ -51,12 +51,25 @@ from telnyx_inference.tools import RetrievalTool
 
 if TYPE_CHECKING:
     from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+    from telnyx_inference.storage import (
+        AsyncStorage,
+        Storage,
+        StorageObject,
+        UploadError,
+        UploadReport,
+    )
 
 __version__ = "0.1.0"
 
 _LAZY: dict[str, tuple[str, str]] = {
     "AsyncTelnyxClient": ("telnyx_inference.client", "AsyncTelnyxClient"),
     "TelnyxClient": ("telnyx_inference.client", "TelnyxClient"),
+    # Cloud Storage uploads (the ``storage`` extra: boto3, loaded on first use).
+    "AsyncStorage": ("telnyx_inference.storage", "AsyncStorage"),
+    "Storage": ("telnyx_inference.storage", "Storage"),
+    "StorageObject": ("telnyx_inference.storage", "StorageObject"),
+    "UploadError": ("telnyx_inference.storage", "UploadError"),
+    "UploadReport": ("telnyx_inference.storage", "UploadReport"),
 }
 """Names whose modules import the openai SDK (~0.5 s): loaded on first access, so importing the
 package (and the pure wire modules) stays cheap."""
@@ -70,6 +83,7 @@ __all__ = [
     "APIStatusError",
     "AsyncBuckets",
     "AsyncEmbedder",
+    "AsyncStorage",
     "AsyncTelnyxClient",
     "AuthenticationError",
     "BadRequestError",
@@ -97,6 +111,8 @@ __all__ = [
     "RetrievalTool",
     "SSEDecoder",
     "ServerError",
+    "Storage",
+    "StorageObject",
     "StreamAccumulator",
     "StreamError",
     "StreamEvent",
@@ -110,6 +126,8 @@ __all__ = [
     "TelnyxWarning",
     "ToolCall",
     "UnexpectedResponseError",
+    "UploadError",
+    "UploadReport",
     "Usage",
     "__version__",
     "bucket_retrieval_tool",

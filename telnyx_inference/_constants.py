@@ -33,6 +33,19 @@ BUCKET_JOB_PATH: Final = "ai/embeddings"
 BUCKETS_PATH: Final = "ai/embeddings/buckets"
 SIMILARITY_SEARCH_PATH: Final = "ai/embeddings/similarity-search"
 
+# Telnyx Cloud Storage: S3-compatible, one endpoint per region, path-style addressing.
+STORAGE_URL_ENV: Final = "TELNYX_STORAGE_URL"
+STORAGE_URL_TEMPLATE: Final = "https://{region}.telnyxcloudstorage.com"
+"""``{region}`` is filled with a bucket's home region (every object call must go there)."""
+STORAGE_REGIONS: Final = ("us-central-1", "us-east-1", "us-west-1", "eu-central-1")
+DEFAULT_STORAGE_REGION: Final = "us-central-1"
+"""Where new buckets go, and the US endpoint asked for a bucket's home region."""
+STORAGE_MAX_METADATA_BYTES: Final = 2048
+"""S3's cap on an object's user metadata (keys and values together)."""
+STORAGE_MAX_KEY_BYTES: Final = 1024
+EMULATOR_STORAGE_PATH: Final = "/_emulator/storage"
+"""Where a local emulator advertises its S3 endpoint (``{"storage_url": ...}``)."""
+
 # --- Defaults ------------------------------------------------------------------------------
 
 DEFAULT_CHAT_MODEL: Final = "moonshotai/Kimi-K2.6"

@@ -12,7 +12,7 @@ import warnings
 from types import TracebackType
 from typing import Any
 
-__all__ = ["JobProgress", "progress_wanted"]
+__all__ = ["CountProgress", "JobProgress", "progress_wanted"]
 
 
 def _in_notebook() -> bool:
@@ -82,6 +82,58 @@ class JobProgress:
             self._bar = None
 
     def __enter__(self) -> JobProgress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class CountProgress:
+    """A bar counting finished items out of ``total`` (uploads, deletions); a no-op when
+    disabled, without tqdm, or (when ``enabled`` is ``None``) for fewer than ``minimum`` items.
+
+    ::
+
+        with CountProgress("Uploading to 'docs'", total=1000) as bar:
+            bar.advance()
+    """
+
+    def __init__(
+        self,
+        description: str,
+        total: int,
+        *,
+        enabled: bool | None = None,
+        minimum: int = 20,
+        unit: str = "doc",
+    ) -> None:
+        self._bar: Any = None
+        if enabled is False or (enabled is None and total < minimum):
+            return
+        if progress_wanted(enabled):
+            tqdm = _tqdm_class()
+            if tqdm is not None:
+                self._bar = tqdm(total=total, desc=description, unit=unit, leave=True)
+
+    @property
+    def active(self) -> bool:
+        return self._bar is not None
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> CountProgress:
         return self
 
     def __exit__(

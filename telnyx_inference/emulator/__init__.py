@@ -14,7 +14,8 @@ Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base 
         emu.journal                                       # requests received
 
 Addresses: ``emu.root`` (server root), ``emu.native_base`` (``…/v2``, buckets),
-``emu.base_url`` (``…/v2/ai/openai``) and ``emu.legacy_base_url`` (``…/v2/ai``).
+``emu.base_url`` (``…/v2/ai/openai``), ``emu.legacy_base_url`` (``…/v2/ai``) and
+``emu.storage_url`` (Telnyx Cloud Storage's S3 API, moto's; see :mod:`.storage`).
 
 Fault header
 ------------
@@ -42,6 +43,7 @@ no_done             —            omit ``data: [DONE]``
 split_frames        —            send frames in pieces cut at odd byte offsets
 crlf                —            ``\\r\\n\\r\\n`` between frames
 keepalive_comments  —            a ``: keep-alive`` comment before every frame
+drop                —            storage (S3) requests: close the connection unanswered
 ==================  ===========  ==================================================
 
 Other parameters: ``times`` (apply to the first N requests carrying this exact header
@@ -72,6 +74,8 @@ Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emu
 ``POST fixed``             ``emu.set_fixed(enabled, chunks)``: the benchmark mode
 ``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?)``
 ``POST models``            ``emu.add_model(id, context_length, ...)``
+``GET  storage``           ``{"storage_url": emu.storage_url}`` (starts the S3 endpoint);
+                           ``POST {"latency": s}`` sets ``emu.storage.latency``
 =========================  ===============================================================
 
 Responses to chat requests with unknown top-level fields carry

@@ -44,6 +44,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="CHUNKS",
         help="benchmark mode: canned answers, streams of CHUNKS chunks",
     )
+    p.add_argument(
+        "--storage-latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="add this delay to every storage (S3) request, e.g. 0.05",
+    )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
     return p
 
@@ -61,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mode="fixed" if args.fixed is not None else "normal",
         chunks=args.fixed or 16,
         log_level=args.log_level,
+        storage_latency=args.storage_latency,
     )
     for name, path in args.bucket:
         try:

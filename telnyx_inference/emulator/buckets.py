@@ -1,6 +1,10 @@
 """Storage buckets as Telnyx embeds them: files, chunks, embedding jobs, similarity search.
 
-Files reach a bucket through :meth:`BucketStore.put` (Telnyx Storage is outside this API).
+Files reach a bucket through :meth:`BucketStore.put` (seeding) or through the emulator's S3
+endpoint (:mod:`.storage`), which reports each stored or deleted object here. As on Telnyx, a
+bucket embedded once re-embeds changed files by itself: such a file reads ``pending`` once in
+the bucket's file listing and is embedded right after (a search catches up first).
+
 An embedding job moves ``queued → processing → <outcome>`` one step per status read, so a
 client's wait loop is exercised without wall-clock sleeps. The outcome is ``success`` unless
 a failure or partial success was scripted for the next job.
@@ -12,7 +16,7 @@ import hashlib
 import threading
 import uuid
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,6 +96,10 @@ class Bucket:
     chunks: list[Chunk] = field(default_factory=list)
     embedded: bool = False
     model: str = DEFAULT_EMBEDDING_MODEL
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    overlap: int = DEFAULT_CHUNK_OVERLAP
+    stale: set[str] = field(default_factory=set)
+    """Files changed since the bucket was embedded, re-embedded on the next look."""
 
 
 @dataclass
@@ -145,12 +153,77 @@ class BucketStore:
         self._buckets: dict[str, Bucket] = {}
         self._jobs: dict[str, Job] = {}
         self._outcomes: deque[tuple[str, dict[str, str]]] = deque()
+        self.reset_hooks: list[Callable[[], None]] = []
+        """Called by :meth:`reset` (the S3 endpoint clears its objects this way)."""
+        self.put_hooks: list[Callable[[str, Mapping[str, str]], None]] = []
+        """Called with each seeded bucket's files (the S3 endpoint stores them too)."""
 
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
             self._jobs.clear()
             self._outcomes.clear()
+        for hook in list(self.reset_hooks):
+            hook()
+
+    # --- objects arriving through the S3 endpoint ------------------------------------------
+
+    def create(self, name: str) -> None:
+        with self._lock:
+            self._buckets.setdefault(name, Bucket())
+
+    def store_object(self, name: str, filename: str, text: str) -> None:
+        """A stored (new or replaced) object; an embedded bucket will re-embed it."""
+        with self._lock:
+            bucket = self._buckets.setdefault(name, Bucket())
+            old = bucket.files.get(filename)
+            if old is not None and old.text == text and old.status != "failed":
+                old.updated_at = now()
+                return
+            stored = StoredFile(text)
+            if old is not None:
+                stored.created_at = old.created_at
+            bucket.files[filename] = stored
+            if bucket.embedded:
+                bucket.stale.add(filename)
+
+    def remove_object(self, name: str, filename: str) -> None:
+        """A deleted object: gone from the listing and from search at once."""
+        with self._lock:
+            bucket = self._buckets.get(name)
+            if bucket is None or bucket.files.pop(filename, None) is None:
+                return
+            bucket.stale.discard(filename)
+            bucket.chunks = [c for c in bucket.chunks if c.filename != filename]
+
+    def keep_only(self, name: str, filenames: Iterable[str]) -> None:
+        """Drop every file not in ``filenames`` (after a batch delete)."""
+        keep = set(filenames)
+        with self._lock:
+            bucket = self._buckets.get(name)
+            gone = [f for f in bucket.files if f not in keep] if bucket else []
+        for filename in gone:
+            self.remove_object(name, filename)
+
+    def remove_bucket(self, name: str) -> None:
+        with self._lock:
+            self._buckets.pop(name, None)
+
+    def _catch_up(self, bucket: Bucket) -> None:
+        """Re-embed the files changed since the bucket was embedded (lock held)."""
+        if not bucket.stale or not bucket.embedded:
+            return
+        stamp = now()
+        stale, bucket.stale = bucket.stale, set()
+        bucket.chunks = [c for c in bucket.chunks if c.filename not in stale]
+        for filename in sorted(stale):
+            stored = bucket.files.get(filename)
+            if stored is None:
+                continue
+            stored.status, stored.error_reason = "success", None
+            stored.updated_at = stored.last_embedded_at = stamp
+            for piece in chunk_text(stored.text, bucket.chunk_size, bucket.overlap):
+                bucket.chunks.append(Chunk(filename, piece, tuple(embedder.embed(piece))))
 
     def put(self, name: str, texts: Mapping[str, str]) -> None:
         """Upload files to a bucket's storage (not yet embedded)."""
@@ -158,6 +231,13 @@ class BucketStore:
             bucket = self._buckets.setdefault(name, Bucket())
             for filename, text in texts.items():
                 bucket.files[filename] = StoredFile(text)
+        for hook in list(self.put_hooks):
+            hook(name, texts)
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        """Every bucket's files as ``{bucket: {filename: text}}``."""
+        with self._lock:
+            return {n: {f: s.text for f, s in b.files.items()} for n, b in self._buckets.items()}
 
     def seed(
         self,
@@ -196,6 +276,7 @@ class BucketStore:
                 bucket.chunks.append(Chunk(filename, piece, tuple(embedder.embed(piece))))
         bucket.embedded = True
         bucket.model = model
+        bucket.chunk_size, bucket.overlap, bucket.stale = size, overlap, set()
 
     def script_outcome(self, status: str, failures: Mapping[str, str] | None = None) -> None:
         """Make the next job end in ``status`` with these ``{filename: reason}`` failures."""
@@ -250,7 +331,7 @@ class BucketStore:
     def files(self, name: str) -> list[dict[str, Any]]:
         with self._lock:
             bucket = self._bucket(name)
-            return [
+            listing = [
                 {
                     "filename": f,
                     "status": s.status,
@@ -261,6 +342,8 @@ class BucketStore:
                 }
                 for f, s in bucket.files.items()
             ]
+            self._catch_up(bucket)  # changed files read "pending" once, then are embedded
+            return listing
 
     def disable(self, name: str) -> None:
         with self._lock:
@@ -274,6 +357,7 @@ class BucketStore:
             bucket = self._buckets.get(name)
             if bucket is None or not bucket.embedded:
                 raise UnknownBucket(name)
+            self._catch_up(bucket)
             chunks = list(bucket.chunks)
             files = dict(bucket.files)
             model = bucket.model

@@ -29,6 +29,7 @@ from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import Choice, Completion
 from telnyx_inference.emulator.records import ScriptedReply
 from telnyx_inference.emulator.state import FixedReplies, State
+from telnyx_inference.emulator.storage import storage_routes
 
 FIXED_WORD = " emulated"
 
@@ -233,4 +234,5 @@ def control_routes(state: State) -> list[Route]:
         ("settings", post_settings, "POST"),
         ("models", post_model, "POST"),
     ]
-    return [Route(f"/_emulator/{path}", wrap(fn), methods=[method]) for path, fn, method in table]
+    routes = [Route(f"/_emulator/{path}", wrap(fn), methods=[method]) for path, fn, method in table]
+    return [*routes, *storage_routes(state)]

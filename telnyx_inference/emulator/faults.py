@@ -21,6 +21,8 @@ NO_DONE = "no_done"
 SPLIT_FRAMES = "split_frames"
 CRLF = "crlf"
 KEEPALIVE_COMMENTS = "keepalive_comments"
+DROP = "drop"
+"""Close the connection without answering (storage requests only, for now)."""
 
 KINDS = (
     STATUS,
@@ -33,8 +35,9 @@ KINDS = (
     SPLIT_FRAMES,
     CRLF,
     KEEPALIVE_COMMENTS,
+    DROP,
 )
-STREAM_ONLY = frozenset(KINDS) - {STATUS, SLOW_FIRST_BYTE}
+STREAM_ONLY = frozenset(KINDS) - {STATUS, SLOW_FIRST_BYTE, DROP}
 """Kinds that only make sense on a streamed answer; they never match a plain request."""
 
 BODY_SHAPES = ("telnyx", "fastapi", "openai", "flat")

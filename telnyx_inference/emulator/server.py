@@ -26,6 +26,7 @@ from telnyx_inference.emulator.app import create_app
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.state import JOURNAL_LIMIT, Settings, State
+from telnyx_inference.emulator.storage import StorageEndpoint
 
 START_TIMEOUT = 10.0
 
@@ -82,6 +83,7 @@ class Emulator:
         chunks: int = 16,
         journal_limit: int = JOURNAL_LIMIT,
         log_level: str = "warning",
+        storage_latency: float = 0.0,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
@@ -101,6 +103,9 @@ class Emulator:
         self._sock: socket.socket | None = None
         if mode == "fixed":
             control.set_fixed(self._state, True, chunks)
+        self.storage = StorageEndpoint(self._state, host, storage_latency)
+        """The S3 endpoint (Telnyx Cloud Storage), started on first use of ``storage_url``."""
+        self._state.storage = self.storage
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -133,6 +138,7 @@ class Emulator:
         return self
 
     def stop(self) -> None:
+        self.storage.stop()
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=5)
@@ -173,6 +179,12 @@ class Emulator:
     def base_url(self) -> str:
         """The OpenAI-compatible base, ``…/v2/ai/openai``."""
         return f"{self.native_base}{OPENAI_BASE_SUFFIX}"
+
+    @property
+    def storage_url(self) -> str:
+        """The S3-compatible storage endpoint (``Storage(storage_url=...)``, boto3's
+        ``endpoint_url``); clients given ``base_url`` find it themselves."""
+        return self.storage.url
 
     @property
     def legacy_base_url(self) -> str:
@@ -253,6 +265,7 @@ def serve(emulator: Emulator, announce: bool = True) -> None:
     emulator.start()
     if announce:
         print(emulator.base_url, flush=True)
+        print(f"storage (S3): {emulator.storage_url}", flush=True)
     try:
         while emulator._thread is not None and emulator._thread.is_alive():
             time.sleep(0.2)

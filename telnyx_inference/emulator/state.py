@@ -53,6 +53,8 @@ class State:
         self.buckets = BucketStore()
         self.catalog = Catalog()
         self.fixed: FixedReplies | None = None
+        self.storage: Any = None
+        """The S3 endpoint (:class:`~.storage.StorageEndpoint`); it clears itself on reset."""
 
     def reset(self) -> None:
         with self.lock:

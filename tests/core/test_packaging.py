@@ -52,3 +52,11 @@ def test_llama_index_extra_does_not_pull_langchain() -> None:
 def test_all_has_both() -> None:
     names = closure("all")
     assert {"langchain-core", "llama-index-core", "starlette", "uvicorn"} <= names
+
+
+def test_storage_extra_is_boto3_without_the_frameworks() -> None:
+    names = closure("storage")
+    assert "boto3" in names
+    assert not any(n.startswith(("langchain", "llama-index")) for n in names)
+    assert "boto3" in closure("all")
+    assert "moto" in closure("emulator")
