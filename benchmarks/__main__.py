@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import envs, figures, report
+from benchmarks import emulator_journal, envs, figures, report
 from benchmarks import storage as storage_bench
 from benchmarks.runner import (
     HERE,
@@ -315,9 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(",")) if args.only else None
     if args.smoke:
         with tempfile.TemporaryDirectory(prefix="benchmarks-smoke-") as tmp:
-            return run(
+            failed = run(
                 figures.SMOKE, out=Path(tmp), create_official=False, only=only, profile=False
             )
+        # The emulator's own figure (chat latency during a journal read): a few seconds.
+        return failed or emulator_journal.main(["--smoke"])
     for stale in RESULTS.glob("profile-*.txt"):
         stale.unlink()
     return run(

@@ -1,10 +1,11 @@
-"""Retrieval over a Telnyx bucket in LangChain: embed the bucket, answer with a retriever chain
-that cites its sources, then ask through Telnyx's retrieval tool. Mirrors
-``notebooks/langchain_rag.ipynb``.
+"""From local documents to answers on Telnyx, in LangChain: build a ``TelnyxVectorStore``
+(upload, embed, wait), answer with a retriever chain that cites its sources, then let Telnyx
+search the bucket itself — its retrieval tool, and a grounded structured answer in one
+request. Mirrors ``notebooks/langchain_rag.ipynb``.
 
     python examples/langchain_rag.py        # offline unless TELNYX_API_KEY is set
 
-With a key, set ``TELNYX_BUCKET`` to a Telnyx Storage bucket holding your files.
+With a key, set ``TELNYX_BUCKET`` to a bucket name of your own (names are global).
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from langchain_core.documents import Document
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableParallel, RunnablePassthrough
+from pydantic import BaseModel, Field
 
-from langchain_telnyx import ChatTelnyx, TelnyxBucketRetriever, bucket_retrieval_tool
-from telnyx_inference import Buckets
+from langchain_telnyx import ChatTelnyx, TelnyxVectorStore
 
 BUCKET = os.environ.get("TELNYX_BUCKET", "acme-handbook")
 HANDBOOK = {
-    "refunds.md": "Refunds are issued to the original card within five business days.",
-    "shipping.md": "Orders ship from Chicago and arrive in two to four business days.",
-    "support.md": "Support answers by chat and phone around the clock, every day.",
+    "refunds": "Refunds are issued to the original card within 5 business days.",
+    "shipping": "Orders ship from Chicago and arrive in 2 to 4 business days.",
+    "support": "Support answers by chat and phone around the clock, every day.",
 }
 QUESTION = "How long do refunds take?"
 
@@ -37,34 +38,42 @@ PROMPT = ChatPromptTemplate.from_messages(
 )
 
 
+class RefundPolicy(BaseModel):
+    business_days: int = Field(description="business days until the refund arrives")
+
+
 def numbered(docs: list[Document]) -> str:
     return "\n".join(f"[{i}] {d.page_content}" for i, d in enumerate(docs, 1))
 
 
 def main() -> None:
+    documents = [
+        Document(id=name, page_content=text, metadata={"source": f"{name}.md"})
+        for name, text in HANDBOOK.items()
+    ]
     with telnyx_or_emulator() as target:
-        if target.emulator:  # Telnyx would already hold these files in storage
-            target.emulator.seed_bucket(BUCKET, texts=HANDBOOK, embed=False)
-
-        buckets = Buckets(**target.connection)
-        job = buckets.wait(buckets.embed(BUCKET), progress=True)
-        print(f"embedding job: {job.status}")
+        store = TelnyxVectorStore.from_documents(
+            documents, bucket_name=BUCKET, progress=False, **target.connection
+        )
+        print(f"store: {len(store.get_by_ids(list(HANDBOOK)))} documents in {BUCKET!r}")
 
         llm = ChatTelnyx(**target.connection, temperature=0, enable_thinking=False)
-        retriever = TelnyxBucketRetriever(bucket_name=BUCKET, k=2, **target.connection)
 
         def prompt_input(x: dict[str, Any]) -> dict[str, str]:
             return {"sources": numbered(x["docs"]), "question": x["question"]}
 
+        retriever = store.as_retriever(search_kwargs={"k": 2})
         answer = prompt_input | PROMPT | llm | StrOutputParser()
         rag = RunnableParallel(docs=retriever, question=RunnablePassthrough()).assign(answer=answer)
         result = rag.invoke(QUESTION)
         print(f"\nretriever chain: {result['answer']}")
         for i, doc in enumerate(result["docs"], 1):
-            print(f"  [{i}] {doc.metadata['filename']} (score {doc.metadata['score']:.2f})")
+            print(f"  [{i}] {doc.metadata['source']} (id {doc.id})")
 
-        tool = bucket_retrieval_tool(BUCKET, max_num_results=2, validate=True, **target.connection)
+        tool = store.retrieval_tool(max_num_results=2)
         print(f"\nretrieval tool: {llm.bind_tools([tool]).invoke(QUESTION).text}")
+        grounded = llm.with_structured_output(RefundPolicy, retrieval=tool).invoke(QUESTION)
+        print(f"grounded structured answer: {grounded!r}")
 
 
 if __name__ == "__main__":

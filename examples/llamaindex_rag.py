@@ -1,9 +1,11 @@
-"""Retrieval with Telnyx in LlamaIndex: a bucket retriever in a query engine, and a local
-VectorStoreIndex on Telnyx embeddings. Mirrors ``notebooks/llamaindex_rag.ipynb``.
+"""From local documents to answers on Telnyx, in LlamaIndex: build a ``TelnyxIndex`` (upload,
+embed, wait), answer with a query engine that cites its source nodes, then let Telnyx search
+the bucket itself in one request (its retrieval tool, with a structured answer). Mirrors
+``notebooks/llamaindex_rag.ipynb``.
 
     python examples/llamaindex_rag.py       # offline unless TELNYX_API_KEY is set
 
-With a key, set ``TELNYX_BUCKET`` to an embedded Telnyx Storage bucket.
+With a key, set ``TELNYX_BUCKET`` to a bucket name of your own (names are global).
 """
 
 from __future__ import annotations
@@ -11,41 +13,48 @@ from __future__ import annotations
 import os
 
 from _connection import telnyx_or_emulator
-from llama_index.core import Document, VectorStoreIndex
-from llama_index.core.base.response.schema import RESPONSE_TYPE
-from llama_index.core.query_engine import RetrieverQueryEngine
+from llama_index.core import Document
+from pydantic import BaseModel, Field
 
-from llama_index_telnyx import Telnyx, TelnyxBucketRetriever, TelnyxEmbedding
+from llama_index_telnyx import Telnyx, TelnyxIndex
 
 BUCKET = os.environ.get("TELNYX_BUCKET", "acme-handbook")
 HANDBOOK = {
-    "refunds.md": "Refunds are issued to the original card within five business days.",
-    "shipping.md": "Orders ship from Chicago and arrive in two to four business days.",
-    "support.md": "Support answers by chat and phone around the clock, every day.",
+    "refunds": "Refunds are issued to the original card within 5 business days.",
+    "shipping": "Orders ship from Chicago and arrive in 2 to 4 business days.",
+    "support": "Support answers by chat and phone around the clock, every day.",
 }
 QUESTION = "How long do refunds take?"
 
 
-def show(title: str, response: RESPONSE_TYPE) -> None:
-    print(f"{title}: {response}")
-    for node in response.source_nodes:
-        print(f"  {node.node.metadata['filename']} (score {node.score or 0:.2f})")
+class RefundPolicy(BaseModel):
+    business_days: int = Field(description="business days until the refund arrives")
 
 
 def main() -> None:
+    documents = [
+        Document(text=text, id_=name, metadata={"filename": f"{name}.md"})
+        for name, text in HANDBOOK.items()
+    ]
     with telnyx_or_emulator() as target:
-        if target.emulator:  # Telnyx would already hold this embedded bucket
-            target.emulator.seed_bucket(BUCKET, texts=HANDBOOK)
+        index = TelnyxIndex.from_documents(documents, bucket_name=BUCKET, **target.connection)
         llm = Telnyx(**target.connection, temperature=0, enable_thinking=False)
 
-        retriever = TelnyxBucketRetriever(BUCKET, similarity_top_k=2, **target.connection)
-        show("bucket", RetrieverQueryEngine.from_args(retriever, llm=llm).query(QUESTION))
+        response = index.as_query_engine(llm=llm, similarity_top_k=2).query(QUESTION)
+        print(f"query engine: {response}")
+        for node in response.source_nodes:
+            print(f"  {node.node.metadata['filename']} (ref_doc_id {node.node.ref_doc_id})")
 
-        documents = [Document(text=t, metadata={"filename": n}) for n, t in HANDBOOK.items()]
-        index = VectorStoreIndex.from_documents(
-            documents, embed_model=TelnyxEmbedding(**target.connection)
-        )
-        show("local index", index.as_query_engine(llm=llm, similarity_top_k=2).query(QUESTION))
+        one_request = index.as_query_engine(llm=llm, use_retrieval_tool=True)
+        print(f"\nretrieval tool: {one_request.query(QUESTION)}")
+        grounded = index.as_query_engine(llm=llm, output_cls=RefundPolicy, use_retrieval_tool=True)
+        print(f"grounded structured answer: {grounded.query(QUESTION).response!r}")
+
+        index.delete_ref_doc("refunds")
+        left = [
+            n.node.ref_doc_id for n in index.as_retriever(similarity_top_k=3).retrieve(QUESTION)
+        ]
+        print(f"\nafter delete_ref_doc('refunds'): {left}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from langchain_telnyx.chat_models import ChatTelnyx
     from langchain_telnyx.embeddings import TelnyxEmbeddings
     from langchain_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
+    from langchain_telnyx.vectorstores import TelnyxVectorStore
     from telnyx_inference.structured import Regex
     from telnyx_inference.tools import RetrievalTool as TelnyxRetrievalTool
 
@@ -34,6 +35,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "bucket_retrieval_tool": ("langchain_telnyx.retrievers", "bucket_retrieval_tool"),
     "Regex": ("telnyx_inference.structured", "Regex"),
     "TelnyxRetrievalTool": ("telnyx_inference.tools", "RetrievalTool"),
+    "TelnyxVectorStore": ("langchain_telnyx.vectorstores", "TelnyxVectorStore"),
 }
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "TelnyxBucketRetriever",
     "TelnyxEmbeddings",
     "TelnyxRetrievalTool",
+    "TelnyxVectorStore",
     "bucket_retrieval_tool",
 ]
 

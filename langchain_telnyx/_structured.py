@@ -13,6 +13,15 @@ of choices, and a :class:`~telnyx_inference.structured.Regex` (sent as ``guided_
 "json_object"}``); given a schema, Telnyx can do better than hope the prompt is followed, so the
 schema is enforced as ``guided_json`` (vLLM refuses both at once). ``"function_calling"`` forces
 a call of a tool built from the schema. Pydantic v1 models work with every method.
+
+Grounded answers come in one request: ``retrieval=`` (bucket names or
+:class:`~langchain_telnyx.TelnyxRetrievalTool`\\ s) sends Telnyx's retrieval tool beside the
+guided option, so the server searches the bucket and the answer follows the schema::
+
+    llm.with_structured_output(Leave, retrieval="handbook").invoke("How many vacation days?")
+    llm.bind_tools([TelnyxRetrievalTool(bucket_ids=["handbook"])]).with_structured_output(Leave)
+
+Function tools cannot go with a guided answer, so binding them first is refused clearly.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from pydantic import BaseModel
 from pydantic import v1 as pydantic_v1
 
 from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.grounding import guided_tools, retrieval_tools
 from telnyx_inference.structured import (
     Regex,
     StructuredOutputError,
@@ -140,16 +150,30 @@ def _tool_parser(schema: Any, name: str) -> Runnable[BaseMessage, Any]:
 
 
 def structured_runnable(
-    llm: ChatTelnyx,
+    llm: ChatTelnyx | Runnable[Any, BaseMessage],
     schema: Any,
     *,
     method: str,
     include_raw: bool,
     strict: bool | None,
+    retrieval: Any = None,
+    bound_tools: list[Any] | None = None,
 ) -> Runnable[Any, Any]:
-    """Build ``llm`` bound for structured output, followed by its parser."""
+    """Build ``llm`` bound for structured output, followed by its parser.
+
+    ``retrieval`` (bucket names or retrieval tools) and ``bound_tools`` (tools bound before,
+    by ``bind_tools``) travel with the guided option; function tools among them are refused.
+    """
     if method not in METHODS:
         raise InvalidParameterError("method", f"must be one of {list(METHODS)}, got {method!r}")
+    if method == "function_calling" and (retrieval is not None or bound_tools):
+        raise InvalidParameterError(
+            "retrieval" if retrieval is not None else "tools",
+            "function_calling sends only the schema's tool, so other tools would be dropped; "
+            "the retrieval tool goes with method='guided_json' or 'json_mode'",
+        )
+    grounding = retrieval_tools(retrieval) + guided_tools(bound_tools)
+    tools: dict[str, Any] = {"tools": grounding} if grounding else {}
     trace_kwargs = {"method": method, "strict": strict}
     bound: Runnable[Any, BaseMessage]
     parser: Runnable[BaseMessage, Any]
@@ -161,7 +185,9 @@ def structured_runnable(
         tool = convert_to_openai_tool(schema)
         name = tool["function"]["name"]
         fmt = {"kwargs": trace_kwargs, "schema": tool}
-        bound = llm.bind_tools([tool], tool_choice=name, ls_structured_output_format=fmt)
+        bound = cast("ChatTelnyx", llm).bind_tools(
+            [tool], tool_choice=name, ls_structured_output_format=fmt
+        )
         parser = _tool_parser(schema, name)
     elif method == "json_mode":
         if _is_choice_schema(schema):
@@ -171,19 +197,19 @@ def structured_runnable(
         fmt = {"kwargs": trace_kwargs, "schema": schema}
         if schema is None:
             bound = llm.bind(
-                response_format={"type": "json_object"}, ls_structured_output_format=fmt
+                response_format={"type": "json_object"}, ls_structured_output_format=fmt, **tools
             )
             parser = _text_parser(_load_json)
         else:
             spec = _spec(schema)
-            bound = llm.bind(**spec.params, ls_structured_output_format=fmt)
+            bound = llm.bind(**spec.params, ls_structured_output_format=fmt, **tools)
             parser = _text_parser(spec.parse)
     else:
         if schema is None:
             raise InvalidParameterError("schema", f"method={method!r} needs a schema")
         spec = _spec(schema)
         fmt = {"kwargs": trace_kwargs, "schema": _ls_schema(schema, spec)}
-        bound = llm.bind(**spec.params, ls_structured_output_format=fmt)
+        bound = llm.bind(**spec.params, ls_structured_output_format=fmt, **tools)
         parser = _text_parser(spec.parse)
     if not include_raw:
         return bound | parser

@@ -21,6 +21,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, Field, model_validator
 
 from langchain_telnyx import _blocks  # noqa: F401  (registers the content-block translator)
+from langchain_telnyx._binding import ToolBinding
 from langchain_telnyx._chunks import ChunkTranslator
 from langchain_telnyx._errors import translated_errors
 from langchain_telnyx._messages import to_wire_messages
@@ -32,6 +33,7 @@ from telnyx_inference._constants import API_KEY_ENV, DEFAULT_CHAT_MODEL
 from telnyx_inference.catalog import facts_for
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.grounding import Retrieval
 from telnyx_inference.params import ChatParamFields
 from telnyx_inference.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
 
@@ -260,7 +262,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
                 TelnyxWarning,
                 stacklevel=2,
             )
-        return super().bind(tools=formatted, **kwargs)
+        return ToolBinding(bound=self, kwargs={"tools": formatted, **kwargs}, config={})
 
     def with_structured_output(  # type: ignore[override]
         self,
@@ -269,6 +271,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
         method: StructuredMethod = "guided_json",
         include_raw: bool = False,
         strict: bool | None = None,
+        retrieval: Retrieval | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, Any]:
         """Answers parsed into ``schema``; see :mod:`langchain_telnyx._structured`.
@@ -276,13 +279,23 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
         ``method``: ``"guided_json"`` (default; ``"json_schema"`` is an alias),
         ``"json_mode"`` or ``"function_calling"``. With ``include_raw=True`` the result is
         ``{"raw": AIMessage, "parsed": ... | None, "parsing_error": Exception | None}``.
+        ``retrieval``: bucket names or :class:`~langchain_telnyx.TelnyxRetrievalTool`\\ s; Telnyx
+        searches them and the answer follows the schema, in one request ("grounded" output).
         """
+        bound_tools = kwargs.pop("_bound_tools", None)  # from ToolBinding.with_structured_output
+        bound = kwargs.pop("_bound", None)
         if kwargs:
             raise InvalidParameterError(
                 next(iter(kwargs)), "is not an argument of with_structured_output"
             )
         return structured_runnable(
-            self, schema, method=method, include_raw=include_raw, strict=strict
+            self.bind(**bound) if bound else self,
+            schema,
+            method=method,
+            include_raw=include_raw,
+            strict=strict,
+            retrieval=retrieval,
+            bound_tools=bound_tools,
         )
 
     # --- Token counting without downloading a tokenizer -------------------------------------

@@ -23,6 +23,7 @@ check_package_owner(__name__, __file__)  # another distribution's files mixed in
 if TYPE_CHECKING:
     from llama_index_telnyx._tools import TelnyxRetrievalTool
     from llama_index_telnyx.embeddings import TelnyxEmbedding
+    from llama_index_telnyx.indices import TelnyxIndex
     from llama_index_telnyx.llm import Telnyx
     from llama_index_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
 
@@ -32,12 +33,14 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "TelnyxBucketRetriever": ("llama_index_telnyx.retrievers", "TelnyxBucketRetriever"),
     "bucket_retrieval_tool": ("llama_index_telnyx.retrievers", "bucket_retrieval_tool"),
     "TelnyxRetrievalTool": ("llama_index_telnyx._tools", "TelnyxRetrievalTool"),
+    "TelnyxIndex": ("llama_index_telnyx.indices", "TelnyxIndex"),
 }
 
 __all__ = [
     "Telnyx",
     "TelnyxBucketRetriever",
     "TelnyxEmbedding",
+    "TelnyxIndex",
     "TelnyxRetrievalTool",
     "bucket_retrieval_tool",
 ]

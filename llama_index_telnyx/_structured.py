@@ -5,6 +5,10 @@
 ``Regex``) and validate the answer here as well, instead of LlamaIndex's default of asking
 for a function call. ``as_structured_llm`` and ``FunctionAgent(output_cls=...)`` go through
 these paths too.
+
+Grounded answers: ``llm_kwargs={"retrieval": "handbook"}`` (or the LLM's ``retrieval`` field)
+sends Telnyx's retrieval tool beside ``guided_json`` in the same request; function tools are
+refused there, as a guided answer could never call them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse
-from llama_index.core.bridge.pydantic import BaseModel, ValidationError
+from llama_index.core.bridge.pydantic import BaseModel, Field, ValidationError, field_validator
 from llama_index.core.instrumentation.events.llm import (
     LLMStructuredPredictEndEvent,
     LLMStructuredPredictInProgressEvent,
@@ -21,15 +25,48 @@ from llama_index.core.instrumentation.events.llm import (
 from llama_index.core.llms.utils import parse_partial_json
 from llama_index_instrumentation import get_dispatcher
 
+from llama_index_telnyx._tools import to_wire_tools
+from telnyx_inference.grounding import guided_tools, retrieval_tools
 from telnyx_inference.structured import StructuredSpec, structured_spec
 
 if TYPE_CHECKING:
     from llama_index.core.llms.llm import LLM
     from llama_index.core.prompts import BasePromptTemplate
 
-__all__ = ["PartialOutputs", "begin", "end"]
+__all__ = ["GroundingFields", "PartialOutputs", "begin", "end"]
 
 dispatcher = get_dispatcher(__name__)
+
+
+class GroundingFields(BaseModel):
+    """The ``retrieval`` field of :class:`~llama_index_telnyx.Telnyx` and what uses it."""
+
+    retrieval: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Buckets Telnyx searches for every request (bucket names or retrieval "
+        "tools; per call: retrieval=...). With structured output: grounded answers in one call.",
+    )
+
+    @field_validator("retrieval", mode="before")
+    @classmethod
+    def _retrieval_tools(cls, value: Any) -> list[dict[str, Any]] | None:
+        return retrieval_tools(value) or None
+
+    def retrieval_for(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+        """The retrieval tools of one call: its ``retrieval=``, else the field's."""
+        if "retrieval" in kwargs:
+            return retrieval_tools(kwargs["retrieval"])
+        return list(self.retrieval or ())
+
+    def as_structured_llm(self, output_cls: Any, **kwargs: Any) -> Any:
+        """A ``StructuredLLM`` answering in ``output_cls`` (guided decoding); ``retrieval=``
+        (bucket names or ``TelnyxRetrievalTool``) grounds it: Telnyx searches in the same call."""
+        from llama_index.core.llms.llm import LLM
+
+        llm: Any = self
+        if "retrieval" in kwargs:
+            llm = self.model_copy(update={"retrieval": retrieval_tools(kwargs.pop("retrieval"))})
+        return LLM.as_structured_llm(llm, output_cls, **kwargs)
 
 
 def begin(
@@ -46,8 +83,12 @@ def begin(
         )
     )
     spec = structured_spec(output_cls)
+    kwargs = dict(llm_kwargs or {})
+    guided_tools(to_wire_tools(kwargs.get("tools")), "llm_kwargs.tools")
+    if "retrieval" in kwargs:
+        retrieval_tools(kwargs["retrieval"], "llm_kwargs.retrieval")
     messages = llm._get_messages(prompt, **prompt_args)
-    return spec, messages, {**(llm_kwargs or {}), **spec.params}
+    return spec, messages, {**kwargs, **spec.params}
 
 
 def end(spec: StructuredSpec, response: ChatResponse) -> Any:

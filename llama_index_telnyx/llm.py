@@ -29,6 +29,7 @@ from llama_index_telnyx import _structured
 from llama_index_telnyx._messages import to_wire_messages
 from llama_index_telnyx._response import chat_response
 from llama_index_telnyx._stream import CompletionView, StreamReader
+from llama_index_telnyx._structured import GroundingFields
 from llama_index_telnyx._tools import (
     keep_first_tool_call,
     prepare_chat_with_tools,
@@ -58,11 +59,12 @@ _CALL_OPTIONS = frozenset(
         "max_tokens_with_tools",
         "timeout",
         "extra_headers",
+        "retrieval",
     }
 )
 
 
-class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
+class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFields):
     """Telnyx Inference for LlamaIndex: chat, tools and agents, guided structured output.
 
     ::
@@ -71,6 +73,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
         llm.complete("Say hi").text
         FunctionAgent(tools=[add, multiply], llm=llm)
         llm.structured_predict(Invoice, PromptTemplate("Extract: {text}"), text=email)
+        llm.as_structured_llm(Leave, retrieval="handbook").complete("Vacation days?")  # grounded
         Telnyx(min_p=0.05, enable_thinking=False, service_tier="flex")  # Telnyx extensions
 
     Every sampling parameter and Telnyx extension is a field (inherited from the core's
@@ -185,7 +188,7 @@ class Telnyx(ConnectionFields, FunctionCallingLLM, ChatParamFields):
             to_wire_messages(messages),
             model=kwargs.get("model") or self.model,
             params=params,
-            tools=to_wire_tools(kwargs.get("tools")),
+            tools=to_wire_tools(kwargs.get("tools")) + self.retrieval_for(kwargs),
             tool_choice=kwargs.get("tool_choice"),
             stream=stream,
             extra_body=extra or None,

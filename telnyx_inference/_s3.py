@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,18 +28,30 @@ from telnyx_inference.settings import is_loopback_url
 __all__ = ["S3Call", "S3Clients", "discover_storage_url"]
 
 
-def discover_storage_url(base_url: str, timeout: float = 2.0) -> str | None:
-    """The S3 endpoint a local emulator advertises, or ``None`` (not loopback, no emulator)."""
+def discover_storage_url(base_url: str, timeout: float = 60.0) -> str | None:
+    """The S3 endpoint a local emulator advertises, or ``None`` when the base URL is not
+    loopback or the server there is not an emulator (a local proxy to Telnyx, say).
+
+    A loopback server that cannot be reached, or does not answer within ``timeout`` (the
+    emulator starts its S3 endpoint on first use, which takes seconds on a loaded machine),
+    raises :class:`TelnyxConnectionError`: falling back to Telnyx's cloud endpoint from a
+    local base URL would send documents somewhere the user did not point at."""
     if not is_loopback_url(base_url):
         return None
     parts = urlsplit(base_url)
+    where = f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}"
     try:
-        with urllib.request.urlopen(  # loopback only, checked above
-            f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}", timeout=timeout
-        ) as answer:
+        with urllib.request.urlopen(where, timeout=timeout) as answer:  # loopback, checked above
             url = json.loads(answer.read()).get("storage_url")
-    except (OSError, ValueError, AttributeError):
+    except urllib.error.HTTPError:
+        return None  # answered, but not as an emulator
+    except (ValueError, AttributeError):
         return None
+    except OSError as exc:
+        raise TelnyxConnectionError(
+            f"could not ask {parts.netloc} for its storage endpoint ({where}): "
+            f"{getattr(exc, 'reason', exc)}. Pass storage_url= or set TELNYX_STORAGE_URL."
+        ) from None
     return str(url) if url else None
 
 

@@ -22,8 +22,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "invoke: ",
         "stream: ",
         "tool call: get_weather({'city': 'Paris'})",
-        "agent: The tool returned: 18 °C, light rain.",
-        "guided_json: Lead(",
+        'agent: get_weather(city="Paris") returned 18 °C, light rain.',
+        "guided_json: Lead(name='Ada Lovelace', company='Analytical Engines', seats=12)",
         "guided_regex: +1 ",
         "guided_choice: ",
         "logprobs: ",
@@ -31,17 +31,27 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "enable_thinking=False: 0 reasoning block(s)",
     ),
     "langchain_rag.py": (
-        "embedding job: success",
-        "[1] refunds.md (score",
-        "retrieval tool: According to refunds.md: Refunds are issued",
+        "store: 3 documents in 'acme-handbook'",
+        "[1] refunds.md (id refunds)",
+        "retrieval tool: According to refunds.txt: Refunds are issued",
+        "grounded structured answer: RefundPolicy(business_days=5)",
+        "retriever chain: From the context: Refunds are issued to the original card within "
+        "5 business days [1].",
     ),
     "llamaindex_agents.py": (
         "tool call: multiply({'a': 6, 'b': 7}) = 42",
-        "agent: The tool returned: 42.",
-        "structured_predict: Invoice(",
+        "agent: multiply(a=6, b=7) returned 42.",
+        "structured_predict: Invoice(vendor='ACME Telecom', total_usd=1250.0, paid=True)",
+        "chat engine: You said: Hi, I am Ada and I build voice bots.",
         "4 messages in the history",
     ),
-    "llamaindex_rag.py": ("bucket: ", "local index: ", "  refunds.md (score"),
+    "llamaindex_rag.py": (
+        "query engine: According to refunds.md",
+        "  refunds.md (ref_doc_id refunds)",
+        "retrieval tool: According to refunds.txt",
+        "grounded structured answer: RefundPolicy(business_days=5)",
+        "after delete_ref_doc('refunds'): ['shipping', 'support']",
+    ),
 }
 PYTEST_EXAMPLES = {"test_my_chain.py": "4 passed"}
 

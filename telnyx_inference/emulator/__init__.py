@@ -59,15 +59,19 @@ Stream-only kinds are ignored on requests that do not stream. A malformed header
 
 Control API
 -----------
-Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emulator`` method:
+Under ``/_emulator/`` (no key needed, not journalled; bound beyond loopback, the control token
+in ``X-Emulator-Token``), each mirrored by an ``Emulator`` method. Request and response bodies:
+``docs/emulator-control-api.md``. ``GET /`` answers an index without a key.
 
 =========================  ===============================================================
 ``GET  health``            liveness
 ``GET  state``             settings, queue lengths, buckets
-``POST reset``             ``emu.reset()``
+``POST reset``             ``emu.reset()``: back to the start-up baseline
+``POST baseline``          ``emu.set_baseline()``: buckets and models now are the baseline
 ``POST script``            ``emu.script(...)``: a ScriptedReply object or a list of them
 ``POST faults``            ``emu.fault(...)``: a Fault object or list; ``DELETE`` clears
-``GET  journal``           ``emu.journal``; ``DELETE`` clears
+``GET  journal``           ``emu.read_journal(...)``: ``?last=N&path=&method=&status=``;
+                           ``DELETE`` clears
 ``POST buckets``           ``emu.seed_bucket(...)``: ``{name, texts?, paths?, embed?,
                            chunk_size?, chunk_overlap?}``
 ``POST jobs/outcome``      ``emu.script_job(status, failures)``
@@ -80,6 +84,13 @@ Under ``/_emulator/`` (no key needed, not journalled), each mirrored by an ``Emu
 
 Responses to chat requests with unknown top-level fields carry
 ``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
+
+Values
+------
+Structured output and tool arguments come from the conversation (realistic, the default).
+``X-Emulator-Mode: adversarial`` on a request, ``Emulator(adversarial=True)``,
+``emu.configure(adversarial=True)``, ``--adversarial`` or the ``telnyx_adversarial`` pytest
+marker fill them with conforming edge cases instead.
 """
 
 from __future__ import annotations

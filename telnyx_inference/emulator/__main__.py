@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
+
+from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
 
 
 def _bucket(spec: str) -> tuple[str, str]:
@@ -12,6 +15,22 @@ def _bucket(spec: str) -> tuple[str, str]:
     if not sep or not name or not path:
         raise argparse.ArgumentTypeError(f"expected NAME=DIR, got {spec!r}")
     return name, path
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _token(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the control token must not be empty")
+    return text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,6 +57,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="fill structured output and tool arguments with edge cases (robustness tests)",
+    )
+    p.add_argument(
         "--fixed",
         type=int,
         default=None,
@@ -51,14 +75,52 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="add this delay to every storage (S3) request, e.g. 0.05",
     )
-    p.add_argument("--log-level", default="warning", help="uvicorn log level")
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error", "critical"],
+        help="log level on stderr (default info: one line per request)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no log line per request")
+    p.add_argument(
+        "--journal-max-entries",
+        type=_positive,
+        default=DEFAULT_MAX_ENTRIES,
+        metavar="N",
+        help="requests kept in the journal; the oldest are dropped (default 1000)",
+    )
+    p.add_argument(
+        "--journal-max-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_BYTES,
+        metavar="BYTES",
+        help="bytes kept in the journal; the oldest are dropped (default 32 MiB)",
+    )
+    p.add_argument(
+        "--control-token",
+        type=_token,
+        default=None,
+        help="token the /_emulator/ control routes require (also "
+        "TELNYX_EMULATOR_CONTROL_TOKEN); generated and printed when --host is not loopback",
+    )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        # Ctrl-C before the server was up (imports, seeding buckets): no traceback.
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from telnyx_inference.emulator.ops import configure_cli_logging
     from telnyx_inference.emulator.server import Emulator, serve
 
+    uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,
         port=args.port,
@@ -67,16 +129,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         mode="fixed" if args.fixed is not None else "normal",
         chunks=args.fixed or 16,
-        log_level=args.log_level,
+        log_level=uvicorn_level,
+        journal_max_entries=args.journal_max_entries,
+        journal_max_bytes=args.journal_max_bytes,
+        control_token=args.control_token,
         storage_latency=args.storage_latency,
+        adversarial=args.adversarial,
     )
     for name, path in args.bucket:
+        logging.getLogger("telnyx_inference.emulator").info("seeding bucket %s from %s", name, path)
         try:
             emu.seed_bucket(name, paths=[path])
         except OSError as exc:
             print(f"error: bucket {name}: {exc}", file=sys.stderr)
             return 2
-    serve(emu)
+    try:
+        serve(emu)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -28,8 +29,11 @@ from telnyx_inference._constants import (
     EMBEDDING_DIMENSIONS,
     EMBEDDING_MODELS_PATH,
     EMBEDDINGS_PATH,
+    EMULATOR_ADVERSARIAL,
     EMULATOR_FAULT_HEADER,
     EMULATOR_IGNORED_FIELDS_HEADER,
+    EMULATOR_MODE_HEADER,
+    EMULATOR_REALISTIC,
     ERROR_CODE_NOT_FOUND,
     LEGACY_BASE_SUFFIX,
     MODELS_PATH,
@@ -44,6 +48,8 @@ from telnyx_inference.emulator.buckets import UnknownBucket, UnknownJob
 from telnyx_inference.emulator.control import control_routes
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.guided import GenerationError
+from telnyx_inference.emulator.index import index_routes
+from telnyx_inference.emulator.ops import Operations, note_faults
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
 from telnyx_inference.emulator.state import State
 
@@ -110,7 +116,7 @@ async def _pipeline(
     entry = JournalEntry(
         request.method, request.url.path, request.url.query, redact_headers(request.headers), body
     )
-    state.record(entry)
+    state.record(entry, len(raw))
     if not _authorised(request, state):
         entry.status = 401
         return errors.json_response(
@@ -130,6 +136,7 @@ async def _pipeline(
         entry.status = 400
         return _bad_request(f"Invalid {EMULATOR_FAULT_HEADER} header: {exc}")
     faults = fk.pick(taken)
+    note_faults(request.scope, faults)
     if slow := faults.get(fk.SLOW_FIRST_BYTE):
         await asyncio.sleep(slow.seconds)
     if status := faults.get(fk.STATUS):
@@ -173,6 +180,13 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     if quirk := v.chat_quirk(body):
         code, field, detail = quirk
         return _bad_request(detail, field, code)
+    mode = request.headers.get(EMULATOR_MODE_HEADER, "").strip().lower()
+    if mode not in ("", EMULATOR_ADVERSARIAL, EMULATOR_REALISTIC):
+        return _bad_request(
+            f"Invalid {EMULATOR_MODE_HEADER} header {mode!r}: use "
+            f"{EMULATOR_REALISTIC!r} or {EMULATOR_ADVERSARIAL!r}."
+        )
+    adversarial = mode == EMULATOR_ADVERSARIAL if mode else state.settings.adversarial
     scripted = state.next_script()
 
     def run() -> model.Completion:
@@ -182,6 +196,7 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             is_reasoning=facts.is_reasoning,
             search=state.buckets.search,
             scripted=scripted,
+            adversarial=adversarial,
         )
 
     heavy = scripted is None and any(
@@ -369,6 +384,7 @@ def create_app(state: State) -> Starlette:
         r(f"{NATIVE_ROOT_PATH}/{SIMILARITY_SEARCH_PATH}", similarity_search, ["POST"]),
         r(f"{NATIVE_ROOT_PATH}/{BUCKET_JOB_PATH}/{{task_id}}", job_status, ["GET"]),
         *control_routes(state),
+        *index_routes(state),
         r("/{rest:path}", not_found, ["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(Operations, state=state)])

@@ -12,6 +12,7 @@ a failure or partial success was scripted for the next job.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import uuid
@@ -145,6 +146,13 @@ def read_paths(paths: Iterable[str | Path]) -> dict[str, str]:
     return out
 
 
+def _copy(bucket: Bucket) -> Bucket:
+    """A bucket that shares nothing mutable with ``bucket`` (chunks are never changed in
+    place, so the list is copied and the chunks shared)."""
+    files = {name: dataclasses.replace(stored) for name, stored in bucket.files.items()}
+    return Bucket(files, list(bucket.chunks), bucket.embedded, bucket.model)
+
+
 class BucketStore:
     """All buckets and jobs of one emulator; thread-safe."""
 
@@ -157,10 +165,18 @@ class BucketStore:
         """Called by :meth:`reset` (the S3 endpoint clears its objects this way)."""
         self.put_hooks: list[Callable[[str, Mapping[str, str]], None]] = []
         """Called with each seeded bucket's files (the S3 endpoint stores them too)."""
+        self._baseline: dict[str, Bucket] = {}
+
+    def set_baseline(self) -> None:
+        """The buckets as they are now become what :meth:`reset` returns to."""
+        with self._lock:
+            self._baseline = {name: _copy(b) for name, b in self._buckets.items()}
 
     def reset(self) -> None:
+        """Back to the baseline (no buckets unless :meth:`set_baseline` was called)."""
         with self._lock:
-            self._buckets.clear()
+            # Copies: jobs and disables after a reset must not change the baseline itself.
+            self._buckets = {name: _copy(b) for name, b in self._baseline.items()}
             self._jobs.clear()
             self._outcomes.clear()
         for hook in list(self.reset_hooks):

@@ -22,9 +22,14 @@ class Catalog:
 
     def __init__(self) -> None:
         self._models: dict[str, ModelFacts] = dict(FALLBACK_MODELS)
+        self._baseline: dict[str, ModelFacts] = dict(FALLBACK_MODELS)
+
+    def set_baseline(self) -> None:
+        """The models known now are what :meth:`reset` returns to."""
+        self._baseline = dict(self._models)
 
     def reset(self) -> None:
-        self._models = dict(FALLBACK_MODELS)
+        self._models = dict(self._baseline)
 
     def add(self, model_id: str, facts: ModelFacts) -> None:
         self._models[model_id] = facts

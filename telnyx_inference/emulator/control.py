@@ -2,7 +2,9 @@
 
 Each operation is a plain function over the emulator's :class:`~.state.State`, used both by
 the HTTP routes here and by the Python methods of :class:`~.server.Emulator`, so the two
-never drift apart. Control routes need no key and are not journalled.
+never drift apart. Control routes need no API key and are not journalled (bound beyond
+loopback they need the control token, see :mod:`.access`). Every route, with its request and
+response bodies, is documented in ``docs/emulator-control-api.md``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from telnyx_inference._constants import (
@@ -26,6 +29,7 @@ from telnyx_inference._constants import (
 from telnyx_inference.emulator import errors, render
 from telnyx_inference.emulator.buckets import read_paths
 from telnyx_inference.emulator.faults import Fault
+from telnyx_inference.emulator.journal import encode_page
 from telnyx_inference.emulator.model import Choice, Completion
 from telnyx_inference.emulator.records import ScriptedReply
 from telnyx_inference.emulator.state import FixedReplies, State
@@ -70,7 +74,8 @@ def seed_bucket(
 
 
 def reset(state: State) -> None:
-    """Back to the start: defaults, no scripts, faults, journal or buckets."""
+    """Back to the baseline: the settings, buckets and models the emulator started with;
+    no scripts, faults or journal."""
     state.reset()
     if state.settings.mode == "fixed":
         set_fixed(state, True, state.settings.chunks)
@@ -100,7 +105,7 @@ def build_fixed(chunks: int) -> FixedReplies:
 
 
 def configure(state: State, **changes: Any) -> None:
-    allowed = {"api_key", "strict", "seed"}
+    allowed = {"api_key", "strict", "seed", "adversarial"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -154,7 +159,9 @@ def control_routes(state: State) -> list[Route]:
     def wrap(fn: Callable[[Any], Response]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
-                return fn(await read(request))
+                # Off the event loop: seeding a big bucket embeds it, and the API routes must
+                # keep answering meanwhile (the state has its own locks).
+                return await run_in_threadpool(fn, await read(request))
             except (ValueError, TypeError, KeyError, OSError) as exc:
                 return errors.json_response({"error": str(exc)}, 400)
 
@@ -182,13 +189,20 @@ def control_routes(state: State) -> list[Route]:
         clear_faults(state)
         return _ok()
 
-    def get_journal(_: Any) -> Response:
-        with state.lock:
-            return _ok([e.to_dict() for e in state.journal])
+    async def get_journal(request: Request) -> Response:
+        try:
+            page = state.journal.page(**request.query_params)
+        except ValueError as exc:
+            return errors.json_response({"error": str(exc)}, 400)
+        # Streamed a slice at a time: a big journal never holds up the API routes.
+        return StreamingResponse(encode_page(page), media_type="application/json")
 
     def delete_journal(_: Any) -> Response:
-        with state.lock:
-            state.journal.clear()
+        state.journal.clear()
+        return _ok()
+
+    def post_baseline(_: Any) -> Response:
+        state.mark_baseline()
         return _ok()
 
     def post_bucket(body: Any) -> Response:
@@ -226,8 +240,8 @@ def control_routes(state: State) -> list[Route]:
         ("script", post_script, "POST"),
         ("faults", post_faults, "POST"),
         ("faults", delete_faults, "DELETE"),
-        ("journal", get_journal, "GET"),
         ("journal", delete_journal, "DELETE"),
+        ("baseline", post_baseline, "POST"),
         ("buckets", post_bucket, "POST"),
         ("jobs/outcome", post_outcome, "POST"),
         ("fixed", post_fixed, "POST"),
@@ -235,4 +249,8 @@ def control_routes(state: State) -> list[Route]:
         ("models", post_model, "POST"),
     ]
     routes = [Route(f"/_emulator/{path}", wrap(fn), methods=[method]) for path, fn, method in table]
-    return [*routes, *storage_routes(state)]
+    return [
+        *routes,
+        Route("/_emulator/journal", get_journal, methods=["GET"]),
+        *storage_routes(state),
+    ]

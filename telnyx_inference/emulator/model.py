@@ -1,10 +1,14 @@
 """The emulator's deterministic "model": a request in, a :class:`Completion` out.
 
-Same request, same seed → same answer. In order of precedence: a scripted reply; tool calls
-(``tool_choice="required"``, or the last turn is a user turn naming bound function tools);
-guided output (choice, regex, JSON Schema, ``json_object``); an answer from the seeded
-buckets when a retrieval tool is bound; otherwise a short reply derived from the prompt.
-Then ``stop`` and ``max_tokens`` cut the text, and logprobs and usage are counted.
+Same request, same seed → same answer. In order of precedence: a scripted reply; the tool
+calls a tool-using model would make at this point of the turn (:mod:`.planner`; ReAct
+requests get them as ``Action:`` text); guided output (choice, regex, JSON Schema,
+``json_object``) filled from the conversation (:mod:`.values`); otherwise a text answer
+(:mod:`.answers`) from tool results, retrieved chunks, context in the prompt, or the prompt
+itself. Then ``stop`` and ``max_tokens`` cut the text, and logprobs and usage are counted.
+
+``adversarial=True`` swaps the realistic values for Hypothesis edge cases (:mod:`.guided`);
+the turn logic stays the same, so agent loops still end.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telnyx_inference.emulator import guided, tokens, toolargs
+from telnyx_inference.emulator import answers, fields, guided, planner, tokens, turns, values
 from telnyx_inference.emulator.records import ScriptedReply
 
 Search = Callable[[str, str, int], list[dict[str, Any]]]
@@ -41,18 +45,6 @@ class Completion:
     usage: dict[str, int]
 
 
-def text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(
-            str(p.get("text") or "")
-            for p in content
-            if isinstance(p, dict) and p.get("type") == "text"
-        )
-    return ""
-
-
 def request_key(body: dict[str, Any], seed: int) -> int:
     material = json.dumps(
         [body.get("messages"), body.get("model"), body.get("seed"), seed],
@@ -64,72 +56,6 @@ def request_key(body: dict[str, Any], seed: int) -> int:
     return int.from_bytes(hashlib.blake2b(material.encode(), digest_size=8).digest(), "big")
 
 
-def _snippet(text: str, words: int = 12) -> str:
-    parts = text.split()
-    out = " ".join(parts[:words])
-    return out + "…" if len(parts) > words else out.rstrip(".?!")
-
-
-_TEMPLATES = (
-    "Here is a short answer about {s}.",
-    "You asked: {s}. This is the Telnyx emulator's reply.",
-    "Answering from the emulator: {s}.",
-)
-
-
-def _reply_text(messages: list[dict[str, Any]], key: int) -> str:
-    last = messages[-1] if messages else {}
-    if last.get("role") == "tool":
-        results = []
-        for msg in reversed(messages):
-            if msg.get("role") != "tool":
-                break
-            results.append(text_of(msg.get("content")))
-        joined = "; ".join(reversed(results))
-        return f"The tool returned: {joined}." if joined else "The tool returned nothing."
-    user = next(
-        (text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), ""
-    )
-    if not user.strip():
-        return "Hello from the Telnyx emulator."
-    return _TEMPLATES[key % len(_TEMPLATES)].format(s=_snippet(user))
-
-
-def _function_tools(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    tools: dict[str, dict[str, Any]] = {}
-    for tool in body.get("tools") or []:
-        if tool.get("type") == "function":
-            fn = tool["function"]
-            tools.setdefault(fn["name"], fn.get("parameters") or {})
-    return tools
-
-
-def _tool_calls(body: dict[str, Any], key: int) -> list[dict[str, Any]]:
-    tools = _function_tools(body)
-    choice = body.get("tool_choice")
-    messages: list[dict[str, Any]] = body["messages"]
-    if not tools or choice == "none":
-        return []
-    last = messages[-1] if messages else {}
-    user_text = text_of(last.get("content")) if last.get("role") == "user" else ""
-    calls = toolargs.named_calls(user_text, list(tools)) if user_text else []
-    if not calls and user_text:
-        topical = toolargs.topic_call(user_text, list(tools))
-        calls = [topical] if topical is not None else []
-    if not calls and choice == "required":
-        last_user = next(
-            (text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), ""
-        )
-        named = toolargs.named_calls(last_user, list(tools))
-        calls = named[:1] or [toolargs.NamedCall(next(iter(tools)), None, 0)]
-    texts = [user_text] + [text_of(m.get("content")) for m in reversed(messages[:-1])]
-    out = []
-    for i, call in enumerate(calls):
-        args = toolargs.arguments(tools[call.name], call, texts, set(tools), key + i)
-        out.append(_call(call.name, json.dumps(args, ensure_ascii=False), key, i))
-    return out
-
-
 def _call(
     name: str, arguments: str, key: int, i: int, call_id: str | None = None
 ) -> dict[str, Any]:
@@ -138,51 +64,137 @@ def _call(
     return {"id": cid, "type": "function", "function": {"name": name, "arguments": arguments}}
 
 
-def _guided_text(body: dict[str, Any], key: int, reply: str) -> str | None:
+@dataclass
+class _Request:
+    """Everything about one request that every choice shares."""
+
+    situation: planner.Situation
+    reply: str
+    kind: str
+    react: bool
+
+
+def _function_tools(body: dict[str, Any]) -> dict[str, Any]:
+    tools: dict[str, Any] = {}
+    for tool in body.get("tools") or []:
+        if tool.get("type") == "function":
+            fn = tool["function"]
+            tools.setdefault(fn["name"], fn.get("parameters") or {})
+    return tools
+
+
+def _read(body: dict[str, Any], search: Search, adversarial: bool) -> _Request:
+    turn = turns.read(body["messages"])
+    question, rag_context = answers.split_question(turn.question)
+    hits: list[dict[str, Any]] = []
+    retrieval = [t for t in body.get("tools") or [] if t.get("type") == "retrieval"]
+    for tool in retrieval:
+        spec = tool["retrieval"]
+        for bucket in spec["bucket_ids"]:
+            hits.extend(search(bucket, question, spec.get("max_num_results") or 3))
+    hits.sort(key=lambda h: h["distance"])
+    contexts = [("context", rag_context)] if rag_context else []
+    contexts += [("context", s) for s in turn.system if _is_context(s)]
+    contexts += [("user", u) for u in turn.earlier_user]
+    if turn.final_answer is not None:
+        reply, kind = turn.final_answer, "results"
+    elif turn.results:
+        reply, kind = answers.from_results(turn.results), "results"
+    elif retrieval:
+        reply, kind = answers.from_retrieval(question, hits), "retrieval"
+    elif (found := answers.from_context(question, contexts)) is not None:
+        reply, kind = found, "context"
+    else:
+        reply, kind = answers.plain(turn.question), "plain"
+    tools = turn.react_tools if turn.react_tools is not None else _function_tools(body)
+    texts = [str(h.get("document_chunk") or "") for h in hits]
+    texts += [text for _, text in contexts] + turn.history
+    situation = planner.Situation(
+        turn,
+        tools,
+        body.get("tool_choice"),
+        texts,
+        reply,
+        adversarial,
+    )
+    return _Request(situation, reply, kind, turn.react_tools is not None)
+
+
+_CONTEXT_MARKERS = ("context", "document", "source", "passage", "excerpt", "[1]", "---")
+
+
+def _is_context(system: str) -> bool:
+    """A system message that carries material to answer from, not only instructions."""
+    low = system.lower()
+    return len(system) >= 200 or any(m in low for m in _CONTEXT_MARKERS)
+
+
+def _guided_text(body: dict[str, Any], req: _Request, key: int) -> str | None:
+    s = req.situation
+    adversarial = s.adversarial
     if body.get("guided_choice") is not None:
-        return guided.for_choice(body["guided_choice"], key)
+        options = body["guided_choice"]
+        if adversarial or not options:
+            return guided.for_choice(options, key)
+        return str(fields.choose(options, s.evidence([]))[0])
     if body.get("guided_regex") is not None:
-        return guided.for_regex(body["guided_regex"], key)
+        pattern = body["guided_regex"]
+        if not adversarial:
+            found = _regex_from_conversation(pattern, s)
+            if found is not None:
+                return found
+        return guided.for_regex(pattern, key)
     if body.get("guided_json") is not None:
-        return json.dumps(guided.for_schema(body["guided_json"], key), ensure_ascii=False)
+        schema = body["guided_json"]
+        if adversarial:
+            value = guided.for_schema(schema, key)
+        else:
+            value = values.fill(schema, s.evidence([], _named_args(s)), key)[0]
+        return json.dumps(value, ensure_ascii=False)
     if (body.get("response_format") or {}).get("type") == "json_object":
-        return json.dumps({"answer": reply}, ensure_ascii=False)
+        return json.dumps({"answer": req.reply}, ensure_ascii=False)
     return None
 
 
-def _retrieval_text(body: dict[str, Any], search: Search) -> str | None:
-    tools = [t for t in body.get("tools") or [] if t.get("type") == "retrieval"]
-    if not tools:
-        return None
-    query = next(
-        (text_of(m.get("content")) for m in reversed(body["messages"]) if m.get("role") == "user"),
-        "",
-    )
-    hits: list[dict[str, Any]] = []
-    for tool in tools:
-        spec = tool["retrieval"]
-        k = spec.get("max_num_results") or 3
-        for bucket in spec["bucket_ids"]:
-            hits.extend(search(bucket, query, k))
-    if not hits:
-        return "I found nothing relevant in the bucket."
-    hits.sort(key=lambda h: h["distance"])
-    best = hits[0]
-    excerpt = re.sub(r"\s+", " ", best["document_chunk"]).strip()[:300]
-    return f"According to {best['metadata']['filename']}: {excerpt}"
+def _named_args(s: planner.Situation) -> dict[str, list[Any]]:
+    named: dict[str, list[Any]] = {}
+    for call in s.turn.calls:
+        for k, v in call.args.items():
+            named.setdefault(k, []).append(v)
+    return named
 
 
-def _reasoning(body: dict[str, Any], is_reasoning: bool, calls: list[dict[str, Any]]) -> str | None:
+def _regex_from_conversation(pattern: str, s: planner.Situation) -> str | None:
+    compiled = re.compile(pattern)
+    ev = s.evidence([])
+    candidates = [str(span.value) for span in ev.spans]
+    for text in ev.texts[:2]:
+        candidates += [t.strip(".,;:!?()\"'") for t in text.split()]
+    return next((c for c in candidates if c and compiled.fullmatch(c)), None)
+
+
+def _reasoning(
+    body: dict[str, Any], is_reasoning: bool, req: _Request, calls: list[planner.Call]
+) -> str | None:
     if not is_reasoning or body.get("enable_thinking") is False:
         return None
+    turn = req.situation.turn
+    names = [c.name for c in calls]
+    return answers.reasoning(turn.question, names, turn.results, req.kind)
+
+
+def _react_text(calls: list[planner.Call], reply: str) -> str:
     if calls:
-        names = ", ".join(c["function"]["name"] for c in calls)
-        return f"The user wants a tool result, so I will call {names}."
-    user = next(
-        (text_of(m.get("content")) for m in reversed(body["messages"]) if m.get("role") == "user"),
-        "",
+        call = calls[0]
+        return (
+            "Thought: The current language of the user is: English. I need to use a tool "
+            f"to help me answer the question.\nAction: {call.name}\n"
+            f"Action Input: {json.dumps(call.args, ensure_ascii=False)}"
+        )
+    return (
+        "Thought: I can answer without using any more tools. I'll use the user's language "
+        f"to answer\nAnswer: {reply}"
     )
-    return f"The user said: {_snippet(user, 8)}. I will answer briefly."
 
 
 def _cut(choice: Choice, body: dict[str, Any]) -> list[str]:
@@ -228,27 +240,31 @@ def complete(
     is_reasoning: bool,
     search: Search,
     scripted: ScriptedReply | None = None,
+    adversarial: bool = False,
 ) -> Completion:
-    """Answer a validated chat request."""
+    """Answer a validated chat request (``adversarial``: edge-case values, see :mod:`.guided`)."""
     key = request_key(body, seed)
     n = int(body.get("n") or 1)
     choices: list[Choice] = []
+    req = None if scripted is not None else _read(body, search, adversarial)
     for index in range(n):
         k = key + index
-        if scripted is not None:
+        if req is None:
+            assert scripted is not None
             choices.append(_scripted(scripted, index, k))
             continue
-        calls = _tool_calls(body, k)
-        if calls:
-            choices.append(
-                Choice(index, None, _reasoning(body, is_reasoning, calls), calls, "tool_calls")
-            )
+        calls = planner.next_calls(req.situation, k, react=req.react)
+        reasoning = _reasoning(body, is_reasoning, req, calls)
+        if calls and not req.react:
+            tool_calls = [
+                _call(c.name, json.dumps(c.args, ensure_ascii=False), k, i)
+                for i, c in enumerate(calls)
+            ]
+            choices.append(Choice(index, None, reasoning, tool_calls, "tool_calls"))
             continue
-        reply = _retrieval_text(body, search) or _reply_text(body["messages"], k)
-        text = _guided_text(body, k, reply)
-        choice = Choice(
-            index, text if text is not None else reply, _reasoning(body, is_reasoning, [])
-        )
+        text = _react_text(calls, req.reply) if req.react else _guided_text(body, req, k)
+        reply = answers.variant(req.reply, index)
+        choice = Choice(index, text if text is not None else reply, reasoning)
         kept = _cut(choice, body)
         if body.get("logprobs"):
             choice.logprobs = tokens.logprob_entries(kept, int(body.get("top_logprobs") or 0))

@@ -1,10 +1,17 @@
-"""pytest plugin (registered as ``pytest11``): the ``telnyx_emulator`` fixture.
+"""pytest plugin (registered as ``pytest11``): the ``telnyx_emulator`` and ``telnyx_env``
+fixtures.
 
 One emulator serves the whole session; each test gets it freshly reset::
 
     def test_hello(telnyx_emulator):
         client = openai.OpenAI(base_url=telnyx_emulator.base_url, api_key="test")
         ...
+
+    def test_my_app(telnyx_env):        # TELNYX_API_KEY / TELNYX_API_BASE point at it
+        assert my_app.answer("hi")      # code that reads the environment, unchanged
+
+Mark a test ``@pytest.mark.telnyx_adversarial`` to get edge-case values (Hypothesis) instead
+of values taken from the conversation, for robustness tests.
 
 Only the standard library and pytest are imported at load time: the plugin is registered
 wherever the package is installed, including installs without the ``emulator`` extra.
@@ -16,6 +23,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+
+EMULATOR_KEY = "emulator-test-key"
+"""The key ``telnyx_env`` exports when the emulator accepts any key."""
 
 if TYPE_CHECKING:
     from telnyx_inference.emulator.server import Emulator
@@ -30,9 +40,28 @@ def telnyx_emulator_session() -> Iterator[Emulator]:
         yield emu
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "telnyx_adversarial: the telnyx_emulator fixture fills values with edge cases"
+    )
+
+
 @pytest.fixture
-def telnyx_emulator(telnyx_emulator_session: Emulator) -> Iterator[Emulator]:
+def telnyx_emulator(
+    telnyx_emulator_session: Emulator, request: pytest.FixtureRequest
+) -> Iterator[Emulator]:
     """A running emulator with fresh state: no scripts, faults, journal or buckets."""
     telnyx_emulator_session.reset()
+    if request.node.get_closest_marker("telnyx_adversarial") is not None:
+        telnyx_emulator_session.configure(adversarial=True)
     yield telnyx_emulator_session
     telnyx_emulator_session.reset()
+
+
+@pytest.fixture
+def telnyx_env(telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """``telnyx_emulator``, with ``TELNYX_API_KEY`` and ``TELNYX_API_BASE`` set to reach it
+    (restored after the test), for code that reads its configuration from the environment."""
+    monkeypatch.setenv("TELNYX_API_KEY", telnyx_emulator.api_key or EMULATOR_KEY)
+    monkeypatch.setenv("TELNYX_API_BASE", telnyx_emulator.base_url)
+    return telnyx_emulator

@@ -47,7 +47,8 @@ class JournalEntry:
     """One request the emulator received (control routes excluded).
 
     Readable as attributes (``entry.json``) or as a mapping (``entry["json"]``).
-    The ``Authorization`` header is redacted before it is stored.
+    The ``Authorization`` header is redacted before it is stored. ``size`` is what the entry
+    counts against the journal's byte cap; ``truncated`` says its body was too big to keep.
     """
 
     method: str
@@ -56,6 +57,8 @@ class JournalEntry:
     headers: dict[str, str] = field(default_factory=dict)
     json: Any = None
     status: int | None = None
+    size: int = 0
+    truncated: bool = False
 
     def __getitem__(self, key: str) -> Any:
         if key not in self.__dataclass_fields__:

@@ -4,6 +4,7 @@ foreground (the CLI)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -22,10 +23,16 @@ from telnyx_inference._constants import (
     OPENAI_BASE_SUFFIX,
 )
 from telnyx_inference.emulator import control, guided, streaming
+from telnyx_inference.emulator.access import (
+    exposure_notice,
+    is_loopback_host,
+    resolve_control_token,
+)
 from telnyx_inference.emulator.app import create_app
 from telnyx_inference.emulator.faults import Fault
+from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, JournalPage
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
-from telnyx_inference.emulator.state import JOURNAL_LIMIT, Settings, State
+from telnyx_inference.emulator.state import Settings, State
 from telnyx_inference.emulator.storage import StorageEndpoint
 
 START_TIMEOUT = 10.0
@@ -69,6 +76,12 @@ class Emulator:
     ``api_key`` (when set) is the only key accepted; ``strict`` rejects unknown fields;
     ``seed`` changes every generated answer; ``mode="fixed"`` serves a canned completion
     and a canned ``chunks``-chunk stream with almost no work (for benchmarks).
+    The journal keeps at most ``journal_max_entries`` requests and ``journal_max_bytes``
+    bytes, dropping (and counting) the oldest. Bound beyond loopback, the control routes
+    require ``control_token`` (generated when not given; see :attr:`control_token`).
+    Buckets and models set up before :meth:`start` are the baseline :meth:`reset` returns to.
+    ``adversarial=True`` fills structured output and tool arguments with edge cases instead
+    of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
     """
 
     def __init__(
@@ -81,12 +94,16 @@ class Emulator:
         seed: int = 0,
         mode: str = "normal",
         chunks: int = 16,
-        journal_limit: int = JOURNAL_LIMIT,
+        journal_max_entries: int = DEFAULT_MAX_ENTRIES,
+        journal_max_bytes: int = DEFAULT_MAX_BYTES,
+        control_token: str | None = None,
         log_level: str = "warning",
         storage_latency: float = 0.0,
+        adversarial: bool = False,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        token, self._token_generated = resolve_control_token(host, control_token)
         self._state = State(
             Settings(
                 api_key=api_key,
@@ -94,9 +111,13 @@ class Emulator:
                 seed=seed,
                 mode=mode,
                 chunks=chunks,
-                journal_limit=journal_limit,
+                journal_max_entries=journal_max_entries,
+                journal_max_bytes=journal_max_bytes,
+                control_token=token,
+                adversarial=adversarial,
             )
         )
+        self._baseline_marked = False
         self._host, self._port, self._log_level = host, port, log_level
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -113,6 +134,12 @@ class Emulator:
         if self._thread is not None:
             return self
         streaming.install_log_filter()
+        if not self._baseline_marked:
+            self._state.mark_baseline()
+            self._baseline_marked = True
+        if not is_loopback_host(self._host):
+            notice = exposure_notice(self._host, self.control_token, self._token_generated)
+            logging.getLogger("telnyx_inference.emulator").warning(notice)
         self._sock = _bind(self._host, self._port)
         config = uvicorn.Config(
             create_app(self._state),
@@ -139,7 +166,7 @@ class Emulator:
 
     def stop(self) -> None:
         self.storage.stop()
-        if self._server is not None and self._thread is not None:
+        if self._server is not None and self._thread is not None and self._thread.is_alive():
             self._server.should_exit = True
             self._thread.join(timeout=5)
         if self._sock is not None:
@@ -207,12 +234,23 @@ class Emulator:
     @property
     def journal(self) -> list[JournalEntry]:
         """Requests received, oldest first (``Authorization`` redacted)."""
-        with self._state.lock:
-            return list(self._state.journal)
+        return self._state.journal.snapshot()
+
+    def read_journal(
+        self,
+        *,
+        last: int | None = None,
+        path: str | None = None,
+        method: str | None = None,
+        status: int | None = None,
+    ) -> JournalPage:
+        """``GET /_emulator/journal``: the entries that pass the filters (path contains
+        ``path``; then the ``last`` N) and the counters (kept, dropped, caps)."""
+        return self._state.journal.page(last=last, path=path, method=method, status=status)
 
     def clear_journal(self) -> None:
-        with self._state.lock:
-            self._state.journal.clear()
+        """Forget every entry (and the dropped count)."""
+        self._state.journal.clear()
 
     def seed_bucket(
         self,
@@ -245,15 +283,38 @@ class Emulator:
         control.set_fixed(self._state, enabled, chunks)
 
     def configure(self, **changes: Any) -> None:
-        """Change ``api_key``, ``strict`` or ``seed`` while running (undone by reset)."""
+        """Change ``api_key``, ``strict``, ``seed`` or ``adversarial`` while running (undone
+        by reset)."""
         control.configure(self._state, **changes)
 
     def add_model(self, model_id: str, context_length: int, **facts: Any) -> None:
         control.add_model(self._state, model_id, context_length, **facts)
 
     def reset(self) -> None:
-        """Back to the state the emulator started in (buckets, scripts, faults, journal)."""
+        """Back to the baseline: the constructor's settings and the buckets and models present
+        at start (or at the last :meth:`set_baseline`); no scripts, faults or journal."""
         control.reset(self._state)
+
+    def snapshot(self) -> dict[str, Any]:
+        """``GET /_emulator/state``: settings (secrets shown as ``[SET]``), queue lengths,
+        buckets."""
+        return self._state.snapshot()
+
+    def set_baseline(self) -> None:
+        """Make the buckets and models present now what :meth:`reset` returns to."""
+        self._state.mark_baseline()
+        self._baseline_marked = True
+
+    @property
+    def control_token(self) -> str | None:
+        """The token the control routes require over HTTP (``X-Emulator-Token``), or None
+        when they are open (loopback without a token given)."""
+        return self._state.settings.control_token
+
+    @property
+    def api_key(self) -> str | None:
+        """The only API key accepted, or None when any non-empty key is."""
+        return self._state.settings.api_key
 
     def __repr__(self) -> str:
         where = self.root if self._sock is not None else "stopped"
@@ -261,12 +322,18 @@ class Emulator:
 
 
 def serve(emulator: Emulator, announce: bool = True) -> None:
-    """Run until interrupted (used by the CLI)."""
-    emulator.start()
+    """Run until interrupted (used by the CLI). Ctrl-C while serving returns normally; Ctrl-C
+    during start-up stops what was started and raises KeyboardInterrupt."""
+    try:
+        emulator.start()
+    except BaseException:
+        emulator.stop()
+        raise
     if announce:
         print(emulator.base_url, flush=True)
-        print(f"storage (S3): {emulator.storage_url}", flush=True)
     try:
+        if announce:  # starting the S3 endpoint takes a moment: Ctrl-C meanwhile is clean too
+            print(f"storage (S3): {emulator.storage_url}", flush=True)
         while emulator._thread is not None and emulator._thread.is_alive():
             time.sleep(0.2)
     except KeyboardInterrupt:

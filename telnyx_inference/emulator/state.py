@@ -11,10 +11,11 @@ from typing import Any
 from telnyx_inference.emulator.buckets import BucketStore
 from telnyx_inference.emulator.catalog import Catalog
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
+from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Journal
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 
-JOURNAL_LIMIT = 1000
-"""Entries kept in the journal; older ones are dropped so long load tests stay flat."""
+SECRET_SETTINGS = ("api_key", "control_token")
+"""Settings never shown by ``GET /_emulator/state``: only whether they are set."""
 
 
 @dataclass
@@ -24,7 +25,11 @@ class Settings:
     seed: int = 0
     mode: str = "normal"
     chunks: int = 16
-    journal_limit: int = JOURNAL_LIMIT
+    journal_max_entries: int = DEFAULT_MAX_ENTRIES
+    journal_max_bytes: int = DEFAULT_MAX_BYTES
+    control_token: str | None = None
+    adversarial: bool = False
+    """Fill values with Hypothesis edge cases instead of values from the conversation."""
 
 
 @dataclass
@@ -49,7 +54,7 @@ class State:
         self.scripts: deque[ScriptedReply] = deque()
         self.faults: list[Fault] = []
         self.header_uses: dict[str, int] = {}
-        self.journal: deque[JournalEntry] = deque(maxlen=settings.journal_limit)
+        self.journal = Journal(settings.journal_max_entries, settings.journal_max_bytes)
         self.buckets = BucketStore()
         self.catalog = Catalog()
         self.fixed: FixedReplies | None = None
@@ -98,14 +103,22 @@ class State:
             self.faults = kept
         return taken
 
-    def record(self, entry: JournalEntry) -> None:
+    def record(self, entry: JournalEntry, body_bytes: int | None = None) -> None:
+        self.journal.append(entry, body_bytes)
+
+    def mark_baseline(self) -> None:
+        """The buckets and models present now become what :meth:`reset` returns to."""
         with self.lock:
-            self.journal.append(entry)
+            self.buckets.set_baseline()
+            self.catalog.set_baseline()
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
+            settings = vars(self.settings).copy()
+            for name in SECRET_SETTINGS:
+                settings[name] = "[SET]" if settings[name] is not None else None
             return {
-                "settings": vars(self.settings).copy(),
+                "settings": settings,
                 "scripts": len(self.scripts),
                 "faults": [f.to_dict() for f in self.faults],
                 "journal": len(self.journal),

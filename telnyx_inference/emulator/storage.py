@@ -144,9 +144,12 @@ class StorageEndpoint:
         self._clear()
 
     def reset(self) -> None:
-        """Back to no buckets and the starting latency."""
+        """Back to the starting latency and to the bucket store's baseline: objects stored
+        since are gone, and the baseline buckets' files are objects again."""
         self.latency = self.baseline_latency
         self._clear()
+        for bucket, texts in self._state.buckets.texts().items():
+            self._mirror(bucket, texts)
 
     def _clear(self) -> None:
         if self._app is None:

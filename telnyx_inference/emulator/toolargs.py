@@ -1,27 +1,24 @@
-"""Which bound tools the last user turn names, and arguments for them from the conversation.
+"""Which bound tools a question asks for, and the arguments it spells out for them.
 
 "What is magic_function(3)?" names ``magic_function`` and gives ``3`` positionally, so the
-call gets ``{"input": 3}`` when the tool's first parameter is an integer called ``input``.
-Values named elsewhere (``city="Paris"``, ``a = 2``), quoted strings, numbers and capitalised
-words of the conversation fill what remains; anything still required is generated from the
-parameter's schema. The result always validates against the tool's schema.
+call gets ``{"input": 3}`` when the tool's first parameter is ``input``. A bare mention
+("use get_weather") or the topic of a tool's name ("the weather in Paris" → ``get_weather``)
+also plans a call. Each planned call owns the clause of the question from its mention to the
+next one, so "get_weather in Rome and get_time in Tokyo" gives each call its own city; a
+clause that points back at an earlier result ("then multiply the result by 4") waits for it.
+
+Tools named like types (``WeatherReport``, LangChain's structured-response tools) are never
+planned from a mention: they are how an agent finishes, see :mod:`.turns`.
 """
 
 from __future__ import annotations
 
-import ast
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from telnyx_inference.emulator import guided
-
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-_QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'")
-_BOOL = re.compile(r"\b(true|false)\b", re.IGNORECASE)
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z]{2,}(?:\s[A-Z][a-zA-Z]+)*)")
-_STOPWORDS = {"What", "The", "Use", "Please", "Call", "Can", "Could", "How", "Tell", "Give"}
+from telnyx_inference.emulator import guided, lexicon
+from telnyx_inference.emulator.evidence import literal
 
 
 @dataclass
@@ -29,17 +26,33 @@ class NamedCall:
     name: str
     args_text: str | None
     position: int
+    clause: str = ""
+    waits: bool = False
+    """True when the clause refers to an earlier call's result."""
+
+
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|that|this|its|previous)\s+(?:result|answer|sum|product|output|value|total|number)s?\b"
+    r"|\b(?:with|by|to|from|of|on)\s+it\b",
+    re.IGNORECASE,
+)
+
+
+def is_schema_tool(name: str) -> bool:
+    """``WeatherReport`` (a type's name), not ``get_weather`` (an action)."""
+    return bool(re.fullmatch(r"[A-Z][A-Za-z0-9]*", name))
 
 
 def named_calls(text: str, tool_names: list[str]) -> list[NamedCall]:
-    """Calls the text asks for, in order: one per ``name(...)`` and one per bare mention."""
+    """Calls the text asks for by name, in order: one per ``name(...)``, else one per tool
+    mentioned bare."""
     found: list[NamedCall] = []
     for name in tool_names:
         escaped = re.escape(name)
         with_parens = list(re.finditer(rf"\b{escaped}\s*\(([^()]*)\)", text))
         for m in with_parens:
             found.append(NamedCall(name, m.group(1), m.start()))
-        if with_parens:
+        if with_parens or is_schema_tool(name):
             continue
         spaced = escaped.replace("_", "[ _]")
         bare = re.search(rf"\b{spaced}\b", text, re.IGNORECASE)
@@ -48,50 +61,36 @@ def named_calls(text: str, tool_names: list[str]) -> list[NamedCall]:
     return sorted(found, key=lambda c: c.position)
 
 
-_GENERIC_WORDS = frozenset(
-    {
-        "get",
-        "set",
-        "fetch",
-        "find",
-        "lookup",
-        "look",
-        "up",
-        "search",
-        "query",
-        "call",
-        "run",
-        "tool",
-        "function",
-        "the",
-        "a",
-        "an",
-        "of",
-        "for",
-        "to",
-        "by",
-        "do",
-        "make",
-        "current",
-    }
-)
-
-
-def topic_call(text: str, tool_names: list[str]) -> NamedCall | None:
-    """The first tool whose name's distinctive words the text mentions, as a model might
-    pick ``get_weather`` for "what is the weather in Paris?"."""
+def topic_calls(text: str, tool_names: list[str]) -> list[NamedCall]:
+    """Every tool whose name's distinctive words the text mentions, as a model might pick
+    ``get_weather`` for "what is the weather in Paris?"."""
     lowered = text.lower()
-    best: NamedCall | None = None
+    out: list[NamedCall] = []
     for name in tool_names:
+        if is_schema_tool(name):
+            continue
         words = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower().replace("_", " ").split()
-        topical = [w for w in words if w not in _GENERIC_WORDS and len(w) > 2]
+        topical = [w for w in words if w not in lexicon.GENERIC_FIELD_WORDS and len(w) > 2]
         hits = [m.start() for w in topical if (m := re.search(rf"\b{re.escape(w)}", lowered))]
-        if topical and hits and (best is None or min(hits) < best.position):
-            best = NamedCall(name, None, min(hits))
-    return best
+        if topical and hits:
+            out.append(NamedCall(name, None, min(hits)))
+    return sorted(out, key=lambda c: c.position)
 
 
-def _split_args(text: str) -> list[str]:
+def plan(text: str, tool_names: list[str]) -> list[NamedCall]:
+    """The calls a question asks for, each with its clause, in the order asked."""
+    calls = named_calls(text, tool_names)
+    named = {c.name for c in calls}
+    calls += [c for c in topic_calls(text, tool_names) if c.name not in named]
+    calls.sort(key=lambda c: c.position)
+    for i, call in enumerate(calls):
+        end = calls[i + 1].position if i + 1 < len(calls) else len(text)
+        call.clause = text[call.position : end]
+        call.waits = i > 0 and _BACK_REFERENCE.search(call.clause) is not None
+    return calls
+
+
+def split_args(text: str) -> list[str]:
     parts: list[str] = []
     depth, quote, current = 0, "", []
     for ch in text:
@@ -117,102 +116,54 @@ def _split_args(text: str) -> list[str]:
     return parts
 
 
-def _literal(text: str) -> Any:
-    text = text.strip()
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            return parse(text)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-    lowered = text.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    if lowered in ("none", "null"):
-        return None
-    return text.strip("\"'")
-
-
-def _fit(value: Any, schema: Any, convert: bool = True) -> tuple[bool, Any]:
-    """``value`` or (with ``convert``) a light conversion of it that validates."""
+def _fit(value: Any, schema: Any) -> tuple[bool, Any]:
+    """``value`` or a light conversion of it ("7" ↔ 7) that validates against ``schema``."""
     options = [value]
-    if not convert:
-        return (True, value) if guided.conforms(value, schema) else (False, None)
     if isinstance(value, float) and value.is_integer():
         options.append(int(value))
     if isinstance(value, int | float) and not isinstance(value, bool):
         options.append(str(value))
     if isinstance(value, str):
-        options.append(_literal(value))
+        options.append(literal(value))
     for option in options:
         if guided.conforms(option, schema):
             return True, option
     return False, None
 
 
-def _candidates(texts: list[str], tool_names: set[str]) -> list[Any]:
-    out: list[Any] = []
-    for text in texts:
-        for m in _QUOTED.finditer(text):
-            out.append(m.group(1) or m.group(2))
-        out.extend(_literal(m.group(0)) for m in _NUMBER.finditer(text))
-        out.extend(m.group(1).lower() == "true" for m in _BOOL.finditer(text))
-        for m in _CAPITALISED.finditer(text):
-            word = m.group(1)
-            if word not in _STOPWORDS and word not in tool_names:
-                out.append(word)
-    return out
+def explicit_args(schema: Any, call: NamedCall | None) -> dict[str, Any]:
+    """What ``name(3, unit="f")`` spells out: keyword arguments by name, the rest by position
+    over the parameters not yet given, each kept only if it fits its parameter."""
+    if call is None or not call.args_text or not isinstance(schema, dict):
+        return {}
+    props: dict[str, Any] = schema.get("properties") or {}
+    args: dict[str, Any] = {}
+    positional: list[Any] = []
+    for piece in split_args(call.args_text):
+        m = re.match(r"^(\w+)\s*[=:]\s*(.+)$", piece, re.DOTALL)
+        if m and m.group(1) in props:
+            ok, value = _fit(literal(m.group(2)), props[m.group(1)])
+            if ok:
+                args[m.group(1)] = value
+        else:
+            positional.append(literal(piece))
+    free = [p for p in props if p not in args]
+    for name, value in zip(free, positional, strict=False):
+        ok, fitted = _fit(value, props[name])
+        if ok:
+            args[name] = fitted
+    return args
 
 
-def _named_value(texts: list[str], prop: str) -> list[Any]:
-    pattern = re.compile(rf"\b{re.escape(prop)}\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s,;)]+)")
-    return [_literal(m.group(1)) for text in texts for m in pattern.finditer(text)]
-
-
-def arguments(
-    schema: Any, call: NamedCall | None, texts: list[str], tool_names: set[str], key: int
-) -> dict[str, Any]:
-    """Arguments for one call, valid against ``schema`` (the tool's ``parameters``)."""
+def adversarial_arguments(schema: Any, call: NamedCall | None, key: int) -> dict[str, Any]:
+    """Adversarial mode: what the question spells out, edge cases (Hypothesis) for the rest."""
     if not isinstance(schema, dict) or not schema:
         schema = {"type": "object", "properties": {}}
+    args = explicit_args(schema, call)
     props: dict[str, Any] = schema.get("properties") or {}
-    required: list[str] = [r for r in schema.get("required") or [] if isinstance(r, str)]
-    args: dict[str, Any] = {}
-
-    if call is not None and call.args_text:
-        positional: list[Any] = []
-        for piece in _split_args(call.args_text):
-            m = re.match(r"^(\w+)\s*[=:]\s*(.+)$", piece, re.DOTALL)
-            if m and m.group(1) in props:
-                ok, value = _fit(_literal(m.group(2)), props[m.group(1)])
-                if ok:
-                    args[m.group(1)] = value
-            else:
-                positional.append(_literal(piece))
-        free = [p for p in props if p not in args]
-        for name, value in zip(free, positional, strict=False):
-            ok, fitted = _fit(value, props[name])
-            if ok:
-                args[name] = fitted
-
-    pool = _candidates(texts, tool_names)
-    used: list[Any] = list(args.values())
-    for name in [*required, *[p for p in props if p not in required]]:
-        if name in args or name not in props:
-            continue
-        named = _named_value(texts, name)
-        generic = pool if name in required else []
-        # Values that fit as they are beat values that fit once converted ("7" for a string).
-        attempts = [(v, False) for v in named] + [(v, True) for v in named]
-        attempts += [(v, False) for v in generic] + [(v, True) for v in generic]
-        for value, convert in attempts:
-            ok, fitted = _fit(value, props[name], convert)
-            if ok and fitted not in used:
-                args[name] = fitted
-                used.append(fitted)
-                break
-        if name not in args and name in required:
+    for name in schema.get("required") or []:
+        if name in props and name not in args:
             args[name] = guided.for_schema(props[name], key)
-
     if guided.conforms(args, schema):
         return args
     value = guided.for_schema(schema, key)

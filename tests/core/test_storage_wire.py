@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,15 @@ def test_storage_url_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Storage(api_key="k").storage_url == "https://s3.example.test"
     given = Storage(api_key="k", storage_url="http://127.0.0.1:1")
     assert given.storage_url == "http://127.0.0.1:1"
+
+
+def test_a_local_base_url_never_falls_back_to_the_cloud_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TELNYX_STORAGE_URL", raising=False)
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = Storage(api_key="k", base_url=f"http://127.0.0.1:{port}/v2/ai/openai")
+    with pytest.raises(TelnyxConnectionError, match=f"127.0.0.1:{port}.*storage_url="):
+        _ = store.storage_url

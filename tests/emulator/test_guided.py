@@ -1,13 +1,15 @@
 """Guided outputs conform: fixed corpora of schemas and regexes, plus Hypothesis-generated ones.
 
 Every answer is checked here independently (jsonschema / re.fullmatch) of the emulator's own
-check, through the HTTP API, both plain and streamed.
+check, through the HTTP API, both plain and streamed, in both value modes: realistic (values
+from the conversation) and adversarial (Hypothesis edge cases).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,7 +18,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ._support import CHAT, PLAIN, chat_body, sse_payloads
+from telnyx_inference._constants import EMULATOR_MODE_HEADER
+from telnyx_inference.emulator import Emulator
+
+from ._support import CHAT, KEY, PLAIN, chat_body, sse_payloads
+
+
+@pytest.fixture(params=["realistic", "adversarial"])
+def http(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[httpx.Client]:
+    headers = {"Authorization": f"Bearer {KEY}", EMULATOR_MODE_HEADER: request.param}
+    with httpx.Client(base_url=emu.root, headers=headers, timeout=10) as c:
+        yield c
 
 SCHEMAS: list[dict[str, Any]] = [
     {"type": "object", "properties": {"setup": {"type": "string"},

@@ -111,7 +111,7 @@ def test_control_api_mirrors_the_python_methods(emu: Emulator, http: httpx.Clien
     assert state["faults"][0]["status"] == 500
     assert http.post(CHAT, json=chat_body()).status_code == 500
     assert http.post(CHAT, json=chat_body()).json()["choices"][0]["message"]["content"] == "one"
-    journal = httpx.get(f"{ctl}/journal").json()
+    journal = httpx.get(f"{ctl}/journal").json()["entries"]
     assert [e["status"] for e in journal] == [500, 200]
     assert httpx.delete(f"{ctl}/journal").is_success
     assert emu.journal == []

@@ -204,7 +204,7 @@ def test_agent_loop_without_langgraph(llm: ChatTelnyx, telnyx_emulator: Emulator
     assert tool_message.content == "5"
     final = messages[-1]
     assert isinstance(final, AIMessage)
-    assert final.content
+    assert final.content == "add(a=2, b=3) returned 5."
     assert not final.tool_calls
     second_request = telnyx_emulator.journal[-1].json["messages"]
     assert [m["role"] for m in second_request] == ["user", "assistant", "tool"]

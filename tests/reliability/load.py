@@ -33,7 +33,7 @@ from llama_index_telnyx import Telnyx
 __all__ = ["LoadReport", "emulator_process", "main", "run_load"]
 
 PROMPT = "Say hello"
-EXPECTED = "You asked: Say hello. This is the Telnyx emulator's reply."
+EXPECTED = "You asked me to say hello. This is the Telnyx emulator's offline reply."
 FRAMEWORKS = ("langchain", "llama_index")
 _PROCESS = psutil.Process()
 
