@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import emulator_journal, envs, figures, report
+from benchmarks import emulator_journal, envs, figures, recorder, report
 from benchmarks import storage as storage_bench
 from benchmarks.runner import (
     HERE,
@@ -249,6 +249,10 @@ def run(
             say(f"storage: {plan.storage_docs} uploads, {storage_bench.LATENCY * 1e3:.0f} ms each")
             results["storage"] = storage_bench.run(
                 plan.storage_docs, storage_bench.LATENCY, plan.storage_reps
+            )
+            say("record/replay: time to first chunk")
+            results["recorder"] = recorder.measure(
+                server, calls=5 if plan is figures.SMOKE else 200, say=say
             )
             results["targets"] = report.evaluate(results)
             profiles: dict[str, str] = {}

@@ -46,6 +46,7 @@ __all__ = [
     "TelnyxStreamError",
     "TelnyxStreamInterruptedError",
     "TelnyxTimeoutError",
+    "TelnyxUnexpectedResponseError",
     "TelnyxValidationError",
     "translate",
     "translated_errors",
@@ -96,6 +97,10 @@ class TelnyxAPIError(ModelAPIError, core.APIStatusError):
     """Any other error status."""
 
 
+class TelnyxUnexpectedResponseError(ModelAPIError, core.UnexpectedResponseError):
+    """A successful answer this client cannot read (no choices, not JSON, …)."""
+
+
 class TelnyxTimeoutError(ModelTimeoutError, core.TelnyxTimeoutError):
     """No answer, or no next chunk, within the timeout."""
 
@@ -120,6 +125,7 @@ _MAPPING: tuple[tuple[type[core.TelnyxError], type[Exception]], ...] = (
     (core.ServerError, TelnyxServerError),
     (core.StreamError, TelnyxStreamError),
     (core.APIStatusError, TelnyxAPIError),
+    (core.UnexpectedResponseError, TelnyxUnexpectedResponseError),
     (core.TelnyxTimeoutError, TelnyxTimeoutError),
     (core.StreamInterruptedError, TelnyxStreamInterruptedError),
     (core.TelnyxConnectionError, TelnyxConnectionError),

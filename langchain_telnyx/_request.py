@@ -2,8 +2,9 @@
 
 ``invoke(..., temperature=0.3, guided_choice=["a", "b"], model="zai-org/GLM-5.2")`` — every
 sampling parameter, the model, tools and ``tool_choice`` can be given per call; a per-call
-value replaces the model's own (``None`` unsets it). Anything else goes into the body as is,
-like ``model_kwargs`` / ``extra_body``.
+value replaces the model's own (``None`` unsets it). An unknown name is refused (the core's
+rule, with a "did you mean"): fields this package does not know go in ``extra_body`` /
+``model_kwargs``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from telnyx_inference._warnings import warn_once
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.params import PARAM_NAMES, ChatParams, overlay_params
+from telnyx_inference.params import PARAM_NAMES, ChatParams, check_call_names, overlay_params
+from telnyx_inference.request import TelnyxWarning
 
 __all__ = ["CallOptions", "checked_params", "merge_params", "split_call_kwargs"]
 
@@ -35,6 +38,18 @@ _CONNECTION = frozenset(
 )
 # Tracing hints LangChain may leave in the call kwargs; never sent.
 _DROPPED = frozenset({"ls_structured_output_format", "structured_output_format", "stream"})
+# LangChain's own per-call names (and langchain-openai's spellings) on top of the core's.
+_OWN = frozenset(
+    {
+        "model_name",
+        "model_kwargs",
+        "stream_usage",
+        "max_completion_tokens",
+        "parallel_tool_calls",
+        *_DROPPED,
+        *_CONNECTION,
+    }
+)
 
 
 @dataclass(slots=True)
@@ -50,7 +65,7 @@ class CallOptions:
 
 
 def split_call_kwargs(kwargs: Mapping[str, Any]) -> CallOptions:
-    """Sort the call's keyword arguments by where they go."""
+    """Sort the call's keyword arguments by where they go; refuse unknown names."""
     out = CallOptions()
     for name, value in kwargs.items():
         if name in _PARAMS:
@@ -73,13 +88,27 @@ def split_call_kwargs(kwargs: Mapping[str, Any]) -> CallOptions:
             out.stream_usage = value
         elif name == "max_tokens_with_tools":
             out.max_tokens_with_tools = value
+        elif name == "max_completion_tokens":  # langchain-openai's name
+            out.params.setdefault("max_tokens", value)
+        elif name == "parallel_tool_calls":
+            if value is False:
+                warn_no_parallel_switch()
         elif name in _CONNECTION:
             raise InvalidParameterError(
                 name, "is a connection setting; set it on the model, not per call"
             )
         elif name not in _DROPPED:
-            out.extra_body[name] = value
+            check_call_names((name,), _OWN)
     return out
+
+
+def warn_no_parallel_switch() -> None:
+    warn_once(
+        "parallel_tool_calls",
+        "Telnyx has no parallel_tool_calls option; the model may still call several tools at "
+        "once. Said once.",
+        TelnyxWarning,
+    )
 
 
 def merge_params(
@@ -102,7 +131,7 @@ def _checked_from_json(key: str) -> ChatParams:
 def checked_params(values: dict[str, Any]) -> ChatParams:
     """Validated parameters; JSON-able sets are validated once and remembered."""
     try:
-        key = json.dumps(values, sort_keys=True)
+        key = json.dumps(values)  # not sorted: guided_json property order is meaningful
     except (TypeError, ValueError):  # a pydantic class as guided_json, for instance
         return ChatParams.build(**values)
     return _checked_from_json(key)

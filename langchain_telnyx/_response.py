@@ -13,7 +13,7 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.tool import invalid_tool_call, tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from telnyx_inference.errors import StreamError
+from telnyx_inference.errors import UnexpectedResponseError
 from telnyx_inference.response import Choice, Completion, Usage
 from telnyx_inference.response import ToolCall as CoreToolCall
 
@@ -93,7 +93,7 @@ def to_chat_result(completion: Completion) -> ChatResult:
         for i, choice in enumerate(completion.choices)
     ]
     if not generations:
-        raise StreamError(f"Telnyx answered with no choices (id {completion.id!r})")
+        raise UnexpectedResponseError(f"Telnyx answered with no choices (id {completion.id!r})")
     llm_output: dict[str, Any] = {"model_name": completion.model, "id": completion.id}
     if usage is not None:
         llm_output["token_usage"] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
@@ -30,17 +30,37 @@ from langchain_telnyx._response import PROVIDER, to_chat_result
 from langchain_telnyx._structured import StructuredMethod, structured_runnable
 from langchain_telnyx._tools import check_tool_choice, format_tools
 from telnyx_inference._constants import API_KEY_ENV, DEFAULT_CHAT_MODEL
-from telnyx_inference.catalog import facts_for
+from telnyx_inference.catalog import ModelFacts, facts_for, known_facts, when_catalog_read
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.grounding import Retrieval
 from telnyx_inference.params import ChatParamFields
 from telnyx_inference.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = ["ChatTelnyx"]
+
+
+def _profile(facts: ModelFacts) -> ModelProfile:
+    profile = ModelProfile(
+        max_input_tokens=facts.context_length,
+        text_inputs=True,
+        text_outputs=True,
+        image_inputs=facts.is_vision,
+        image_url_inputs=facts.is_vision,
+        pdf_inputs=False,
+        audio_inputs=False,
+        video_inputs=False,
+        reasoning_output=facts.is_reasoning,
+        tool_calling=True,
+        tool_choice=True,
+        tool_call_streaming=True,
+        # guided_json leaves no room for tool calls, so agents should use tool-based
+        # structured output; with_structured_output still defaults to guided_json.
+        structured_output=False,
+    )
+    if facts.max_completion_tokens:
+        profile["max_output_tokens"] = facts.max_completion_tokens
+    return profile
 
 
 class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
@@ -70,8 +90,9 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     extra_body: dict[str, Any] | None = None
     """Body fields sent as they are."""
     max_tokens_with_tools: MaxTokensWithTools = "drop"
-    """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it with a
-    ``TelnyxWarning`` (default), ``"keep"`` it, or raise (``"error"``)."""
+    """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it (default; a
+    ``TelnyxWarning`` once per model), ``"keep"`` it, or raise (``"error"``). Proxied models
+    (``openai/…``, ``anthropic/…``) always keep it."""
 
     @model_validator(mode="before")
     @classmethod
@@ -123,27 +144,32 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
         return params
 
     def _resolve_model_profile(self) -> ModelProfile | None:
-        facts = facts_for(self.model_name)
-        profile = ModelProfile(
-            max_input_tokens=facts.context_length,
-            text_inputs=True,
-            text_outputs=True,
-            image_inputs=facts.is_vision,
-            image_url_inputs=facts.is_vision,
-            pdf_inputs=False,
-            audio_inputs=False,
-            video_inputs=False,
-            reasoning_output=facts.is_reasoning,
-            tool_calling=True,
-            tool_choice=True,
-            tool_call_streaming=True,
-            # guided_json leaves no room for tool calls, so agents should use tool-based
-            # structured output; with_structured_output still defaults to guided_json.
-            structured_output=False,
-        )
-        if facts.max_completion_tokens:
-            profile["max_output_tokens"] = facts.max_completion_tokens
-        return profile
+        """From the model catalog when this process has read it, else the built-in table
+        (no I/O here); a catalog read later (by any client, or :meth:`load_profile`) updates
+        a profile made this way."""
+        base_url = self.resolved_base_url()
+        facts = known_facts(base_url, self.model_name)
+        if facts is None:
+            when_catalog_read(base_url, self._catalog_read)
+            facts = facts_for(self.model_name)
+        return _profile(facts)
+
+    def _catalog_read(self, catalog: dict[str, ModelFacts]) -> None:
+        if self.profile is not None and self.profile == _profile(facts_for(self.model_name)):
+            self.profile = _profile(facts_for(self.model_name, catalog))  # not the user's own
+
+    def load_profile(self) -> ModelProfile:
+        """Read Telnyx's model catalog (once per process and base URL) and set ``profile``
+        from it: context window, output limit, vision and reasoning. Raises when the
+        catalog cannot be read."""
+        self.profile = _profile(facts_for(self.model_name, self.telnyx_client().models()))
+        return self.profile
+
+    async def aload_profile(self) -> ModelProfile:
+        """The async twin of :meth:`load_profile`."""
+        catalog = await self.telnyx_async_client().models()
+        self.profile = _profile(facts_for(self.model_name, catalog))
+        return self.profile
 
     # --- Build, send, translate -----------------------------------------------------------
 
@@ -186,8 +212,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> ChatResult:
         body, send = self._request(messages, stop, kwargs, stream=False)
         with translated_errors():
-            completion = self.telnyx_client().chat(body, **send)
-        return to_chat_result(completion)
+            return to_chat_result(self.telnyx_client().chat(body, **send))
 
     async def _agenerate(
         self,
@@ -198,8 +223,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> ChatResult:
         body, send = self._request(messages, stop, kwargs, stream=False)
         with translated_errors():
-            completion = await self.telnyx_async_client().chat(body, **send)
-        return to_chat_result(completion)
+            return to_chat_result(await self.telnyx_async_client().chat(body, **send))
 
     def _stream(
         self,

@@ -34,7 +34,7 @@ class TelnyxEmbeddings(ConnectionFields, Embeddings):
     ``dimensions`` asks for shorter vectors. Vectors are always floats.
     """
 
-    model_config = ConfigDict(populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(populate_by_name=True, protected_namespaces=(), extra="forbid")
 
     model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL, validation_alias=AliasChoices("model", "model_name")

@@ -70,7 +70,7 @@ class TelnyxBucketRetriever(ConnectionFields, BaseRetriever):
     bucket; an empty query raises ``ValueError``.
     """
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
     bucket_name: str = Field(min_length=1)
     k: int = Field(default=DEFAULT_NUM_OF_DOCS, ge=1)

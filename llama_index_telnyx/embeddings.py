@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from telnyx_inference._constants import DEFAULT_EMBEDDING_MODEL
 from telnyx_inference.connection import ConnectionFields
@@ -33,6 +33,8 @@ class TelnyxEmbedding(ConnectionFields, BaseEmbedding):
     Each batch of ``embed_batch_size`` texts is one request; ``dimensions`` asks for
     shorter vectors. The key never appears in ``to_dict()``, ``to_json()`` or payloads.
     """
+
+    model_config = ConfigDict(extra="forbid")
 
     model_name: str = Field(default=DEFAULT_EMBEDDING_MODEL)
     embed_batch_size: int = Field(default=DEFAULT_EMBEDDING_BATCH_SIZE, gt=0, le=2048)

@@ -38,10 +38,9 @@ from llama_index_telnyx._tools import (
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
 from telnyx_inference._hints import warn_unknown_model_once
-from telnyx_inference.catalog import cached_catalog, facts_for
+from telnyx_inference.catalog import cached_catalog, facts_for, known_facts
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.params import PARAM_NAMES, overlay_params
+from telnyx_inference.params import PARAM_NAMES, check_call_names, overlay_params
 from telnyx_inference.request import MaxTokensWithTools
 from telnyx_inference.stream import StreamEvent
 
@@ -50,18 +49,8 @@ __all__ = ["Telnyx"]
 dispatcher = get_dispatcher(__name__)
 
 _PARAMS = frozenset(PARAM_NAMES)
-_CALL_OPTIONS = frozenset(
-    {
-        "model",
-        "tools",
-        "tool_choice",
-        "extra_body",
-        "max_tokens_with_tools",
-        "timeout",
-        "extra_headers",
-        "retrieval",
-    }
-)
+_OWN_OPTIONS = frozenset({"allow_parallel_tool_calls", "retrieval"})
+"""Per-call names of this adapter on top of the core's (see ``check_call_names``)."""
 
 
 class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFields):
@@ -92,8 +81,8 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
     )
     max_tokens_with_tools: MaxTokensWithTools = Field(
         default="drop",
-        description="Telnyx-hosted models refuse max_tokens beside function tools: drop, keep "
-        "or error.",
+        description="Telnyx-hosted models refuse max_tokens beside function tools: drop (warned "
+        "once per model), keep or error. Proxied models (openai/…, anthropic/…) always keep it.",
     )
 
     _metadata: tuple[tuple[Any, ...], LLMMetadata] | None = PrivateAttr(default=None)
@@ -149,9 +138,9 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
         table answers for now, and the catalog is read in the background for later calls.
         (LlamaIndex reads ``metadata`` before every call, async ones included.)
         """
-        catalog = cached_catalog(self.base_url or "")
-        if catalog is not None:
-            return facts_for(self.model, catalog), True
+        known = known_facts(self.base_url or "", self.model)
+        if known is not None:
+            return known, True
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -172,17 +161,8 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
         extra: dict[str, Any] = {}
         for name, value in self.additional_kwargs.items():
             (params if name in _PARAMS else extra)[name] = value
-        per_call = {}
-        for name, value in kwargs.items():
-            if name in _PARAMS:
-                per_call[name] = value
-            elif name not in _CALL_OPTIONS:
-                raise InvalidParameterError(
-                    name,
-                    "is not a Telnyx chat parameter; send extra body fields with "
-                    "additional_kwargs= or extra_body=",
-                )
-        params = overlay_params(params, per_call)
+        check_call_names(kwargs, _OWN_OPTIONS)
+        params = overlay_params(params, {k: v for k, v in kwargs.items() if k in _PARAMS})
         extra.update(kwargs.get("extra_body") or {})
         body = build_chat_request(
             to_wire_messages(messages),
@@ -223,11 +203,12 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, send = self._request(messages, False, kwargs)
-        return chat_response(self.telnyx_client().chat(body, **send))
+        return _calls_allowed(chat_response(self.telnyx_client().chat(body, **send)), kwargs)
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body, send = self._request(messages, False, kwargs)
-        return chat_response(await self.telnyx_async_client().chat(body, **send))
+        completion = await self.telnyx_async_client().chat(body, **send)
+        return _calls_allowed(chat_response(completion), kwargs)
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         return _read(*self._events(messages, kwargs))
@@ -239,7 +220,7 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
     ) -> tuple[StreamReader, Iterator[StreamEvent]]:
         body, send = self._request(messages, True, kwargs)
-        reader = StreamReader()
+        reader = StreamReader(first_call_only=_first_call_only(kwargs))
         return reader, self.telnyx_client().stream_chat(
             body, accumulator=reader.accumulator, **send
         )
@@ -248,7 +229,7 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]
     ) -> tuple[StreamReader, AsyncIterator[StreamEvent]]:
         body, send = self._request(messages, True, kwargs)
-        reader = StreamReader()
+        reader = StreamReader(first_call_only=_first_call_only(kwargs))
         return reader, self.telnyx_async_client().stream_chat(
             body, accumulator=reader.accumulator, **send
         )
@@ -294,7 +275,12 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
         tool_choice: Any = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        """Messages, wire tools and ``tool_choice`` (a tool name, "auto", "required", …)."""
+        """Messages, wire tools and ``tool_choice`` (a tool name, "auto", "required", …).
+
+        ``allow_parallel_tool_calls`` travels on to the call, so that streamed answers
+        (``stream_chat_with_tools``, ``FunctionAgent``) keep only the first call too.
+        """
+        kwargs = {**kwargs, "allow_parallel_tool_calls": allow_parallel_tool_calls}
         return prepare_chat_with_tools(
             tools, user_msg, chat_history, tool_required, tool_choice, kwargs
         )
@@ -404,6 +390,16 @@ async def _aread(reader: StreamReader, events: AsyncIterator[StreamEvent]) -> Ch
         if response is not None:
             yield response
     yield reader.finish()
+
+
+def _first_call_only(kwargs: dict[str, Any]) -> bool:
+    """Telnyx has no switch for parallel calls: ``allow_parallel_tool_calls=False`` is kept
+    here, by dropping every call after the first."""
+    return kwargs.get("allow_parallel_tool_calls") is False
+
+
+def _calls_allowed(response: ChatResponse, kwargs: dict[str, Any]) -> ChatResponse:
+    return keep_first_tool_call(response) if _first_call_only(kwargs) else response
 
 
 def _completion(response: ChatResponse) -> CompletionResponse:

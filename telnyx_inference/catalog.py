@@ -2,18 +2,22 @@
 
 ``GET models`` is read once per base URL and cached; when it cannot be read (no key,
 offline, an error) a small built-in table answers, and unknown ids get a safe default.
+A failed read is remembered apart from the catalog (:func:`catalog_failure`), never stored
+as an empty catalog, so nobody mistakes "could not read it" for "Telnyx lists no models".
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from telnyx_inference._constants import (
     CHAT_TASKS,
     FALLBACK_MODELS,
+    PROXIED_MODEL_PREFIXES,
     UNKNOWN_MODEL_CONTEXT,
     ModelFacts,
 )
@@ -23,9 +27,14 @@ __all__ = [
     "FAILED_CATALOG_TTL",
     "ModelFacts",
     "cached_catalog",
+    "catalog_failure",
     "facts_for",
+    "is_hosted_model",
+    "known_facts",
     "parse_models",
     "store_catalog",
+    "store_failure",
+    "when_catalog_read",
 ]
 
 CATALOG_TTL = 3600.0
@@ -34,11 +43,24 @@ FAILED_CATALOG_TTL = 300.0
 
 _cache: dict[str, tuple[float, dict[str, ModelFacts]]] = {}
 """base URL -> (expiry on the monotonic clock, catalog)."""
+_failures: dict[str, tuple[float, Exception]] = {}
+"""base URL -> (end of the back-off on the monotonic clock, why the last read failed)."""
+_waiting: dict[str, list[weakref.WeakMethod[Callable[[dict[str, ModelFacts]], None]]]] = {}
+"""base URL -> bound methods to call once a catalog for it is read (held weakly)."""
 _lock = threading.Lock()
 
 
 def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
+
+
+def is_hosted_model(model: str) -> bool:
+    """Whether Telnyx serves ``model`` itself, rather than forwarding it to another provider
+    (``openai/…``, ``anthropic/…``, used with ``api_key_ref``).
+
+    Hosted models are the ones that refuse ``max_tokens`` beside function tools.
+    """
+    return not model.startswith(PROXIED_MODEL_PREFIXES)
 
 
 def parse_models(body: Any) -> dict[str, ModelFacts]:
@@ -69,6 +91,36 @@ def parse_models(body: Any) -> dict[str, ModelFacts]:
 def store_catalog(base_url: str, catalog: dict[str, ModelFacts], ttl: float = CATALOG_TTL) -> None:
     with _lock:
         _cache[base_url] = (time.monotonic() + ttl, catalog)
+        _failures.pop(base_url, None)
+        waiting = _waiting.pop(base_url, [])
+    for ref in waiting:
+        method = ref()
+        if method is not None:
+            method(catalog)
+
+
+def when_catalog_read(base_url: str, method: Callable[[dict[str, ModelFacts]], None]) -> None:
+    """Call the bound ``method`` with the catalog once this process reads one for
+    ``base_url`` (its object is held weakly: a model that is gone is not kept alive)."""
+    with _lock:
+        waiting = _waiting.setdefault(base_url, [])
+        if len(waiting) >= 64:  # drop the entries of objects already collected
+            waiting[:] = [ref for ref in waiting if ref() is not None]
+        waiting.append(weakref.WeakMethod(method))
+
+
+def store_failure(base_url: str, error: Exception, ttl: float = FAILED_CATALOG_TTL) -> None:
+    """Remember that reading the catalog failed; lookups use the fallback table meanwhile."""
+    with _lock:
+        _failures[base_url] = (time.monotonic() + ttl, error)
+
+
+def catalog_failure(base_url: str) -> Exception | None:
+    """Why the last read of the catalog at ``base_url`` failed, during its back-off period."""
+    entry = _failures.get(base_url)
+    if entry is None or time.monotonic() > entry[0]:
+        return None
+    return entry[1]
 
 
 def cached_catalog(base_url: str) -> dict[str, ModelFacts] | None:
@@ -76,6 +128,17 @@ def cached_catalog(base_url: str) -> dict[str, ModelFacts] | None:
     if entry is None or time.monotonic() > entry[0]:
         return None
     return entry[1]
+
+
+def known_facts(base_url: str, model: str) -> ModelFacts | None:
+    """Facts about ``model`` without any I/O: from the catalog this process read, from the
+    fallback table while a failed read is in its back-off, else ``None`` (not read yet)."""
+    catalog = cached_catalog(base_url)
+    if catalog is not None:
+        return facts_for(model, catalog)
+    if catalog_failure(base_url) is not None:
+        return facts_for(model)
+    return None
 
 
 def facts_for(model: str, catalog: Mapping[str, ModelFacts] | None = None) -> ModelFacts:

@@ -24,11 +24,12 @@ from pydantic import SecretStr
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
 from telnyx_inference._hints import explain
 from telnyx_inference.catalog import (
-    FAILED_CATALOG_TTL,
     cached_catalog,
     facts_for,
+    known_facts,
     parse_models,
     store_catalog,
+    store_failure,
 )
 from telnyx_inference.errors import (
     InvalidParameterError,
@@ -37,7 +38,7 @@ from telnyx_inference.errors import (
     TelnyxError,
 )
 from telnyx_inference.response import Completion, parse_completion
-from telnyx_inference.settings import TelnyxSettings
+from telnyx_inference.settings import TelnyxSettings, join_url
 from telnyx_inference.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.transport import AsyncTransport, SyncTransport
 
@@ -118,17 +119,18 @@ class _Base(Generic[_SDKClient, _Transport]):
         return self.settings.native_root
 
     def _native(self, path: str) -> str:
-        return f"{self.native_root}/{path}"
+        return join_url(self.native_root, path)
 
     def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
-        catalog = None if refresh else cached_catalog(self.settings.base_url)
-        return facts_for(model, catalog) if catalog is not None else None
+        return None if refresh else known_facts(self.settings.base_url, model)
 
-    def _fallback(self, model: str, exc: Exception) -> ModelFacts:
-        """Answer from the built-in table and leave the catalog alone for a while."""
-        logger.debug("model catalog unavailable (%s); using the fallback table", type(exc).__name__)
-        store_catalog(self.settings.base_url, {}, ttl=FAILED_CATALOG_TTL)
-        return facts_for(model)
+    def _catalog_failed(self, exc: TelnyxError) -> None:
+        """Remember why the catalog could not be read, apart from the catalog itself, and
+        say in the error which request failed."""
+        url = join_url(self.settings.base_url, MODELS_PATH)
+        exc.add_note(f"(while reading the model catalog: GET {url})")
+        store_failure(self.settings.base_url, exc)
+        logger.debug("model catalog unavailable at %s (%s); using the fallback table", url, exc)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
@@ -159,9 +161,10 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
         _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        with _partial_on_interruption(acc):
+        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        with _partial_on_interruption(acc), contextlib.closing(chunks):
             try:
-                for chunk in self.transport.stream(CHAT_PATH, body, **send):
+                for chunk in chunks:
                     yield acc.feed(chunk)
             except NotFoundError as err:
                 explain(err, body, self._known_models())
@@ -169,10 +172,19 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         acc.finish()
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
-        """The catalog of models, by id (cached per base URL)."""
+        """The catalog of models, by id, read once per base URL and cached.
+
+        A failed read raises (the error notes the URL) and is remembered apart from the
+        catalog, so :meth:`model_facts` answers from the fallback table for a while instead
+        of asking again; ``models()`` itself always tries again.
+        """
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         if catalog is None:
-            catalog = parse_models(self.transport.request("GET", MODELS_PATH, max_retries=0))
+            try:
+                catalog = parse_models(self.transport.request("GET", MODELS_PATH, max_retries=0))
+            except TelnyxError as exc:
+                self._catalog_failed(exc)
+                raise
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
@@ -189,8 +201,8 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
             return hit
         try:
             return facts_for(model, self.models(refresh=refresh))
-        except TelnyxError as exc:
-            return self._fallback(model, exc)
+        except TelnyxError:
+            return facts_for(model)
 
 
 class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
@@ -216,19 +228,27 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     ) -> AsyncIterator[StreamEvent]:
         _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        with _partial_on_interruption(acc):
-            try:
-                async for chunk in self.transport.stream(CHAT_PATH, body, **send):
-                    yield acc.feed(chunk)
-            except NotFoundError as err:
-                explain(err, body, await self._known_models())
-                raise
+        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        # Closed here, not by the garbage collector, when the caller stops early.
+        async with contextlib.aclosing(chunks):
+            with _partial_on_interruption(acc):
+                try:
+                    async for chunk in chunks:
+                        yield acc.feed(chunk)
+                except NotFoundError as err:
+                    explain(err, body, await self._known_models())
+                    raise
         acc.finish()
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         catalog = None if refresh else cached_catalog(self.settings.base_url)
         if catalog is None:
-            catalog = parse_models(await self.transport.request("GET", MODELS_PATH, max_retries=0))
+            try:
+                body = await self.transport.request("GET", MODELS_PATH, max_retries=0)
+            except TelnyxError as exc:
+                self._catalog_failed(exc)
+                raise
+            catalog = parse_models(body)
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
@@ -243,5 +263,5 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
             return hit
         try:
             return facts_for(model, await self.models(refresh=refresh))
-        except TelnyxError as exc:
-            return self._fallback(model, exc)
+        except TelnyxError:
+            return facts_for(model)

@@ -30,17 +30,21 @@ from pydantic import (
 )
 
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference._validation import CheckedModel, field_names, unknown_parameter
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
     from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
 
-__all__ = ["ConnectionFields", "connection_setting_names"]
+__all__ = ["ConnectionFields"]
 
 
-class ConnectionFields(BaseModel):
-    """Where requests go and how: mix into a framework model (see the module docstring)."""
+class ConnectionFields(CheckedModel, BaseModel):
+    """Where requests go and how: mix into a framework model (see the module docstring).
+
+    A refused value raises :class:`~telnyx_inference.errors.InvalidParameterError` (a
+    ``ValueError``) naming the parameter, the value and the allowed range.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
 
@@ -87,9 +91,7 @@ class ConnectionFields(BaseModel):
         if self.api_key is None:
             key = (source.api_key if source is not None else None) or os.environ.get(API_KEY_ENV)
             self.api_key = SecretStr(key) if key else None
-        if self.base_url is None:
-            url = str(source.base_url) if source is not None else None
-            self.base_url = (url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = self.resolved_base_url()
         self.telnyx_settings()  # refuse a bad or insecure base URL at construction
         return self
 
@@ -97,15 +99,21 @@ class ConnectionFields(BaseModel):
     def from_settings(cls, **settings: Any) -> ConnectionFields:
         """Connection settings on their own, for a class that is not a pydantic model (the
         LlamaIndex retriever); a name that is not a setting is refused, naming it."""
-        known = connection_setting_names()
+        known = field_names(ConnectionFields)
         for name in settings:
             if name not in known:
-                import difflib
-
-                near = difflib.get_close_matches(name, sorted(known), n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
-                raise InvalidParameterError(name, f"is not a connection setting{hint}")
+                raise unknown_parameter(name, known, "a connection setting")
         return cls(**settings)
+
+    def resolved_base_url(self) -> str:
+        """The base URL in use: the argument, the user's client's, ``TELNYX_API_BASE``, or
+        the default (also while the model is still being validated)."""
+        url = self.base_url
+        if url is None:
+            source = self.client or self.async_client
+            url = str(source.base_url) if source is not None else None
+            url = url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        return url.rstrip("/")
 
     def telnyx_settings(self) -> TelnyxSettings:
         return TelnyxSettings.resolve(
@@ -178,14 +186,3 @@ class ConnectionFields(BaseModel):
         if private:
             state["__pydantic_private__"] = {**private, "_telnyx": None, "_atelnyx": None}
         return state
-
-
-def connection_setting_names() -> frozenset[str]:
-    """Every name (and alias) a connection setting can be given by."""
-    names: set[str] = set()
-    for name, field in ConnectionFields.model_fields.items():
-        names.add(name)
-        alias = field.validation_alias
-        if isinstance(alias, AliasChoices):
-            names.update(str(choice) for choice in alias.choices)
-    return frozenset(names)

@@ -69,13 +69,12 @@ class InvalidParameterError(TelnyxError, ValueError):
         super().__init__(f"{param}: {rule}")
 
 
-class InvalidParameterTypeError(TelnyxError, TypeError):
-    """A parameter had the wrong type; ``param`` names it."""
+class InvalidParameterTypeError(InvalidParameterError, TypeError):
+    """A parameter had the wrong type; ``param`` names it.
 
-    def __init__(self, param: str, rule: str) -> None:
-        self.param = param
-        self.rule = rule
-        super().__init__(f"{param}: {rule}")
+    Both a ``TypeError`` and an :class:`InvalidParameterError` (so a ``ValueError``), so one
+    ``except`` catches every refused value, whatever was wrong with it.
+    """
 
 
 class MissingAPIKeyError(TelnyxError, ValueError):
@@ -87,13 +86,14 @@ class MissingAPIKeyError(TelnyxError, ValueError):
         )
 
 
-class InsecureTransportError(TelnyxError, ValueError):
+class InsecureTransportError(InvalidParameterError):
     """The key would travel in clear text to a host that is not this machine."""
 
     def __init__(self, url: str) -> None:
         super().__init__(
-            f"base_url {url!r} uses plain http:// to a non-loopback host, which would send the "
-            "API key unencrypted; use https:// or pass allow_insecure_http=True."
+            "base_url",
+            f"{url!r} uses plain http:// to a non-loopback host, which would send the API key "
+            "unencrypted; use https:// or pass allow_insecure_http=True.",
         )
 
 

@@ -115,6 +115,8 @@ def _tool_call(call: Any, where: str) -> dict[str, Any]:
     call_id = call.get("id")
     if not isinstance(call_id, str) or not call_id:
         raise InvalidParameterError(f"{where}.id", "is required")
+    _unicode(call_id, f"{where}.id")
+    _unicode(function["name"], f"{where}.function.name")
     return {
         "id": call_id,
         "type": "function",
@@ -137,7 +139,7 @@ def normalize_message(message: Any, index: int = 0) -> dict[str, Any]:
     for key in _KEPT_KEYS:
         value = message.get(key)
         if value is not None:
-            out[key] = value
+            out[key] = _unicode(value, f"{where}.{key}") if isinstance(value, str) else value
     calls = message.get("tool_calls")
     if calls:
         if role != "assistant":

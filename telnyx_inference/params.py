@@ -12,7 +12,7 @@ through :meth:`ChatParams.build`::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,9 +30,17 @@ from telnyx_inference._constants import (
 )
 from telnyx_inference._hints import note_effort_levels_once
 from telnyx_inference._schema import to_json_schema
-from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
+from telnyx_inference._validation import parameter_error, unknown_parameter
+from telnyx_inference.errors import InvalidParameterError
 
-__all__ = ["PARAM_NAMES", "ChatParamFields", "ChatParams", "overlay_params"]
+__all__ = [
+    "CALL_OPTIONS",
+    "PARAM_NAMES",
+    "ChatParamFields",
+    "ChatParams",
+    "check_call_names",
+    "overlay_params",
+]
 
 
 class ChatParamFields(BaseModel):
@@ -184,6 +192,33 @@ def _thinks(effort: str) -> bool:
     return effort not in REASONING_EFFORTS_OFF
 
 
+CALL_OPTIONS: tuple[str, ...] = (
+    "model",
+    "tools",
+    "tool_choice",
+    "extra_body",
+    "extra_headers",
+    "timeout",
+    "max_tokens_with_tools",
+)
+"""Per-call arguments besides the body parameters, accepted by every adapter."""
+
+
+def check_call_names(names: Iterable[str], adapter_names: Iterable[str] = ()) -> None:
+    """Refuse a per-call argument that is neither a Telnyx parameter, a call option nor one
+    of the adapter's own names: naming it, with the nearest known name, and the way to send
+    a field on purpose (``extra_body``). A typo is never sent silently."""
+    known = frozenset((*PARAM_NAMES, *CALL_OPTIONS, *adapter_names))
+    for name in names:
+        if name not in known:
+            raise unknown_parameter(
+                name,
+                sorted(known),
+                "a Telnyx chat parameter",
+                "send a body field this package does not know with extra_body={...}",
+            )
+
+
 def overlay_params(base: Mapping[str, Any], call: Mapping[str, Any]) -> dict[str, Any]:
     """A model's parameters with one call's on top.
 
@@ -216,7 +251,7 @@ class ChatParams(ChatParamFields):
         try:
             return cls(**{k: v for k, v in values.items() if v is not None})
         except ValidationError as exc:
-            raise _first_error(exc) from None
+            raise parameter_error(exc, cls, "a Telnyx chat parameter") from None
 
     def render(self) -> dict[str, Any]:
         """The body fields, ready to merge into a request."""
@@ -229,25 +264,3 @@ class ChatParams(ChatParamFields):
             body.setdefault("enable_thinking", _thinks(effort))
             note_effort_levels_once(effort)
         return body
-
-
-_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "none", "list", "dict"})
-
-
-def _is_type_tag(part: Any) -> bool:
-    """Pydantic names the union member that failed (``stop.str``): not part of the path."""
-    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part)
-
-
-def _first_error(exc: ValidationError) -> Exception:
-    err = exc.errors()[0]
-    cause = err.get("ctx", {}).get("error")
-    if isinstance(cause, InvalidParameterError | InvalidParameterTypeError):
-        return cause
-    loc = ".".join(str(p) for p in err["loc"] if not _is_type_tag(p)) or "parameters"
-    if err["type"] == "extra_forbidden":
-        return InvalidParameterError(loc, "is not a Telnyx chat parameter")
-    message = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"].endswith(("_type", "_parsing")) or err["type"] == "is_instance_of":
-        return InvalidParameterTypeError(loc, f"{message} (got {err.get('input')!r:.80})")
-    return InvalidParameterError(loc, f"{message} (got {err.get('input')!r:.80})")

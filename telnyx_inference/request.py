@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from telnyx_inference._constants import DEFAULT_CHAT_MODEL
+from telnyx_inference._warnings import warn_once
+from telnyx_inference.catalog import is_hosted_model
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.messages import apply_reasoning_history, normalize_messages
 from telnyx_inference.params import ChatParams
@@ -18,7 +19,8 @@ __all__ = ["MaxTokensWithTools", "TelnyxWarning", "build_chat_request"]
 logger = logging.getLogger("telnyx_inference")
 
 MaxTokensWithTools = Literal["drop", "keep", "error"]
-"""What to do with ``max_tokens`` beside function tools, which Telnyx-hosted models refuse."""
+"""What to do with ``max_tokens`` beside function tools, which Telnyx-hosted models refuse
+(proxied models, ``openai/…`` and ``anthropic/…``, keep it whatever this says)."""
 
 _RESERVED = frozenset({"messages", "model", "stream", "stream_options", "tools", "tool_choice"})
 
@@ -57,7 +59,11 @@ def build_chat_request(
         body["tools"] = wire_tools
     if choice is not None:
         body["tool_choice"] = choice
-    if "max_tokens" in body and any(t["type"] == "function" for t in wire_tools):
+    if (
+        "max_tokens" in body
+        and any(t["type"] == "function" for t in wire_tools)
+        and is_hosted_model(body["model"])
+    ):
         _max_tokens_beside_tools(body, max_tokens_with_tools)
     if stream:
         body["stream"] = True
@@ -81,9 +87,12 @@ def _max_tokens_beside_tools(body: dict[str, Any], policy: MaxTokensWithTools) -
             "max_tokens", "Telnyx-hosted models refuse max_tokens together with function tools"
         )
     dropped = body.pop("max_tokens")
-    message = (
-        f"max_tokens={dropped} was not sent: Telnyx-hosted models refuse it together with "
-        "function tools (set max_tokens_with_tools='keep' to send it anyway)."
+    model = body["model"]
+    logger.debug("max_tokens=%s not sent beside function tools to %s", dropped, model)
+    warn_once(
+        ("max_tokens_with_tools", model),
+        f"max_tokens={dropped} was not sent to {model}: Telnyx-hosted models refuse it together "
+        "with function tools (set max_tokens_with_tools='keep' to send it anyway). Said once "
+        "per model.",
+        TelnyxWarning,
     )
-    logger.warning(message)
-    warnings.warn(message, TelnyxWarning, stacklevel=3)

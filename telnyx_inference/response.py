@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from telnyx_inference.errors import StreamError, error_from_stream_event
+from telnyx_inference.errors import UnexpectedResponseError, error_from_stream_event
 
 __all__ = ["Choice", "Completion", "ToolCall", "Usage", "parse_completion", "parse_usage"]
 
@@ -135,21 +135,34 @@ def _arguments(value: Any) -> str:
 
 
 def parse_completion(data: Any) -> Completion:
-    """Read a non-streamed chat completion body. Raises :class:`StreamError` for an error body."""
+    """Read a non-streamed chat completion body.
+
+    An error carried in the body raises its :class:`~telnyx_inference.errors.StreamError`;
+    a successful answer this client cannot use (not an object, no ``choices``, an empty
+    list, choices of another shape) raises :class:`UnexpectedResponseError`.
+    """
     if not isinstance(data, Mapping):
-        raise StreamError(f"Telnyx answered with a non-object body: {str(data)[:200]!r}")
+        raise UnexpectedResponseError(
+            f"Telnyx answered with a non-object body: {str(data)[:200]!r}", body=data
+        )
     error = error_from_stream_event(data)
     if error is not None:
         raise error
     choices = data.get("choices")
-    if not isinstance(choices, list):
-        raise StreamError(f"Telnyx answered without choices: {json.dumps(data)[:300]}")
+    if not isinstance(choices, list) or not choices:
+        what = "an empty choices list" if isinstance(choices, list) else "no choices"
+        raise UnexpectedResponseError(
+            f"Telnyx answered with {what} (id {data.get('id')!r}): "
+            f"{json.dumps(data, default=str)[:300]}",
+            body=data,
+        )
     try:
         read = [_choice(c, i) for i, c in enumerate(choices)]
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
-        raise StreamError(
+        raise UnexpectedResponseError(
             f"Telnyx answered with choices of an unexpected shape ({exc}): "
-            f"{json.dumps(choices, default=str)[:300]}"
+            f"{json.dumps(choices, default=str)[:300]}",
+            body=data,
         ) from None
     return Completion(
         id=data.get("id"),

@@ -28,13 +28,14 @@ from telnyx_inference._constants import (
     LEGACY_BASE_SUFFIX,
     OPENAI_BASE_SUFFIX,
 )
+from telnyx_inference._validation import CheckedModel
 from telnyx_inference.errors import (
     InsecureTransportError,
     InvalidParameterError,
     MissingAPIKeyError,
 )
 
-__all__ = ["TelnyxSettings", "is_loopback_url", "native_root"]
+__all__ = ["TelnyxSettings", "check_url", "is_loopback_url", "join_url", "native_root"]
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -50,6 +51,33 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def check_url(value: str, param: str = "base_url") -> str:
+    """``value`` without a trailing slash; an :class:`InvalidParameterError` naming the URL
+    when it is not an absolute http(s) URL with a host and a valid port."""
+    problem = None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises for a port that is not a number in 0-65535)
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https"):
+            problem = "the scheme must be http:// or https://"
+        elif not parts.hostname:
+            problem = "it has no host"
+        elif any(c.isspace() for c in value):
+            problem = "it contains whitespace"
+    if problem is not None:
+        raise InvalidParameterError(param, f"{value!r} is not a usable URL: {problem}")
+    return value.rstrip("/")
+
+
+def join_url(base: str, path: str) -> str:
+    """``path`` under ``base``, with exactly one slash between them, whatever ``base`` is
+    (a host's root, with or without a trailing slash, or a path)."""
+    return f"{base.rstrip('/')}/{path.lstrip('/')}"
+
+
 def native_root(base_url: str) -> str:
     """The Telnyx-native ``…/v2`` root behind an OpenAI-compatible (or legacy) base URL."""
     base = base_url.rstrip("/")
@@ -59,7 +87,7 @@ def native_root(base_url: str) -> str:
     return base
 
 
-class TelnyxSettings(BaseModel):
+class TelnyxSettings(CheckedModel, BaseModel):
     """Connection settings shared by every client of one model or retriever.
 
     The key is a :class:`~pydantic.SecretStr`: it never shows in ``repr``, ``str`` or
@@ -80,10 +108,7 @@ class TelnyxSettings(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InvalidParameterError("base_url", f"must be an http(s) URL, got {value!r}")
-        return value.rstrip("/")
+        return check_url(value)
 
     @field_validator("timeout", "total_timeout")
     @classmethod

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from telnyx_inference._constants import TOOL_CHOICES
 from telnyx_inference._schema import check_json_schema
+from telnyx_inference._validation import CheckedModel
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
 ToolChoice = str | bool | Mapping[str, Any] | None
 
 
-class RetrievalTool(BaseModel):
+class RetrievalTool(CheckedModel, BaseModel):
     """Telnyx's server-side retrieval tool: search embedded buckets and add what is found.
 
     The answer does not say which documents were used; for citations use a bucket

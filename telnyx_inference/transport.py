@@ -16,7 +16,7 @@ import json
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
 from typing import Any
 
 import openai
@@ -24,8 +24,8 @@ import openai
 from telnyx_inference._hints import key_hint
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
-from telnyx_inference.errors import UnexpectedResponseError
-from telnyx_inference.settings import TelnyxSettings
+from telnyx_inference.errors import InvalidParameterError, UnexpectedResponseError
+from telnyx_inference.settings import TelnyxSettings, join_url
 from telnyx_inference.stream import SSEDecoder
 
 __all__ = ["AsyncTransport", "SyncTransport", "shared_async_client", "shared_sync_client"]
@@ -157,9 +157,15 @@ def _parsed_url(http: Any, url: str) -> Any:
     key = (type(http.base_url), url)
     parsed = _urls.get(key)
     if parsed is None:
+        try:
+            parsed = type(http.base_url)(url)
+        except Exception as exc:  # the HTTP library's InvalidURL (httpx or httpx2), ValueError
+            raise InvalidParameterError(
+                "base_url", f"the request URL {url!r} is not valid: {exc}"
+            ) from exc
         if len(_urls) > 512:  # bounded: URLs come from a handful of base URLs and paths
             _urls.clear()
-        parsed = _urls[key] = type(http.base_url)(url)
+        _urls[key] = parsed
     return parsed
 
 
@@ -180,7 +186,8 @@ class _Request:
         max_retries: int | None,
     ) -> None:
         self.method = method
-        self.url = path if path.startswith(("http://", "https://")) else f"{client.base_url}{path}"
+        absolute = path.startswith(("http://", "https://"))
+        self.url = path if absolute else join_url(str(client.base_url), path)
         base = _headers_of(client)
         self.headers = {**base, **headers} if headers else base
         self.content = (
@@ -242,9 +249,11 @@ class SyncTransport:
                 continue
             if response.status_code < 400:
                 return response
-            with translate_stream_errors():
-                content = response.read()
-            response.close()
+            try:
+                with translate_stream_errors():
+                    content = response.read()
+            finally:
+                response.close()
             time.sleep(
                 request.attempts.after_status(response.status_code, response.headers, content)
             )
@@ -278,7 +287,7 @@ class SyncTransport:
         *,
         timeout: float | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         """POST and yield the stream's chunk dicts until ``[DONE]`` or the end of the body."""
         decoder = SSEDecoder()
         response = self._open(
@@ -319,9 +328,11 @@ class AsyncTransport:
                 continue
             if response.status_code < 400:
                 return response
-            with translate_stream_errors():
-                content = await response.aread()
-            await response.aclose()
+            try:
+                with translate_stream_errors():
+                    content = await response.aread()
+            finally:
+                await response.aclose()
             await asyncio.sleep(
                 request.attempts.after_status(response.status_code, response.headers, content)
             )
@@ -354,7 +365,7 @@ class AsyncTransport:
         *,
         timeout: float | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[dict[str, Any], None]:
         decoder = SSEDecoder()
         response = await self._open(
             "POST", path, body, stream=True, timeout=timeout, headers=headers, max_retries=None

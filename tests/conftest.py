@@ -19,3 +19,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "live" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_one_time_warnings() -> None:
+    """Each test sees the package's once-per-process warnings afresh (test order must not
+    decide whether a warning shows)."""
+    from telnyx_inference import _warnings
+
+    _warnings._said.clear()

@@ -82,6 +82,14 @@ in ``X-Emulator-Token``), each mirrored by an ``Emulator`` method. Request and r
                            ``POST {"latency": s}`` sets ``emu.storage.latency``
 =========================  ===============================================================
 
+Record and replay
+-----------------
+``Emulator(record=DIR, upstream=URL)`` proxies every API request to URL (default
+``https://api.telnyx.com``) and writes each interaction to DIR, secrets scrubbed;
+``Emulator(replay=DIR, strict=True)`` answers from DIR. See :mod:`.tape` (what happens),
+:mod:`.cassettes` (the file format), :mod:`.matching` (which recording answers) and
+:mod:`.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
+
 Responses to chat requests with unknown top-level fields carry
 ``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
 

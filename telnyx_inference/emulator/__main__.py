@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
 
@@ -15,6 +16,16 @@ def _bucket(spec: str) -> tuple[str, str]:
     if not sep or not name or not path:
         raise argparse.ArgumentTypeError(f"expected NAME=DIR, got {spec!r}")
     return name, path
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -103,7 +114,50 @@ def parser() -> argparse.ArgumentParser:
         help="token the /_emulator/ control routes require (also "
         "TELNYX_EMULATOR_CONTROL_TOKEN); generated and printed when --host is not loopback",
     )
+    _cassette_arguments(p)
     return p
+
+
+def _cassette_arguments(p: argparse.ArgumentParser) -> None:
+    from telnyx_inference.emulator.matching import DEFAULT_IGNORED_FIELDS
+    from telnyx_inference.emulator.tape import DEFAULT_UPSTREAM
+
+    g = p.add_argument_group("record and replay")
+    g.add_argument("--record", metavar="DIR", help="proxy to --upstream, write each answer to DIR")
+    g.add_argument("--upstream", default=DEFAULT_UPSTREAM, help=f"default {DEFAULT_UPSTREAM}")
+    g.add_argument(
+        "--replay", metavar="DIR", help="answer from DIR (with --strict a miss is an error)"
+    )
+    g.add_argument(
+        "--replay-speed",
+        type=_speed,
+        default=None,
+        metavar="X",
+        help="keep recorded stream timing, X times faster (default: as fast as possible)",
+    )
+    g.add_argument(
+        "--replay-ignore",
+        default=",".join(DEFAULT_IGNORED_FIELDS),
+        metavar="FIELDS",
+        help="comma-separated body fields left out of matching, dotted paths allowed "
+        f"(default {','.join(DEFAULT_IGNORED_FIELDS)!r})",
+    )
+    g.add_argument(
+        "--allow-remote-record",
+        action="store_true",
+        help="allow --record on an address other than loopback (an open proxy: beware)",
+    )
+
+
+def _cassette_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "record": args.record,
+        "replay": args.replay,
+        "upstream": args.upstream,
+        "replay_speed": args.replay_speed,
+        "ignore_fields": [f.strip() for f in args.replay_ignore.split(",") if f.strip()],
+        "allow_remote_record": args.allow_remote_record,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,7 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from telnyx_inference.emulator.ops import configure_cli_logging
     from telnyx_inference.emulator.server import Emulator, serve
+    from telnyx_inference.emulator.tape import check_record_bind
 
+    if args.record:
+        try:
+            check_record_bind(args.host, args.allow_remote_record)
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,
@@ -135,6 +196,7 @@ def _run(args: argparse.Namespace) -> int:
         control_token=args.control_token,
         storage_latency=args.storage_latency,
         adversarial=args.adversarial,
+        **_cassette_options(args),
     )
     for name, path in args.bucket:
         logging.getLogger("telnyx_inference.emulator").info("seeding bucket %s from %s", name, path)

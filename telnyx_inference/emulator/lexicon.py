@@ -174,3 +174,13 @@ LABEL_HINTS = {
     "spam": _w("winner prize free click unsubscribe lottery"),
 }
 """Words that point at common routing labels when the label itself is not mentioned."""
+
+TOPIC_SYNONYMS = {
+    "multiply": _seq("multiply multiplied times product"),
+    "add": _seq("add added plus sum total"),
+    "subtract": _seq("subtract minus difference"),
+    "divide": _seq("divide divided quotient"),
+    "weather": _seq("weather temperature forecast"),
+    "search": _seq("search look find"),
+}
+"""Other words that name a tool's topic ("3 times 9" is a question for ``multiply``)."""

@@ -24,11 +24,17 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from telnyx_inference.emulator import pytest_cassettes
+
 EMULATOR_KEY = "emulator-test-key"
 """The key ``telnyx_env`` exports when the emulator accepts any key."""
 
 if TYPE_CHECKING:
     from telnyx_inference.emulator.server import Emulator
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    pytest_cassettes.add_options(parser)
 
 
 @pytest.fixture(scope="session")
@@ -44,17 +50,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "telnyx_adversarial: the telnyx_emulator fixture fills values with edge cases"
     )
+    pytest_cassettes.register_marker(config)
 
 
 @pytest.fixture
 def telnyx_emulator(
     telnyx_emulator_session: Emulator, request: pytest.FixtureRequest
 ) -> Iterator[Emulator]:
-    """A running emulator with fresh state: no scripts, faults, journal or buckets."""
+    """A running emulator with fresh state: no scripts, faults, journal or buckets.
+
+    With ``@pytest.mark.telnyx_cassette`` it answers from the test's cassette
+    (see :mod:`.pytest_cassettes`)."""
     telnyx_emulator_session.reset()
     if request.node.get_closest_marker("telnyx_adversarial") is not None:
         telnyx_emulator_session.configure(adversarial=True)
-    yield telnyx_emulator_session
+    with pytest_cassettes.marked_cassette(request, telnyx_emulator_session):
+        yield telnyx_emulator_session
     telnyx_emulator_session.reset()
 
 

@@ -8,7 +8,8 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -31,9 +32,11 @@ from telnyx_inference.emulator.access import (
 from telnyx_inference.emulator.app import create_app
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, JournalPage
+from telnyx_inference.emulator.matching import DEFAULT_IGNORED_FIELDS
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.state import Settings, State
 from telnyx_inference.emulator.storage import StorageEndpoint
+from telnyx_inference.emulator.tape import DEFAULT_UPSTREAM, Tape, check_record_bind
 
 START_TIMEOUT = 10.0
 
@@ -76,6 +79,12 @@ class Emulator:
     ``api_key`` (when set) is the only key accepted; ``strict`` rejects unknown fields;
     ``seed`` changes every generated answer; ``mode="fixed"`` serves a canned completion
     and a canned ``chunks``-chunk stream with almost no work (for benchmarks).
+
+    Record and replay (see :mod:`.tape`): ``record=DIR`` proxies every API request to
+    ``upstream`` (default ``https://api.telnyx.com``) and writes each interaction to DIR;
+    ``replay=DIR`` answers from DIR (``strict`` turns a miss into an error naming the closest
+    recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR replay what
+    was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
     The journal keeps at most ``journal_max_entries`` requests and ``journal_max_bytes``
     bytes, dropping (and counting) the oldest. Bound beyond loopback, the control routes
     require ``control_token`` (generated when not given; see :attr:`control_token`).
@@ -98,11 +107,19 @@ class Emulator:
         journal_max_bytes: int = DEFAULT_MAX_BYTES,
         control_token: str | None = None,
         log_level: str = "warning",
+        record: str | Path | None = None,
+        replay: str | Path | None = None,
+        upstream: str = DEFAULT_UPSTREAM,
+        replay_speed: float | None = None,
+        ignore_fields: Sequence[str] = DEFAULT_IGNORED_FIELDS,
+        allow_remote_record: bool = False,
         storage_latency: float = 0.0,
         adversarial: bool = False,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        if record is not None:
+            check_record_bind(host, allow_remote_record)
         token, self._token_generated = resolve_control_token(host, control_token)
         self._state = State(
             Settings(
@@ -124,6 +141,15 @@ class Emulator:
         self._sock: socket.socket | None = None
         if mode == "fixed":
             control.set_fixed(self._state, True, chunks)
+        self._allow_remote_record = allow_remote_record
+        if record is not None or replay is not None:
+            self._state.tape = Tape(
+                record=record,
+                replay=replay,
+                upstream=upstream,
+                speed=replay_speed,
+                ignore=ignore_fields,
+            )
         self.storage = StorageEndpoint(self._state, host, storage_latency)
         """The S3 endpoint (Telnyx Cloud Storage), started on first use of ``storage_url``."""
         self._state.storage = self.storage
@@ -169,6 +195,8 @@ class Emulator:
         if self._server is not None and self._thread is not None and self._thread.is_alive():
             self._server.should_exit = True
             self._thread.join(timeout=5)
+        if self._state.tape is not None:
+            self._state.tape.close()
         if self._sock is not None:
             self._sock.close()
         self._server = self._thread = self._sock = None
@@ -289,6 +317,18 @@ class Emulator:
 
     def add_model(self, model_id: str, context_length: int, **facts: Any) -> None:
         control.add_model(self._state, model_id, context_length, **facts)
+
+    @contextmanager
+    def cassette(self, tape: Tape) -> Iterator[Tape]:
+        """Record / replay through ``tape`` inside the block (the pytest marker uses this)."""
+        if tape.records:
+            check_record_bind(self._host, self._allow_remote_record)
+        previous, self._state.tape = self._state.tape, tape
+        try:
+            yield tape
+        finally:
+            self._state.tape = previous
+            tape.close()
 
     def reset(self) -> None:
         """Back to the baseline: the constructor's settings and the buckets and models present

@@ -6,13 +6,16 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.emulator.buckets import BucketStore
 from telnyx_inference.emulator.catalog import Catalog
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
 from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Journal
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+
+if TYPE_CHECKING:
+    from telnyx_inference.emulator.tape import Tape
 
 SECRET_SETTINGS = ("api_key", "control_token")
 """Settings never shown by ``GET /_emulator/state``: only whether they are set."""
@@ -58,6 +61,8 @@ class State:
         self.buckets = BucketStore()
         self.catalog = Catalog()
         self.fixed: FixedReplies | None = None
+        self.tape: Tape | None = None
+        """Record/replay (:mod:`.tape`); kept across resets, which rewind it."""
         self.storage: Any = None
         """The S3 endpoint (:class:`~.storage.StorageEndpoint`); it clears itself on reset."""
 
@@ -71,6 +76,8 @@ class State:
             self.buckets.reset()
             self.catalog.reset()
             self.fixed = None
+            if self.tape is not None:
+                self.tape.rewind()
 
     def next_script(self) -> ScriptedReply | None:
         with self.lock:

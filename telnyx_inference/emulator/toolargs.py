@@ -71,10 +71,22 @@ def topic_calls(text: str, tool_names: list[str]) -> list[NamedCall]:
             continue
         words = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower().replace("_", " ").split()
         topical = [w for w in words if w not in lexicon.GENERIC_FIELD_WORDS and len(w) > 2]
-        hits = [m.start() for w in topical if (m := re.search(rf"\b{re.escape(w)}", lowered))]
+        cues = [c for w in topical for c in lexicon.TOPIC_SYNONYMS.get(w, (w,))]
+        hits = [
+            _operand_start(lowered, m.start())
+            for c in cues
+            if (m := re.search(rf"\b{re.escape(c)}", lowered))
+        ]
         if topical and hits:
             out.append(NamedCall(name, None, min(hits)))
     return sorted(out, key=lambda c: c.position)
+
+
+def _operand_start(text: str, at: int) -> int:
+    """Where the clause of an infix word begins: "3 times 9" starts at the 3, so the operands
+    keep their order."""
+    before = re.search(r"(-?\d[\d,.]*)\s*$", text[:at])
+    return before.start() if before else at
 
 
 def plan(text: str, tool_names: list[str]) -> list[NamedCall]:

@@ -18,12 +18,12 @@ from telnyx_inference._constants import (
     GUIDED_FIELDS,
     MAX_STOP_SEQUENCES,
     MAX_TOP_LOGPROBS,
-    PROXIED_MODEL_PREFIXES,
     RESPONSE_FORMAT_TYPES,
     ROLES,
     SERVICE_TIERS,
     TOOL_CHOICES,
 )
+from telnyx_inference.catalog import is_hosted_model
 from telnyx_inference.emulator import guided
 from telnyx_inference.emulator import schema as s
 
@@ -177,10 +177,6 @@ def validate(
     return errs, value if isinstance(value, dict) else {}, unknown
 
 
-def is_hosted(model: str) -> bool:
-    return not model.startswith(PROXIED_MODEL_PREFIXES)
-
-
 def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     """The first documented 400 this request triggers, as ``(code, field, detail)``."""
     guided_used = [f for f in GUIDED_FIELDS if body.get(f) is not None]
@@ -192,7 +188,7 @@ def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
         )
     function_tools = [t for t in body.get("tools") or [] if t.get("type") == "function"]
     model = str(body.get("model") or "")
-    if function_tools and body.get("max_tokens") is not None and is_hosted(model):
+    if function_tools and body.get("max_tokens") is not None and is_hosted_model(model):
         return (
             ERROR_CODE_MAX_TOKENS_WITH_TOOLS,
             "max_tokens",

@@ -21,7 +21,7 @@ from telnyx_inference import (
     TelnyxTimeoutError,
     build_chat_request,
 )
-from telnyx_inference.catalog import cached_catalog
+from telnyx_inference.catalog import cached_catalog, catalog_failure
 from telnyx_inference.emulator import Emulator, Fault, ScriptedReply
 
 HELLO = [{"role": "user", "content": "Say hello to the test suite"}]
@@ -170,7 +170,8 @@ def test_catalog_falls_back_offline_fast_and_remembers() -> None:
     start = time.monotonic()
     assert c.model_facts("zai-org/GLM-5.2").context_length == 1_048_576
     assert time.monotonic() - start < 1.0  # no retries for the catalog
-    assert cached_catalog(c.settings.base_url) == {}  # failure remembered: no second attempt
+    assert cached_catalog(c.settings.base_url) is None  # a failure is not an empty catalog
+    assert catalog_failure(c.settings.base_url) is not None  # remembered: no second attempt
     assert c.model_facts("moonshotai/Kimi-K2.6").context_length == 262_144
 
 

@@ -1,4 +1,5 @@
-"""A completion body whose choices have an unexpected shape is a ``StreamError``, not a crash."""
+"""A completion body whose choices have an unexpected shape is an ``UnexpectedResponseError``,
+not a crash."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference.errors import StreamError
+from telnyx_inference.errors import UnexpectedResponseError
 from telnyx_inference.response import parse_completion
 
 
@@ -14,6 +15,6 @@ from telnyx_inference.response import parse_completion
     "choices",
     [[None], [1], ["text"], [{"message": "text"}], [{"message": {"tool_calls": [None]}}]],
 )
-def test_odd_choices_are_a_stream_error(choices: list[Any]) -> None:
-    with pytest.raises(StreamError, match="unexpected shape"):
+def test_odd_choices_are_an_unexpected_response(choices: list[Any]) -> None:
+    with pytest.raises(UnexpectedResponseError, match="unexpected shape"):
         parse_completion({"choices": choices})

@@ -6,12 +6,13 @@ import pickle
 
 import openai
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from telnyx_inference._constants import DEFAULT_BASE_URL
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.embeddings import Embedder
 from telnyx_inference.emulator import Emulator
+from telnyx_inference.errors import InsecureTransportError, InvalidParameterError
 
 SECRET = "sk-test-do-not-leak-0042"
 
@@ -55,9 +56,9 @@ def test_official_package_names_are_accepted() -> None:
 
 
 def test_insecure_or_bad_urls_refused_at_construction() -> None:
-    with pytest.raises(ValidationError, match="plain http"):
+    with pytest.raises(InsecureTransportError, match=r"base_url: .*plain http"):
         ConnectionFields(api_key="k", base_url="http://example.com/v2/ai/openai")
-    with pytest.raises(ValidationError, match="base_url"):
+    with pytest.raises(InvalidParameterError, match=r"base_url: 'ftp://example\.com'"):
         ConnectionFields(base_url="ftp://example.com")
     ok = ConnectionFields(base_url="http://example.com/v2/ai/openai", allow_insecure_http=True)
     assert ok.base_url.startswith("http://")

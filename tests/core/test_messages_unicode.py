@@ -33,6 +33,30 @@ def test_lone_surrogates_in_tool_arguments_are_refused() -> None:
     assert info.value.param == "messages[0].tool_calls[0].function.arguments"
 
 
+@pytest.mark.parametrize(
+    ("message", "where"),
+    [
+        ({"role": "user", "content": "hi", "name": LONE}, "messages[0].name"),
+        ({"role": "tool", "content": "1", "tool_call_id": LONE}, "messages[0].tool_call_id"),
+        (
+            {"role": "assistant", "content": "", "tool_calls": [
+                {"id": LONE, "function": {"name": "f", "arguments": "{}"}}]},
+            "messages[0].tool_calls[0].id",
+        ),
+        (
+            {"role": "assistant", "content": "", "tool_calls": [
+                {"id": "c1", "function": {"name": LONE, "arguments": "{}"}}]},
+            "messages[0].tool_calls[0].function.name",
+        ),
+    ],
+)
+def test_lone_surrogates_in_names_and_ids_are_refused(message: dict[str, object], where: str) -> None:
+    # Found by fuzzing LlamaIndex messages: additional_kwargs["name"] reached the send.
+    with pytest.raises(InvalidParameterError) as info:
+        build_chat_request([message])
+    assert info.value.param == where
+
+
 def test_any_other_text_is_kept_and_encodable() -> None:
     text = "héllo 😀 \u0000 \u2028 ﷽"
     body = build_chat_request([{"role": "user", "content": text}])

@@ -8,7 +8,10 @@ from the conversation) and adversarial (Hypothesis edge cases).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,15 +22,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telnyx_inference._constants import EMULATOR_MODE_HEADER
-from telnyx_inference.emulator import Emulator
 
 from ._support import CHAT, KEY, PLAIN, chat_body, sse_payloads
 
 
+@pytest.fixture(scope="module")
+def own_process() -> Iterator[str]:
+    """The root of an emulator in its own process. Hypothesis runs on both sides of these
+    tests, and CPython 3.11's ast module is not safe across threads (gh-106905: a spurious
+    "AST constructor recursion depth mismatch"), so the two are kept in separate processes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "telnyx_inference.emulator", "--port", "0"],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stdout is not None
+        yield proc.stdout.readline().strip().removesuffix("/v2/ai/openai")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(params=["realistic", "adversarial"])
-def http(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[httpx.Client]:
+def http(request: pytest.FixtureRequest, own_process: str) -> Iterator[httpx.Client]:
     headers = {"Authorization": f"Bearer {KEY}", EMULATOR_MODE_HEADER: request.param}
-    with httpx.Client(base_url=emu.root, headers=headers, timeout=10) as c:
+    with httpx.Client(base_url=own_process, headers=headers, timeout=30) as c:
         yield c
 
 SCHEMAS: list[dict[str, Any]] = [

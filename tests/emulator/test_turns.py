@@ -95,6 +95,20 @@ def test_numbers_before_a_full_stop_are_arguments(http: httpx.Client) -> None:
     assert steps == [[("add", {"a": 2, "b": 3}), ("multiply", {"a": 3, "b": 7})]]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is 3 times 9?", [("multiply", {"a": 3, "b": 9})]),
+        ("What is 4 plus 5?", [("add", {"a": 4, "b": 5})]),
+    ],
+)
+def test_operator_words_name_the_arithmetic_tool(
+    http: httpx.Client, question: str, expected: list[tuple[str, Any]]
+) -> None:
+    _, steps = agent_loop(http, question, [ADD, MULTIPLY])
+    assert steps == [expected]
+
+
 def test_required_finishes_with_the_schema_tool_filled_from_results(http: httpx.Client) -> None:
     _, steps = agent_loop(http, "weather in Rome?", [WEATHER, REPORT], tool_choice="required")
     assert steps == [

@@ -1,6 +1,7 @@
 """The readers fed anything: SSE bytes, stream chunks, completion bodies, error bodies, headers.
 
-Only the documented exceptions may come out (``StreamError`` for what cannot be read), never a
+Only the documented exceptions may come out (``StreamError`` for what cannot be read; for a
+non-streamed answer also ``UnexpectedResponseError``), never a
 crash of another type and never a hang (each example has a deadline); and how bytes are cut
 into reads never changes what is decoded.
 """
@@ -20,6 +21,7 @@ from telnyx_inference.errors import (
     APIStatusError,
     StreamError,
     StreamInterruptedError,
+    UnexpectedResponseError,
     error_from_body,
     ratelimit_reset_seconds,
 )
@@ -144,7 +146,7 @@ def test_accumulator_reads_any_chunks_or_says_why_not(chunks: list[Any]) -> None
 def test_parse_completion_reads_any_body_or_says_why_not(body: Any) -> None:
     try:
         completion = parse_completion(body)
-    except StreamError:
+    except (StreamError, UnexpectedResponseError):  # an error body / a body it cannot use
         return
     assert isinstance(completion, Completion)
 

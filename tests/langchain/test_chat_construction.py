@@ -7,10 +7,10 @@ import sys
 import pytest
 from langchain_core.exceptions import ModelAuthenticationError
 from langchain_core.messages import HumanMessage
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from langchain_telnyx import ChatTelnyx
-from telnyx_inference import MissingAPIKeyError
+from telnyx_inference import InvalidParameterError, MissingAPIKeyError
 from telnyx_inference.emulator import Emulator
 
 
@@ -98,7 +98,7 @@ def test_every_telnyx_parameter_is_a_field() -> None:
 def test_bad_values_fail_at_construction_naming_the_field(
     kwargs: dict[str, object], field: str
 ) -> None:
-    with pytest.raises(ValidationError, match=field):
+    with pytest.raises(InvalidParameterError, match=field):
         ChatTelnyx(**kwargs)
 
 

@@ -186,3 +186,16 @@ def test_bad_arguments(llm: ChatTelnyx) -> None:
         llm.with_structured_output(Literal["a", "b"], method="function_calling")
     with pytest.raises(ValueError, match="tools"):
         llm.with_structured_output(Person, tools=[])
+
+
+class Reasoned(BaseModel):
+    reasoning: str
+    answer: str
+
+
+def test_guided_json_keeps_the_schemas_property_order(
+    llm: ChatTelnyx, telnyx_emulator: Emulator
+) -> None:
+    # A constrained decoder writes properties in the order given: "reasoning" must come first.
+    llm.with_structured_output(Reasoned).invoke("Is 7 prime?")
+    assert list(body(telnyx_emulator)["guided_json"]["properties"]) == ["reasoning", "answer"]

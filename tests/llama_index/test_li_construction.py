@@ -15,7 +15,6 @@ from llama_index.core.callbacks.schema import CBEventType
 from llama_index_instrumentation import get_dispatcher
 from llama_index_instrumentation.base.event import BaseEvent
 from llama_index_instrumentation.event_handlers import BaseEventHandler
-from pydantic import ValidationError
 
 from llama_index_telnyx import Telnyx
 from telnyx_inference import DEFAULT_CHAT_MODEL, InvalidParameterError, MissingAPIKeyError
@@ -55,7 +54,7 @@ def test_bad_values_fail_at_construction_naming_the_field() -> None:
         Telnyx(response_format={"type": "json_schema"})
     with pytest.raises(ValueError, match="base_url"):
         Telnyx(base_url="not a url")
-    with pytest.raises(ValidationError, match="temprature"):
+    with pytest.raises(InvalidParameterError, match=r"temprature.*did you mean 'temperature'"):
         Telnyx(temprature=0.1)  # type: ignore[call-arg]
 
 

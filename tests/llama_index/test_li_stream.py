@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-import tracemalloc
 from collections.abc import Iterator
 from typing import Any
 
-from llama_index.core.base.llms.types import ChatMessage, TextBlock, ToolCallBlock
+from llama_index.core.base.llms.types import ChatMessage, ToolCallBlock
 
 from llama_index_telnyx import Telnyx
-from llama_index_telnyx._stream import CompletionView, GrowingText, StreamReader
+from llama_index_telnyx._stream import CompletionView, StreamReader
 from telnyx_inference.emulator import Emulator, ScriptedReply
 
 HELLO = [ChatMessage(role="user", content="Hello there")]
@@ -36,17 +35,15 @@ def test_streamed_answer_equals_the_non_streamed_one(llm: Telnyx, emu: Emulator)
         assert last.raw.usage == done.raw.usage
 
 
-def test_every_chunk_shares_one_message_updated_in_place(llm: Telnyx, emu: Emulator) -> None:
+def test_every_chunk_has_its_own_message(llm: Telnyx, emu: Emulator) -> None:
     emu.script(ScriptedReply(content="a b c d"))
-    seen = []
-    for response in llm.stream_chat(HELLO):
-        seen.append((response.message, response.message.content, response.delta))
-    assert len({id(m) for m, _, _ in seen}) == 1
-    # the content read at each chunk was the text so far (strings are snapshots)
+    seen = list(llm.stream_chat(HELLO))
+    assert len({id(r.message) for r in seen}) == len(seen)
+    # read after the stream ended, each message is still the text so far at its chunk
     running = ""
-    for _, content, delta in seen[:-1]:
-        running += delta or ""
-        assert content == running
+    for response in seen[:-1]:
+        running += response.delta or ""
+        assert response.message.content == running
 
 
 def test_streamed_tool_calls_with_partial_arguments(llm: Telnyx, emu: Emulator) -> None:
@@ -159,32 +156,6 @@ def test_work_per_chunk_does_not_grow_with_the_answer() -> None:
         small = _calls_per_chunk(200, completion)
         large = _calls_per_chunk(20_000, completion)
         assert large <= small * 1.02, (small, large)
-
-
-def test_text_grows_in_place_instead_of_being_copied_per_chunk() -> None:
-    holder: dict[str, Any] = {}
-    text = GrowingText((holder, "text"))
-    tracemalloc.start()
-    try:
-        for _ in range(50_000):
-            text.append("0123456789")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    size = len(text.value)
-    assert holder["text"] is text.value
-    # copying on every append would hold the old and the new string at once: peak ≈ 2 × size
-    assert peak < 1.3 * size, (peak, size)
-
-
-def test_a_kept_old_value_is_a_snapshot() -> None:
-    block = TextBlock(text="")
-    text = GrowingText((block.__dict__, "text"))
-    text.append("abc")
-    kept = block.text
-    text.append("def")
-    assert kept == "abc"
-    assert block.text == "abcdef"
 
 
 def test_a_long_stream_through_the_whole_stack(llm: Telnyx, emu: Emulator) -> None:
