@@ -10,7 +10,7 @@ import importlib
 import sys
 import warnings
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 __all__ = ["CountProgress", "JobProgress", "progress_wanted"]
 
@@ -44,7 +44,29 @@ def _tqdm_class() -> Any:
         return None
 
 
-class JobProgress:
+class _Bar:
+    """A tqdm bar that may be off (``_bar`` is None); closed on leaving a ``with`` block."""
+
+    _bar: Any = None
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class JobProgress(_Bar):
     """Shows the status of a job as it changes; a no-op when disabled or without tqdm.
 
     ::
@@ -76,24 +98,8 @@ class JobProgress:
             self._bar.set_description_str(f"{self.description}: {status}", refresh=False)
             self._bar.update(1)
 
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
 
-    def __enter__(self) -> JobProgress:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class CountProgress:
+class CountProgress(_Bar):
     """A bar counting finished items out of ``total`` (uploads, deletions); a no-op when
     disabled, without tqdm, or (when ``enabled`` is ``None``) for fewer than ``minimum`` items.
 
@@ -127,19 +133,3 @@ class CountProgress:
     def advance(self, n: int = 1) -> None:
         if self._bar is not None:
             self._bar.update(n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-    def __enter__(self) -> CountProgress:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -137,7 +137,8 @@ class StorageEndpoint:
             server, thread = self._server, self._thread
             self._server = self._thread = None
         if server is not None:
-            server.shutdown()
+            if thread is not None and thread.is_alive():
+                server.shutdown()  # waits for serve_forever: never call it on a thread not started
             server.server_close()
         if thread is not None:
             thread.join(timeout=5)

@@ -45,6 +45,8 @@ def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.stderr else url
+        storage = proc.stdout.readline()  # fully started (the Ctrl-C tests time their own)
+        assert storage.startswith("storage (S3): "), storage
         yield proc, url
     finally:
         if proc.poll() is None:

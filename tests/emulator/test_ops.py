@@ -202,26 +202,41 @@ def test_telnyx_env_points_the_environment_at_the_emulator(telnyx_env: Emulator)
 
 
 def test_seeding_a_big_bucket_over_http_does_not_hold_up_the_api(
-    emu: Emulator, http: httpx.Client
+    emu: Emulator, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
 
-    text = " ".join(f"term{i} voice network" for i in range(4_000))  # ~1 s of embedding
-    finished: list[str] = []
+    from telnyx_inference.emulator import embedder
+
+    # The seed's embedding is held until the chat has been answered: if the control route ran
+    # on the event loop, the chat could not be answered and would time out.
+    entered, release = threading.Event(), threading.Event()
+    real_embed = embedder.embed
+
+    def held_embed(text: str, dims: int | None = None) -> list[float]:
+        entered.set()
+        release.wait(30)
+        return real_embed(text, dims)
+
+    monkeypatch.setattr(embedder, "embed", held_embed)
+    outcome: list[int] = []
 
     def seed() -> None:
-        r = httpx.post(f"{emu.root}/_emulator/buckets", json={"name": "big", "texts": {"a": text}},
-                       timeout=120)
-        assert r.status_code == 200
-        finished.append("seed")
+        r = httpx.post(f"{emu.root}/_emulator/buckets",
+                       json={"name": "big", "texts": {"a": "voice network"}}, timeout=60)
+        outcome.append(r.status_code)
 
     seeder = threading.Thread(target=seed)
     seeder.start()
-    time.sleep(0.2)  # the seed request is in
-    assert http.post(CHAT, json=chat_body("still there?")).status_code == 200
-    finished.append("chat")
-    seeder.join()
-    assert finished == ["chat", "seed"]
+    try:
+        assert entered.wait(30), "the seed request never started embedding"
+        answer = http.post(CHAT, json=chat_body("still there?"), timeout=10)
+        assert answer.status_code == 200
+        assert outcome == []  # the seed is still being held
+    finally:
+        release.set()
+        seeder.join()
+    assert outcome == [200]
     assert http.get("/v2/ai/embeddings/buckets").json()["data"]["buckets"] == ["big"]
 
 

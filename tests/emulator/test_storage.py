@@ -264,13 +264,14 @@ def test_seeding_a_name_s3_refuses_still_seeds_the_embeddings(emu: Emulator) -> 
     assert s3(emu).list_buckets()["Buckets"] == []
 
 
-def test_reset_returns_storage_to_the_baseline_buckets(emu: Emulator) -> None:
-    emu.seed_bucket("kb-base", texts={"a.txt": "alpha"})
-    emu.set_baseline()
-    client = s3(emu)
-    client.put_object(Bucket="kb-base", Key="b.txt", Body=b"bravo")
-    client.delete_object(Bucket="kb-base", Key="a.txt")
-    emu.reset()
-    keys = [o["Key"] for o in client.list_objects_v2(Bucket="kb-base")["Contents"]]
-    assert keys == ["a.txt"]
-    assert client.get_object(Bucket="kb-base", Key="a.txt")["Body"].read() == b"alpha"
+def test_reset_returns_storage_to_the_baseline_buckets() -> None:
+    with Emulator() as own:  # its own: a baseline set on the shared one would outlive this test
+        own.seed_bucket("kb-base", texts={"a.txt": "alpha"})
+        own.set_baseline()
+        client = s3(own)
+        client.put_object(Bucket="kb-base", Key="b.txt", Body=b"bravo")
+        client.delete_object(Bucket="kb-base", Key="a.txt")
+        own.reset()
+        keys = [o["Key"] for o in client.list_objects_v2(Bucket="kb-base")["Contents"]]
+        assert keys == ["a.txt"]
+        assert client.get_object(Bucket="kb-base", Key="a.txt")["Body"].read() == b"alpha"
