@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from telnyx_inference._coexist import check_package_owner
 from telnyx_inference._lazy import lazy_exports
+
+check_package_owner(__name__, __file__)  # another distribution's files mixed into ours?
 
 if TYPE_CHECKING:
     from langchain_telnyx.chat_models import ChatTelnyx

@@ -21,6 +21,7 @@ from langchain_core.messages import (
 )
 
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
+from telnyx_inference.messages import REASONING_KEY, join_text
 
 __all__ = ["to_wire_messages"]
 
@@ -102,7 +103,7 @@ def _text(content: str | list[Any], where: str) -> str:
         if part["type"] != "text":
             raise InvalidParameterError(where, "only text can be sent in this message")
         texts.append(part["text"])
-    return "".join(texts)
+    return join_text(texts)
 
 
 def _with_name(out: WireMessage, message: BaseMessage) -> WireMessage:
@@ -123,8 +124,27 @@ def _arguments(args: Any) -> str:
     return args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
 
 
+def _reasoning(message: AIMessage) -> str | None:
+    """The reasoning the turn carried: ``additional_kwargs`` (how this package returns it),
+    else its reasoning / thinking content blocks. The core decides whether it is sent."""
+    kept = message.additional_kwargs.get(REASONING_KEY)
+    if isinstance(kept, str) and kept:
+        return kept
+    if isinstance(message.content, str):
+        return None
+    texts = [
+        block.get(block["type"])
+        for block in message.content
+        if isinstance(block, dict) and block.get("type") in ("reasoning", "thinking")
+    ]
+    return join_text(t for t in texts if isinstance(t, str) and t) or None
+
+
 def _ai(message: AIMessage, where: str) -> WireMessage:
     out: WireMessage = {"role": "assistant", "content": _text(message.content, where)}
+    reasoning = _reasoning(message)
+    if reasoning:
+        out[REASONING_KEY] = reasoning
     calls = [
         {
             "id": call["id"] or f"call_{i}",

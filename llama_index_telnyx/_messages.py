@@ -25,7 +25,7 @@ from llama_index.core.base.llms.types import (
 )
 
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
-from telnyx_inference.messages import image_part, text_part
+from telnyx_inference.messages import REASONING_KEY, image_part, join_text, text_part
 
 __all__ = ["to_wire_message", "to_wire_messages"]
 
@@ -45,12 +45,13 @@ _ROLES: dict[MessageRole, str] = {
 class _Parts:
     """What the blocks of one message turn into."""
 
-    __slots__ = ("calls", "has_image", "parts", "where")
+    __slots__ = ("calls", "has_image", "parts", "reasoning", "where")
 
     def __init__(self, where: str) -> None:
         self.where = where
         self.parts: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
+        self.reasoning: list[str] = []
         self.has_image = False
 
 
@@ -88,8 +89,14 @@ def _citation(block: CitationBlock, out: _Parts) -> None:
     _convert_block(block.cited_content, out)
 
 
+def _thinking(block: ThinkingBlock, out: _Parts) -> None:
+    # Kept for the core, which sends it back on the turns ``reasoning_history`` names.
+    if block.content:
+        out.reasoning.append(block.content)
+
+
 def _skip(block: Any, out: _Parts) -> None:
-    # Reasoning is never sent back (vLLM ignores it) and Telnyx has no cache control.
+    # Telnyx has no cache control.
     return
 
 
@@ -97,7 +104,7 @@ _BLOCKS: dict[type[Any], Callable[[Any, _Parts], None]] = {
     TextBlock: _text,
     ImageBlock: _image,
     ToolCallBlock: _tool_call,
-    ThinkingBlock: _skip,
+    ThinkingBlock: _thinking,
     CachePoint: _skip,
     CitableBlock: _citable,
     CitationBlock: _citation,
@@ -138,7 +145,7 @@ def _content(out: _Parts) -> str | list[dict[str, Any]]:
         return out.parts
     if len(out.parts) == 1:
         return str(out.parts[0]["text"])
-    return "\n".join(part["text"] for part in out.parts)
+    return join_text(part["text"] for part in out.parts)
 
 
 def _calls_from_kwargs(value: Any, where: str) -> list[dict[str, Any]]:
@@ -170,6 +177,9 @@ def to_wire_message(message: ChatMessage, index: int = 0) -> dict[str, Any]:
     calls = out.calls or _calls_from_kwargs(extra.get("tool_calls"), where)
     if calls:
         wire["tool_calls"] = calls
+    reasoning = join_text(out.reasoning) or extra.get(REASONING_KEY)
+    if role == "assistant" and reasoning:
+        wire[REASONING_KEY] = reasoning
     if role == "tool":
         wire["tool_call_id"] = extra.get("tool_call_id")
     name = extra.get("name")

@@ -37,7 +37,8 @@ from llama_index_telnyx._tools import (
     tool_selections,
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
-from telnyx_inference.catalog import facts_for, known_facts
+from telnyx_inference._hints import warn_unknown_model_once
+from telnyx_inference.catalog import cached_catalog, facts_for, known_facts
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.params import PARAM_NAMES, check_call_names, overlay_params
 from telnyx_inference.request import MaxTokensWithTools
@@ -111,6 +112,13 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
             facts, final = self._model_facts()
             context = context or facts.context_length
             num_output = num_output or facts.max_completion_tokens or DEFAULT_NUM_OUTPUTS
+            if final:  # a guess is said once, with the way to set it
+                warn_unknown_model_once(
+                    self.model,
+                    cached_catalog(self.base_url or ""),
+                    context_window=None if self.context_window else context,
+                    max_tokens=None if self.max_tokens else num_output,
+                )
         metadata = LLMMetadata(
             context_window=context,
             num_output=num_output,

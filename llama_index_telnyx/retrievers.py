@@ -8,13 +8,11 @@ server-side ``retrieval`` chat tool: less code, but no record of which chunks we
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from pydantic import SecretStr
 
 from telnyx_inference._bucket_wire import check_bucket_name
 from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS
@@ -27,9 +25,6 @@ from telnyx_inference.buckets import (
 )
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
-
-if TYPE_CHECKING:
-    import openai
 
 __all__ = [
     "TelnyxBucketRetriever",
@@ -79,18 +74,12 @@ class TelnyxBucketRetriever(BaseRetriever):
         bucket_name: str,
         similarity_top_k: int = DEFAULT_NUM_OF_DOCS,
         *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        client: openai.OpenAI | None = None,
-        async_client: openai.AsyncOpenAI | None = None,
-        allow_insecure_http: bool = False,
-        async_transport: Literal["auto", "aiohttp", "httpx"] | None = None,
         callback_manager: CallbackManager | None = None,
         verbose: bool = False,
+        **connection: Any,
     ) -> None:
+        """``connection``: the connection settings every Telnyx class takes (``api_key``,
+        ``base_url``, ``total_timeout``, ``http_client``, …; see ``ConnectionFields``)."""
         if isinstance(similarity_top_k, bool) or not isinstance(similarity_top_k, int):
             raise InvalidParameterError(
                 "similarity_top_k", f"expected an int, got {similarity_top_k!r}"
@@ -101,17 +90,7 @@ class TelnyxBucketRetriever(BaseRetriever):
             )
         self.bucket_name = check_bucket_name(bucket_name)
         self.similarity_top_k = similarity_top_k
-        self._connection = ConnectionFields(
-            api_key=SecretStr(api_key) if isinstance(api_key, str) else api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=dict(default_headers) if default_headers else None,
-            client=client,
-            async_client=async_client,
-            allow_insecure_http=allow_insecure_http,
-            async_transport=async_transport,
-        )
+        self._connection = ConnectionFields.from_settings(**connection)
         super().__init__(callback_manager=callback_manager, verbose=verbose)
 
     @property

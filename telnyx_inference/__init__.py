@@ -4,7 +4,7 @@ The LangChain and LlamaIndex integrations (``langchain_telnyx``, ``llama_index_t
 thin translations onto this package; nothing else in the project knows the Telnyx wire format.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telnyx_inference._constants import (
     DEFAULT_BASE_URL,
@@ -12,12 +12,18 @@ from telnyx_inference._constants import (
     DEFAULT_EMBEDDING_MODEL,
     ModelFacts,
 )
+from telnyx_inference._lazy import lazy_exports
 from telnyx_inference.buckets import AsyncBuckets, Buckets, bucket_retrieval_tool
 from telnyx_inference.embeddings import AsyncEmbedder, Embedder
 from telnyx_inference.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    BucketJobError,
+    BucketJobNotFoundError,
+    BucketJobTimeoutError,
+    BucketNotEmbeddedError,
+    BucketNotFoundError,
     ContextWindowExceededError,
     InsecureTransportError,
     InvalidParameterError,
@@ -33,12 +39,14 @@ from telnyx_inference.errors import (
     TelnyxConnectionError,
     TelnyxError,
     TelnyxTimeoutError,
+    UnexpectedResponseError,
 )
 from telnyx_inference.params import ChatParamFields, ChatParams
 from telnyx_inference.request import TelnyxWarning, build_chat_request
 from telnyx_inference.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.stream import SSEDecoder, StreamAccumulator, StreamEvent
+from telnyx_inference.structured import StructuredOutputError
 from telnyx_inference.tools import RetrievalTool
 
 if TYPE_CHECKING:
@@ -53,30 +61,20 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "AsyncTelnyxClient": "telnyx_inference.client",
-    "TelnyxClient": "telnyx_inference.client",
+_LAZY: dict[str, tuple[str, str]] = {
+    "AsyncTelnyxClient": ("telnyx_inference.client", "AsyncTelnyxClient"),
+    "TelnyxClient": ("telnyx_inference.client", "TelnyxClient"),
     # Cloud Storage uploads (the ``storage`` extra: boto3, loaded on first use).
-    "AsyncStorage": "telnyx_inference.storage",
-    "Storage": "telnyx_inference.storage",
-    "StorageObject": "telnyx_inference.storage",
-    "UploadError": "telnyx_inference.storage",
-    "UploadReport": "telnyx_inference.storage",
+    "AsyncStorage": ("telnyx_inference.storage", "AsyncStorage"),
+    "Storage": ("telnyx_inference.storage", "Storage"),
+    "StorageObject": ("telnyx_inference.storage", "StorageObject"),
+    "UploadError": ("telnyx_inference.storage", "UploadError"),
+    "UploadReport": ("telnyx_inference.storage", "UploadReport"),
 }
 """Names whose modules import the openai SDK (~0.5 s): loaded on first access, so importing the
 package (and the pure wire modules) stays cheap."""
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'telnyx_inference' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -89,6 +87,11 @@ __all__ = [
     "AsyncTelnyxClient",
     "AuthenticationError",
     "BadRequestError",
+    "BucketJobError",
+    "BucketJobNotFoundError",
+    "BucketJobTimeoutError",
+    "BucketNotEmbeddedError",
+    "BucketNotFoundError",
     "Buckets",
     "ChatParamFields",
     "ChatParams",
@@ -114,6 +117,7 @@ __all__ = [
     "StreamError",
     "StreamEvent",
     "StreamInterruptedError",
+    "StructuredOutputError",
     "TelnyxClient",
     "TelnyxConnectionError",
     "TelnyxError",
@@ -121,6 +125,7 @@ __all__ = [
     "TelnyxTimeoutError",
     "TelnyxWarning",
     "ToolCall",
+    "UnexpectedResponseError",
     "UploadError",
     "UploadReport",
     "Usage",

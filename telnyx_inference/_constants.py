@@ -6,7 +6,7 @@ and the emulator rely on lives here, so a change on Telnyx's side is a change in
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 # --- Hosts and paths -----------------------------------------------------------------------
 
@@ -17,6 +17,8 @@ LEGACY_BASE_SUFFIX: Final = "/ai"
 """The deprecated base ``…/v2/ai`` still serves chat completions and models."""
 
 OPENAI_BASE_SUFFIX: Final = "/ai/openai"
+NATIVE_ROOT_PATH: Final = "/v2"
+"""Where the Telnyx-native API (buckets) starts on the API host."""
 
 API_KEY_ENV: Final = "TELNYX_API_KEY"
 BASE_URL_ENV: Final = "TELNYX_API_BASE"
@@ -52,9 +54,6 @@ DEFAULT_CHAT_MODEL: Final = "moonshotai/Kimi-K2.6"
 DEFAULT_EMBEDDING_MODEL: Final = "thenlper/gte-large"
 EMBEDDING_MODELS: Final = ("thenlper/gte-large", "intfloat/multilingual-e5-large")
 EMBEDDING_DIMENSIONS: Final = 1024
-DEFAULT_TEMPERATURE: Final = 0.1
-"""Telnyx's server-side default (OpenAI's is 1.0)."""
-DEFAULT_ENABLE_THINKING: Final = True
 DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_TOTAL_TIMEOUT: Final = 180.0
@@ -78,11 +77,25 @@ ROLES: Final = ("system", "user", "assistant", "tool")
 ROLE_ALIASES: Final = {"developer": "system", "human": "user", "ai": "assistant"}
 TOOL_CHOICES: Final = ("none", "auto", "required")
 RESPONSE_FORMAT_TYPES: Final = ("text", "json_object")
-SERVICE_TIERS: Final = ("default", "priority", "flex")
+ServiceTier = Literal["default", "priority", "flex"]
+SERVICE_TIERS: Final = get_args(ServiceTier)
 MAX_STOP_SEQUENCES: Final = 4
 MAX_TOP_LOGPROBS: Final = 20
 GUIDED_FIELDS: Final = ("guided_json", "guided_regex", "guided_choice")
 BEAM_SEARCH_FIELDS: Final = ("best_of", "length_penalty", "early_stopping")
+TEXT_PART_SEPARATOR: Final = "\n"
+"""How a list of text parts reads as one string: vLLM (behind Telnyx) joins text parts with a
+newline when it flattens content for a chat template, so flattening here does the same."""
+
+ReasoningHistory = Literal["tool_turns", "all", "never"]
+REASONING_HISTORY: Final = get_args(ReasoningHistory)
+DEFAULT_REASONING_HISTORY: Final = "tool_turns"
+"""Which assistant turns send their reasoning back as ``reasoning_content``: Kimi and GLM chat
+templates expect it on tool-call turns of a tool loop (Kimi elsewhere answers 400 without it)."""
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
+REASONING_EFFORTS: Final = get_args(ReasoningEffort)
+REASONING_EFFORTS_OFF: Final = ("none", "minimal")
+"""OpenAI's ``reasoning_effort`` levels; Telnyx has only ``enable_thinking`` on or off."""
 
 # --- Errors --------------------------------------------------------------------------------
 

@@ -18,7 +18,9 @@ import time
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from telnyx_inference._http import error_name, is_timeout
+from telnyx_inference._conn_errors import describe_target, failure_message
+from telnyx_inference._hints import add_hint
+from telnyx_inference._http import is_timeout
 from telnyx_inference.errors import (
     TelnyxConnectionError,
     TelnyxTimeoutError,
@@ -64,9 +66,21 @@ class Attempts:
     """The state of one request's attempts: ask it for each attempt's timeout, and after
     each failure whether (and after how long) to try again — it raises when not."""
 
-    __slots__ = ("deadline", "max_retries", "retries", "timeout")
+    __slots__ = ("auth_hint", "deadline", "max_retries", "retries", "timeout", "url")
 
-    def __init__(self, *, max_retries: int, timeout: Any, total_timeout: float | None) -> None:
+    def __init__(
+        self,
+        *,
+        max_retries: int,
+        timeout: Any,
+        total_timeout: float | None,
+        url: str | None = None,
+        auth_hint: str | None = None,
+    ) -> None:
+        self.auth_hint = auth_hint
+        """Added to a 401's message (a key that looks like another provider's)."""
+        self.url = url
+        """Its ``host:port`` is named in connection errors (never the path, query or key)."""
         self.max_retries = max_retries
         self.timeout = timeout
         self.deadline = None if total_timeout is None else time.monotonic() + total_timeout
@@ -99,7 +113,8 @@ class Attempts:
             wait = self._wait(headers)
             if wait is not None:
                 return wait
-        raise error_from_body(status, body, headers, request_id=headers.get("x-request-id"))
+        err = error_from_body(status, body, headers, request_id=headers.get("x-request-id"))
+        raise add_hint(err, self.auth_hint) if status == 401 else err
 
     def after_failure(self, exc: BaseException) -> float:
         """The wait before retrying a failed send; raises the mapped exception when not."""
@@ -110,10 +125,9 @@ class Attempts:
 
     def _raise(self, exc: BaseException) -> NoReturn:
         attempts = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
-        if is_timeout(exc):
-            raise TelnyxTimeoutError(
-                f"Telnyx did not answer within the timeout ({attempts})"
-            ) from exc
-        raise TelnyxConnectionError(
-            f"could not reach Telnyx ({error_name(exc)}; {attempts})"
-        ) from exc
+        timed_out = is_timeout(exc)
+        target = describe_target(self.url)
+        message = failure_message(exc, attempts=attempts, target=target, timed_out=timed_out)
+        if timed_out:
+            raise TelnyxTimeoutError(message) from exc
+        raise TelnyxConnectionError(message) from exc

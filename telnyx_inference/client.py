@@ -22,6 +22,7 @@ import openai
 from pydantic import SecretStr
 
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
+from telnyx_inference._hints import explain
 from telnyx_inference.catalog import (
     cached_catalog,
     facts_for,
@@ -30,7 +31,12 @@ from telnyx_inference.catalog import (
     store_catalog,
     store_failure,
 )
-from telnyx_inference.errors import InvalidParameterError, StreamInterruptedError, TelnyxError
+from telnyx_inference.errors import (
+    InvalidParameterError,
+    NotFoundError,
+    StreamInterruptedError,
+    TelnyxError,
+)
 from telnyx_inference.response import Completion, parse_completion
 from telnyx_inference.settings import TelnyxSettings, join_url
 from telnyx_inference.stream import StreamAccumulator, StreamEvent
@@ -140,7 +146,12 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
     def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
         """Send a non-streamed chat request built by :func:`build_chat_request`."""
         _check_stream_flag(body, False)
-        return parse_completion(self.transport.request("POST", CHAT_PATH, body=body, **send))
+        try:
+            answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
+        except NotFoundError as err:
+            explain(err, body, self._known_models())
+            raise
+        return parse_completion(answer)
 
     def stream_chat(
         self,
@@ -154,8 +165,12 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         acc = accumulator if accumulator is not None else StreamAccumulator()
         chunks = self.transport.stream(CHAT_PATH, body, **send)
         with _partial_on_interruption(acc), contextlib.closing(chunks):
-            for chunk in chunks:
-                yield acc.feed(chunk)
+            try:
+                for chunk in chunks:
+                    yield acc.feed(chunk)
+            except NotFoundError as err:
+                explain(err, body, self._known_models())
+                raise
         acc.finish()
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
@@ -175,6 +190,12 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
             store_catalog(self.settings.base_url, catalog)
         return catalog
 
+    def _known_models(self) -> Mapping[str, ModelFacts] | None:
+        """The catalog for an error's hint: cached, else read now (this is an error path)."""
+        with contextlib.suppress(TelnyxError):
+            return self.models()
+        return None
+
     def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
         """Context window and capabilities of ``model``; the fallback table when offline."""
         hit = self._catalog_hit(model, refresh)
@@ -193,7 +214,12 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
 
     async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
         _check_stream_flag(body, False)
-        return parse_completion(await self.transport.request("POST", CHAT_PATH, body=body, **send))
+        try:
+            answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
+        except NotFoundError as err:
+            explain(err, body, await self._known_models())
+            raise
+        return parse_completion(answer)
 
     async def stream_chat(
         self,
@@ -208,8 +234,12 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         # Closed here, not by the garbage collector, when the caller stops early.
         async with contextlib.aclosing(chunks):
             with _partial_on_interruption(acc):
-                async for chunk in chunks:
-                    yield acc.feed(chunk)
+                try:
+                    async for chunk in chunks:
+                        yield acc.feed(chunk)
+                except NotFoundError as err:
+                    explain(err, body, await self._known_models())
+                    raise
         acc.finish()
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
@@ -223,6 +253,11 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
             catalog = parse_models(body)
             store_catalog(self.settings.base_url, catalog)
         return catalog
+
+    async def _known_models(self) -> Mapping[str, ModelFacts] | None:
+        with contextlib.suppress(TelnyxError):
+            return await self.models()
+        return None
 
     async def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
         hit = self._catalog_hit(model, refresh)

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
-from telnyx_inference._validation import CheckedModel
+from telnyx_inference._validation import CheckedModel, field_names, unknown_parameter
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
@@ -99,6 +99,16 @@ class ConnectionFields(CheckedModel, BaseModel):
         self.base_url = self.resolved_base_url()
         self.telnyx_settings()  # refuse a bad or insecure base URL at construction
         return self
+
+    @classmethod
+    def from_settings(cls, **settings: Any) -> ConnectionFields:
+        """Connection settings on their own, for a class that is not a pydantic model (the
+        LlamaIndex retriever); a name that is not a setting is refused, naming it."""
+        known = field_names(ConnectionFields)
+        for name in settings:
+            if name not in known:
+                raise unknown_parameter(name, known, "a connection setting")
+        return cls(**settings)
 
     def resolved_base_url(self) -> str:
         """The base URL in use: the argument, the user's client's, ``TELNYX_API_BASE``, or

@@ -19,10 +19,16 @@ import struct
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from telnyx_inference._constants import DEFAULT_EMBEDDING_MODEL, EMBEDDINGS_PATH
+from telnyx_inference._constants import (
+    DEFAULT_EMBEDDING_MODEL,
+    EMBEDDING_MODELS,
+    EMBEDDINGS_PATH,
+)
+from telnyx_inference._hints import add_hint, model_hint
 from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
+    NotFoundError,
     UnexpectedResponseError,
 )
 
@@ -184,6 +190,10 @@ class _EmbedderBase(Generic[_Client]):
         self.batch_size = check_batch_size(batch_size)
         self.max_concurrency = max_concurrency
 
+    def _explained(self, err: NotFoundError) -> None:
+        """A 404 for the model gets the near miss among Telnyx's embedding models."""
+        add_hint(err, model_hint(self.model, EMBEDDING_MODELS))
+
     def _requests(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         return build_embedding_requests(
             texts, model=self.model, dimensions=self.dimensions, batch_size=self.batch_size
@@ -213,13 +223,23 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
         """One vector per text, in order; ``[]`` (and no request) for no texts."""
         vectors: list[list[float]] = []
         for body in self._requests(texts):
-            answer = self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+            try:
+                answer = self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+            except NotFoundError as err:
+                self._explained(err)
+                raise
             vectors.extend(read_embeddings(answer, len(body["input"])))
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
         """The vector of one query; an empty query is a ``ValueError``."""
         return self.embed([check_query(text)])[0]
+
+
+def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first real failure in a task group's exception group (the caller's core error)."""
+    first = group.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
@@ -236,17 +256,22 @@ class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
 
         async def batch(body: dict[str, Any]) -> list[list[float]]:
             async with limit:
-                answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+                try:
+                    answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
+                except NotFoundError as err:
+                    self._explained(err)
+                    raise
             return read_embeddings(answer, len(body["input"]))
 
-        tasks = [asyncio.ensure_future(batch(body)) for body in self._requests(texts)]
+        bodies = self._requests(texts)
         try:
-            batches = await asyncio.gather(*tasks)
-        except BaseException:  # one batch failed (or we were cancelled): stop the others
-            for task in tasks:
-                task.cancel()
-            raise
-        return [vector for vectors in batches for vector in vectors]
+            # A failing batch cancels the others and waits for them to finish, so nothing
+            # is left running (or unawaited) when this returns or raises.
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(batch(body)) for body in bodies]
+        except BaseExceptionGroup as failed:
+            raise _first(failed) from None
+        return [vector for task in tasks for vector in task.result()]
 
     async def embed_query(self, text: str) -> list[float]:
         return (await self.embed([check_query(text)]))[0]

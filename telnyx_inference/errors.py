@@ -357,7 +357,10 @@ def _telnyx_line(err: Mapping[str, Any]) -> str:
     pointer = (
         err.get("source", {}).get("pointer") if isinstance(err.get("source"), Mapping) else None
     )
-    text = f"{title}: {detail}" if title and detail and detail != title else (title or detail)
+    if title and detail and not detail.lower().startswith(title.lower()):
+        text = f"{title}: {detail}"
+    else:  # the detail often repeats the title ("Authentication failed: the key …")
+        text = detail or title
     return f"{pointer.lstrip('/')}: {text}" if pointer else text or "error"
 
 

@@ -3,7 +3,9 @@
 The framework adapters hand in OpenAI-style message dicts; :func:`normalize_messages`
 applies Telnyx's rules: no ``developer`` role (sent as ``system``), ``content`` always present
 (``""`` beside tool calls, never null), image parts with a *string* ``image_url``, only
-``text`` and ``image_url`` parts, tool-call arguments as JSON strings.
+``text`` and ``image_url`` parts, tool-call arguments as JSON strings. An assistant turn
+may carry ``reasoning_content`` (what it thought); :func:`apply_reasoning_history` decides
+which turns send it back. Text flattened from several parts is joined by :func:`join_text`.
 """
 
 from __future__ import annotations
@@ -12,12 +14,33 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from telnyx_inference._constants import ROLE_ALIASES, ROLES
+from telnyx_inference._constants import (
+    DEFAULT_REASONING_HISTORY,
+    ROLE_ALIASES,
+    ROLES,
+    TEXT_PART_SEPARATOR,
+    ReasoningHistory,
+)
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
-__all__ = ["image_part", "normalize_message", "normalize_messages", "text_part"]
+__all__ = [
+    "REASONING_KEY",
+    "apply_reasoning_history",
+    "image_part",
+    "join_text",
+    "normalize_message",
+    "normalize_messages",
+    "text_part",
+]
 
 _KEPT_KEYS = ("name", "tool_call_id")
+REASONING_KEY = "reasoning_content"
+"""The assistant message field Kimi's and GLM's chat templates read the reasoning from."""
+
+
+def join_text(texts: Iterable[str]) -> str:
+    """Several text parts as one string, the way the server would read them."""
+    return TEXT_PART_SEPARATOR.join(texts)
 
 
 def text_part(text: str) -> dict[str, Any]:
@@ -124,6 +147,11 @@ def normalize_message(message: Any, index: int = 0) -> dict[str, Any]:
                 f"{where}.tool_calls", "only assistant messages carry tool calls"
             )
         out["tool_calls"] = [_tool_call(c, f"{where}.tool_calls[{i}]") for i, c in enumerate(calls)]
+    reasoning = message.get(REASONING_KEY) if role == "assistant" else None
+    if reasoning:
+        if not isinstance(reasoning, str):
+            raise InvalidParameterTypeError(f"{where}.{REASONING_KEY}", "must be a string")
+        out[REASONING_KEY] = _unicode(reasoning, f"{where}.{REASONING_KEY}")
     if role == "tool" and not isinstance(out.get("tool_call_id"), str):
         raise InvalidParameterError(f"{where}.tool_call_id", "is required for tool messages")
     return out
@@ -134,3 +162,20 @@ def normalize_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
     if not out:
         raise InvalidParameterError("messages", "must contain at least one message")
     return out
+
+
+def apply_reasoning_history(
+    messages: list[dict[str, Any]], policy: ReasoningHistory | None = None
+) -> list[dict[str, Any]]:
+    """Keep ``reasoning_content`` on the turns ``policy`` names and drop it elsewhere.
+
+    ``"tool_turns"`` (the default) keeps it on assistant turns with tool calls, ``"all"`` on
+    every assistant turn, ``"never"`` on none. The dicts are changed in place and returned.
+    """
+    policy = policy or DEFAULT_REASONING_HISTORY
+    if policy == "all":
+        return messages
+    for message in messages:
+        if REASONING_KEY in message and (policy == "never" or not message.get("tool_calls")):
+            del message[REASONING_KEY]
+    return messages

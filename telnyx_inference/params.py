@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -22,8 +22,13 @@ from telnyx_inference._constants import (
     GUIDED_FIELDS,
     MAX_STOP_SEQUENCES,
     MAX_TOP_LOGPROBS,
+    REASONING_EFFORTS_OFF,
     RESPONSE_FORMAT_TYPES,
+    ReasoningEffort,
+    ReasoningHistory,
+    ServiceTier,
 )
+from telnyx_inference._hints import note_effort_levels_once
 from telnyx_inference._schema import to_json_schema
 from telnyx_inference._validation import parameter_error, unknown_parameter
 from telnyx_inference.errors import InvalidParameterError
@@ -67,7 +72,14 @@ class ChatParamFields(BaseModel):
     """Reasoning models think unless this is False (Telnyx's default is True)."""
     api_key_ref: str | None = None
     """Id of a Telnyx integration secret, for proxied providers."""
-    service_tier: Literal["default", "priority", "flex"] | None = None
+    service_tier: ServiceTier | None = None
+    reasoning_effort: ReasoningEffort | None = None
+    """OpenAI's spelling, for ``ChatOpenAI`` users: ``"none"`` / ``"minimal"`` send
+    ``enable_thinking=False``, any other level ``enable_thinking=True`` (Telnyx has no levels)."""
+    reasoning_history: ReasoningHistory | None = None
+    """Which assistant turns send back the reasoning they carried, as ``reasoning_content``:
+    ``"tool_turns"`` (unset: turns with tool calls, as Kimi and GLM expect in tool loops),
+    ``"all"`` or ``"never"``. Not a body field: it shapes the messages."""
 
     @model_validator(mode="before")
     @classmethod
@@ -155,6 +167,13 @@ class ChatParamFields(BaseModel):
             raise InvalidParameterError("best_of", f"must be at least n ({self.n})")
         if self.top_logprobs and not self.logprobs:
             raise InvalidParameterError("top_logprobs", "requires logprobs=True")
+        effort, thinking = self.reasoning_effort, self.enable_thinking
+        if effort is not None and thinking is not None and thinking != _thinks(effort):
+            raise InvalidParameterError(
+                "reasoning_effort",
+                f"{effort!r} means enable_thinking={_thinks(effort)}, but "
+                f"enable_thinking={thinking} is also given; set one of them",
+            )
         return self
 
     def param_values(self) -> dict[str, Any]:
@@ -165,6 +184,13 @@ class ChatParamFields(BaseModel):
 
 
 PARAM_NAMES: tuple[str, ...] = tuple(ChatParamFields.model_fields)
+CLIENT_SIDE: frozenset[str] = frozenset({"reasoning_effort", "reasoning_history"})
+"""Parameters that shape the request here and are never sent under their own name."""
+
+
+def _thinks(effort: str) -> bool:
+    return effort not in REASONING_EFFORTS_OFF
+
 
 CALL_OPTIONS: tuple[str, ...] = (
     "model",
@@ -203,6 +229,13 @@ def overlay_params(base: Mapping[str, Any], call: Mapping[str, Any]) -> dict[str
     if any(name in call for name in GUIDED_FIELDS) or "response_format" in call:
         for name in GUIDED_FIELDS:
             values.pop(name, None)
+    # enable_thinking and reasoning_effort are two spellings of one switch: a call's wins.
+    for given, replaced in (
+        ("reasoning_effort", "enable_thinking"),
+        ("enable_thinking", "reasoning_effort"),
+    ):
+        if call.get(given) is not None:
+            values.pop(replaced, None)
     values.update(call)
     return values
 
@@ -225,4 +258,9 @@ class ChatParams(ChatParamFields):
         body = self.param_values()
         if isinstance(body.get("stop"), str):
             body["stop"] = [body["stop"]]
+        body.pop("reasoning_history", None)
+        effort = body.pop("reasoning_effort", None)
+        if effort is not None:
+            body.setdefault("enable_thinking", _thinks(effort))
+            note_effort_levels_once(effort)
         return body

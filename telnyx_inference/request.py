@@ -10,7 +10,7 @@ from telnyx_inference._constants import DEFAULT_CHAT_MODEL
 from telnyx_inference._warnings import warn_once
 from telnyx_inference.catalog import is_hosted_model
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.messages import normalize_messages
+from telnyx_inference.messages import apply_reasoning_history, normalize_messages
 from telnyx_inference.params import ChatParams
 from telnyx_inference.tools import ToolChoice, map_tool_choice, normalize_tools
 
@@ -49,7 +49,9 @@ def build_chat_request(
     if not isinstance(params, ChatParams):
         params = ChatParams.build(**(params or {}))
     body: dict[str, Any] = {"model": model or DEFAULT_CHAT_MODEL}
-    body["messages"] = normalize_messages(messages)
+    body["messages"] = apply_reasoning_history(
+        normalize_messages(messages), params.reasoning_history
+    )
     body.update(params.render())
     wire_tools = normalize_tools(tools)
     choice, wire_tools = map_tool_choice(tool_choice, wire_tools)

@@ -23,6 +23,7 @@ from typing import Any
 import openai
 
 from telnyx_inference._aio import discard_sessions, new_async_http_client
+from telnyx_inference._hints import key_hint
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
 from telnyx_inference.errors import InvalidParameterError, UnexpectedResponseError
@@ -219,6 +220,8 @@ class _Request:
             max_retries=client.max_retries if max_retries is None else max_retries,
             timeout=client.timeout if timeout is None else timeout,
             total_timeout=settings.total_timeout,
+            url=self.url,
+            auth_hint=key_hint(client.api_key),
         )
 
     def build(self, http: Any) -> Any:

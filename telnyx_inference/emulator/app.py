@@ -19,21 +19,32 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from telnyx_inference._constants import (
+    BUCKET_JOB_PATH,
+    BUCKETS_PATH,
+    CHAT_PATH,
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_NUM_OF_DOCS,
     EMBEDDING_DIMENSIONS,
+    EMBEDDING_MODELS_PATH,
+    EMBEDDINGS_PATH,
     EMULATOR_ADVERSARIAL,
     EMULATOR_FAULT_HEADER,
     EMULATOR_IGNORED_FIELDS_HEADER,
     EMULATOR_MODE_HEADER,
     EMULATOR_REALISTIC,
     ERROR_CODE_NOT_FOUND,
+    LEGACY_BASE_SUFFIX,
+    MODELS_PATH,
+    NATIVE_ROOT_PATH,
+    OPENAI_BASE_SUFFIX,
+    SIMILARITY_SEARCH_PATH,
 )
 from telnyx_inference.emulator import embedder, errors, model, render, streaming, tokens
 from telnyx_inference.emulator import faults as fk
 from telnyx_inference.emulator import validation as v
+from telnyx_inference.emulator.buckets import UnknownBucket, UnknownJob
 from telnyx_inference.emulator.control import control_routes
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.guided import GenerationError
@@ -45,6 +56,8 @@ from telnyx_inference.emulator.state import State
 SCHEMA_DEFAULT_MODEL = "meta-llama/Meta-Llama-3.1-8B-Instruct"
 """What Telnyx's schema uses when ``model`` is left out (stale, but it is the default)."""
 STRICT_HEADER = "x-emulator-strict"
+_OPENAI = NATIVE_ROOT_PATH + OPENAI_BASE_SUFFIX
+_LEGACY = NATIVE_ROOT_PATH + LEGACY_BASE_SUFFIX
 
 
 class Call:
@@ -198,7 +211,7 @@ async def chat(request: Request, state: State, call: Call) -> Response:
         comp = await run_in_threadpool(run) if heavy else run()
     except GenerationError as exc:
         return _bad_request(f"Guided decoding failed: {exc}")
-    except KeyError as exc:
+    except UnknownBucket as exc:
         return errors.bucket_not_found(str(exc.args[0]))
     headers = {EMULATOR_IGNORED_FIELDS_HEADER: ",".join(unknown)} if unknown else None
     if body.get("stream"):
@@ -280,7 +293,7 @@ async def bucket_job(request: Request, state: State, call: Call) -> Response:
             body.get("document_chunk_overlap_size", DEFAULT_CHUNK_OVERLAP),
             body.get("embedding_model") or DEFAULT_EMBEDDING_MODEL,
         )
-    except KeyError:
+    except UnknownBucket:
         return errors.bucket_not_found(name)
     return errors.json_response({"data": job.as_data()})
 
@@ -289,7 +302,7 @@ async def job_status(request: Request, state: State, call: Call) -> Response:
     task_id = request.path_params["task_id"]
     try:
         job = state.buckets.poll_job(task_id)
-    except KeyError:
+    except UnknownJob:
         return errors.json_response(
             {
                 "detail": [
@@ -313,7 +326,7 @@ async def bucket_files(request: Request, state: State, call: Call) -> Response:
     name = request.path_params["name"]
     try:
         return errors.json_response({"data": state.buckets.files(name)})
-    except KeyError:
+    except UnknownBucket:
         return errors.bucket_not_found(name)
 
 
@@ -321,7 +334,7 @@ async def disable_bucket(request: Request, state: State, call: Call) -> Response
     name = request.path_params["name"]
     try:
         state.buckets.disable(name)
-    except KeyError:
+    except UnknownBucket:
         return errors.bucket_not_found(name)
     return errors.json_response({})
 
@@ -334,7 +347,7 @@ async def similarity_search(request: Request, state: State, call: Call) -> Respo
         docs = state.buckets.search(
             body["bucket_name"], body["query"], body.get("num_of_docs", DEFAULT_NUM_OF_DOCS)
         )
-    except KeyError:
+    except UnknownBucket:
         return errors.bucket_not_found(body["bucket_name"])
     return errors.json_response({"data": docs})
 
@@ -363,18 +376,18 @@ def create_app(state: State) -> Starlette:
         return fast if fast is not None else await _pipeline(request, state, chat)
 
     routes = [
-        Route("/v2/ai/openai/chat/completions", fixed_chat, methods=["POST"]),
-        Route("/v2/ai/chat/completions", fixed_chat, methods=["POST"]),
-        r("/v2/ai/openai/models", models, ["GET"]),
-        r("/v2/ai/models", models, ["GET"]),
-        r("/v2/ai/openai/embeddings", embeddings, ["POST"]),
-        r("/v2/ai/openai/embeddings/models", embedding_models, ["GET"]),
-        r("/v2/ai/embeddings", bucket_job, ["POST"]),
-        r("/v2/ai/embeddings/buckets", list_buckets, ["GET"]),
-        r("/v2/ai/embeddings/buckets/{name:path}", bucket_files, ["GET"]),
-        r("/v2/ai/embeddings/buckets/{name:path}", disable_bucket, ["DELETE"]),
-        r("/v2/ai/embeddings/similarity-search", similarity_search, ["POST"]),
-        r("/v2/ai/embeddings/{task_id}", job_status, ["GET"]),
+        Route(f"{_OPENAI}/{CHAT_PATH}", fixed_chat, methods=["POST"]),
+        Route(f"{_LEGACY}/{CHAT_PATH}", fixed_chat, methods=["POST"]),
+        r(f"{_OPENAI}/{MODELS_PATH}", models, ["GET"]),
+        r(f"{_LEGACY}/{MODELS_PATH}", models, ["GET"]),
+        r(f"{_OPENAI}/{EMBEDDINGS_PATH}", embeddings, ["POST"]),
+        r(f"{_OPENAI}/{EMBEDDING_MODELS_PATH}", embedding_models, ["GET"]),
+        r(f"{NATIVE_ROOT_PATH}/{BUCKET_JOB_PATH}", bucket_job, ["POST"]),
+        r(f"{NATIVE_ROOT_PATH}/{BUCKETS_PATH}", list_buckets, ["GET"]),
+        r(f"{NATIVE_ROOT_PATH}/{BUCKETS_PATH}/{{name:path}}", bucket_files, ["GET"]),
+        r(f"{NATIVE_ROOT_PATH}/{BUCKETS_PATH}/{{name:path}}", disable_bucket, ["DELETE"]),
+        r(f"{NATIVE_ROOT_PATH}/{SIMILARITY_SEARCH_PATH}", similarity_search, ["POST"]),
+        r(f"{NATIVE_ROOT_PATH}/{BUCKET_JOB_PATH}/{{task_id}}", job_status, ["GET"]),
         *control_routes(state),
         *index_routes(state),
         r("/{rest:path}", not_found, ["GET", "POST", "PUT", "PATCH", "DELETE"]),

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from telnyx_inference._constants import (
+    BUCKET_JOB_FINAL_STATUSES,
+    BUCKET_JOB_STATUSES,
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_EMBEDDING_MODEL,
@@ -32,7 +34,17 @@ from telnyx_inference._constants import (
 from telnyx_inference.emulator import embedder
 
 JOB_TASK_NAME = "embed_bucket"
-_STEPS = ("queued", "processing")
+
+
+class UnknownBucket(KeyError):
+    """No bucket by this name (for search: none that is embedded). ``args[0]`` is the name."""
+
+
+class UnknownJob(KeyError):
+    """No embedding job with this id. ``args[0]`` is the id."""
+
+
+_STEPS = tuple(s for s in BUCKET_JOB_STATUSES if s not in BUCKET_JOB_FINAL_STATUSES)
 
 
 def now() -> str:
@@ -258,6 +270,12 @@ class BucketStore:
             if embed:
                 self._embed(name, chunk_size, overlap, model, {})
 
+    def _bucket(self, name: str) -> Bucket:
+        bucket = self._buckets.get(name)
+        if bucket is None:
+            raise UnknownBucket(name)
+        return bucket
+
     def _embed(
         self, name: str, size: int, overlap: int, model: str, failures: Mapping[str, str]
     ) -> None:
@@ -278,15 +296,15 @@ class BucketStore:
 
     def script_outcome(self, status: str, failures: Mapping[str, str] | None = None) -> None:
         """Make the next job end in ``status`` with these ``{filename: reason}`` failures."""
-        if status not in ("success", "failure", "partial_success"):
-            raise ValueError("job outcome must be success, failure or partial_success")
+        if status not in BUCKET_JOB_FINAL_STATUSES:
+            raise ValueError(f"job outcome must be one of {', '.join(BUCKET_JOB_FINAL_STATUSES)}")
         with self._lock:
             self._outcomes.append((status, dict(failures or {})))
 
     def start_job(self, name: str, chunk_size: int, overlap: int, model: str) -> Job:
         with self._lock:
             if name not in self._buckets:
-                raise KeyError(name)
+                raise UnknownBucket(name)
             job = Job(uuid.uuid4().hex, name, chunk_size, overlap, model)
             if self._outcomes:
                 job.outcome, job.failures = self._outcomes.popleft()
@@ -300,7 +318,9 @@ class BucketStore:
     def poll_job(self, task_id: str) -> Job:
         """Read a job's status, moving it one step along."""
         with self._lock:
-            job = self._jobs[task_id]
+            job = self._jobs.get(task_id)
+            if job is None:
+                raise UnknownJob(task_id)
             if job.step < len(_STEPS):
                 job.step += 1
                 if job.step == len(_STEPS):
@@ -326,7 +346,7 @@ class BucketStore:
 
     def files(self, name: str) -> list[dict[str, Any]]:
         with self._lock:
-            bucket = self._buckets[name]
+            bucket = self._bucket(name)
             listing = [
                 {
                     "filename": f,
@@ -343,16 +363,16 @@ class BucketStore:
 
     def disable(self, name: str) -> None:
         with self._lock:
-            bucket = self._buckets[name]
+            bucket = self._bucket(name)
             if not bucket.embedded:
-                raise KeyError(name)
+                raise UnknownBucket(name)
             bucket.embedded, bucket.chunks = False, []
 
     def search(self, name: str, query: str, k: int = DEFAULT_NUM_OF_DOCS) -> list[dict[str, Any]]:
         with self._lock:
             bucket = self._buckets.get(name)
             if bucket is None or not bucket.embedded:
-                raise KeyError(name)
+                raise UnknownBucket(name)
             self._catch_up(bucket)
             chunks = list(bucket.chunks)
             files = dict(bucket.files)

@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telnyx_inference._constants import DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL
+from telnyx_inference._constants import (
+    CHAT_PATH,
+    DEFAULT_CHAT_MODEL,
+    DEFAULT_EMBEDDING_MODEL,
+    EMBEDDINGS_PATH,
+    MODELS_PATH,
+    NATIVE_ROOT_PATH,
+    OPENAI_BASE_SUFFIX,
+)
 from telnyx_inference._http import http_module
 from telnyx_inference.emulator.shapes import compare_interactions
 from telnyx_inference.emulator.tape import load_cassette
 
-CHAT = "/v2/ai/openai/chat/completions"
+_OPENAI = NATIVE_ROOT_PATH + OPENAI_BASE_SUFFIX
+CHAT = f"{_OPENAI}/{CHAT_PATH}"
 
 _WEATHER_TOOL = {
     "type": "function",
@@ -74,11 +83,11 @@ def probes(
         ),
         Probe("guided_json", "POST", CHAT, ask("Invent a person.", guided_json=_PERSON)),
         Probe("422", "POST", CHAT, ask("hi", min_p=5)),
-        Probe("models", "GET", "/v2/ai/openai/models"),
+        Probe("models", "GET", f"{_OPENAI}/{MODELS_PATH}"),
         Probe(
             "embeddings",
             "POST",
-            "/v2/ai/openai/embeddings",
+            f"{_OPENAI}/{EMBEDDINGS_PATH}",
             {"model": embedding_model, "input": ["Telnyx runs a global IP network."]},
         ),
     ]

@@ -18,6 +18,7 @@ from telnyx_inference._constants import (
     ERROR_CODE_NOT_FOUND,
     ERROR_CODE_RATE_LIMITED,
     ERROR_CODE_UNAUTHORIZED,
+    RATE_LIMIT_HEADERS,
 )
 
 # Titles the emulator gives each status when it has to invent an error.
@@ -122,11 +123,8 @@ def fastapi_detail(status: int, message: str) -> dict[str, Any]:
 
 def rate_limit_headers(remaining: int = 0) -> dict[str, str]:
     reset = int(time.time()) + 1
-    return {
-        "x-ratelimit-limit": str(RATE_LIMIT),
-        "x-ratelimit-remaining": str(remaining),
-        "x-ratelimit-reset": str(reset),
-    }
+    limit, left, reset_at = RATE_LIMIT_HEADERS
+    return {limit: str(RATE_LIMIT), left: str(remaining), reset_at: str(reset)}
 
 
 def error_body(status: int, shape: str, message: str) -> dict[str, Any]:

@@ -13,14 +13,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from telnyx_inference import __version__
-from telnyx_inference._constants import LEGACY_BASE_SUFFIX, OPENAI_BASE_SUFFIX
+from telnyx_inference._constants import LEGACY_BASE_SUFFIX, NATIVE_ROOT_PATH, OPENAI_BASE_SUFFIX
 from telnyx_inference.emulator import errors
 from telnyx_inference.emulator.access import CONTROL_PREFIX, OPEN_CONTROL_PATHS
 from telnyx_inference.emulator.state import State
 
 NAME = "telnyx-emulator"
 DOCS = "docs/emulator-control-api.md in the telnyx-inference sources"
-INDEX_PATHS = ("/", "/v2", "/v2/", "/v2/ai", "/v2/ai/", "/v2/ai/openai", "/v2/ai/openai/")
+_BASES = (
+    NATIVE_ROOT_PATH,
+    NATIVE_ROOT_PATH + LEGACY_BASE_SUFFIX,
+    NATIVE_ROOT_PATH + OPENAI_BASE_SUFFIX,
+)
+INDEX_PATHS = ("/", *(path for base in _BASES for path in (base, f"{base}/")))
 
 
 def control_listing(request: Request) -> list[dict[str, Any]]:

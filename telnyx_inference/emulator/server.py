@@ -20,6 +20,7 @@ from telnyx_inference._constants import (
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,
     LEGACY_BASE_SUFFIX,
+    NATIVE_ROOT_PATH,
     OPENAI_BASE_SUFFIX,
 )
 from telnyx_inference.emulator import control, guided, streaming
@@ -227,7 +228,7 @@ class Emulator:
     @property
     def native_base(self) -> str:
         """The Telnyx-native ``…/v2`` root (bucket endpoints)."""
-        return f"{self.root}/v2"
+        return f"{self.root}{NATIVE_ROOT_PATH}"
 
     @property
     def base_url(self) -> str:

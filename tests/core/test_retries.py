@@ -20,7 +20,8 @@ def test_total_timeout_stops_status_retries(telnyx_emulator: Emulator) -> None:
     start = time.monotonic()
     with pytest.raises(ServerError):
         c.chat(build_chat_request(HELLO))
-    assert time.monotonic() - start < 3.0
+    # 50 retries with backoff would take minutes; the bound leaves room for a loaded machine.
+    assert time.monotonic() - start < 6.0
     assert 2 <= len(telnyx_emulator.journal) < 10
 
 
@@ -36,4 +37,4 @@ def test_total_timeout_cuts_slow_attempts(telnyx_emulator: Emulator) -> None:
     start = time.monotonic()
     with pytest.raises(TelnyxTimeoutError):
         c.chat(build_chat_request(HELLO))
-    assert time.monotonic() - start < 3.5
+    assert time.monotonic() - start < 7.0  # 21 attempts of 1 s would take 21 s

@@ -100,7 +100,7 @@ def test_tool_messages_and_error_status() -> None:
     assert wire == [
         {"role": "tool", "tool_call_id": "c1", "content": "3"},
         {"role": "tool", "tool_call_id": "c2", "content": "Error: division by zero"},
-        {"role": "tool", "tool_call_id": "c3", "content": "ab"},
+        {"role": "tool", "tool_call_id": "c3", "content": "a\nb"},  # the core's join rule
     ]
 
 

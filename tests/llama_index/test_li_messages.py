@@ -102,7 +102,7 @@ def test_tool_call_blocks_become_tool_calls() -> None:
     msg = ChatMessage(
         role="assistant",
         blocks=[
-            ThinkingBlock(content="let me add"),  # reasoning is not sent back
+            ThinkingBlock(content="let me add"),  # sent back on a tool-call turn
             ToolCallBlock(tool_call_id="c1", tool_name="add", tool_kwargs={"a": 1, "b": 2}),
             ToolCallBlock(tool_call_id="c2", tool_name="neg", tool_kwargs='{"x": 3}'),
         ],
@@ -123,6 +123,7 @@ def test_tool_call_blocks_become_tool_calls() -> None:
                     "function": {"name": "neg", "arguments": '{"x": 3}'},
                 },
             ],
+            "reasoning_content": "let me add",
         }
     ]
 

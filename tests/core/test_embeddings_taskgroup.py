@@ -1,0 +1,45 @@
+"""A failing batch stops the others, and they have finished when ``embed`` raises: nothing is
+left running or unawaited."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from telnyx_inference import AsyncEmbedder, ServerError
+
+
+class _Transport:
+    """Batch 0 fails at once; the others are slow and record how they ended."""
+
+    def __init__(self) -> None:
+        self.ended: list[str] = []
+
+    async def request(self, method: str, path: str, *, body: Any) -> Any:
+        if body["input"] == ["fail"]:
+            await asyncio.sleep(0.01)
+            raise ServerError("batch failed", status=500)
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0)  # cleanup that needs the loop once more
+            self.ended.append("cancelled")
+            raise
+        return {"data": []}
+
+
+class _Client:
+    def __init__(self) -> None:
+        self.transport = _Transport()
+
+
+async def test_siblings_are_cancelled_and_awaited_before_the_error() -> None:
+    client = _Client()
+    embedder = AsyncEmbedder(client, batch_size=1, max_concurrency=4)  # type: ignore[arg-type]
+    with pytest.raises(ServerError, match="batch failed"):
+        await embedder.embed(["fail", "slow one", "slow two"])
+    assert client.transport.ended == ["cancelled", "cancelled"]  # already, not later
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert pending == []

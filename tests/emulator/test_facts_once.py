@@ -1,0 +1,78 @@
+"""The emulator takes Telnyx facts from the core's constants, and only a missing bucket or job
+is answered as one: any other ``KeyError`` is a fault of the emulator, not a 404."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from telnyx_inference import _constants as facts
+from telnyx_inference.emulator import Emulator, Fault, model
+from telnyx_inference.emulator.buckets import BucketStore, UnknownBucket, UnknownJob
+
+from ._support import CHAT, chat_body
+
+EMULATOR = Path(model.__file__).parent
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module's code (docstrings, which may show examples, left out)."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_api_path_or_rate_limit_header_is_typed_in_the_emulator() -> None:
+    offenders = [
+        f"{path.name}:{line}"
+        for path in sorted(EMULATOR.glob("*.py"))
+        for line, text in _code_strings(path)
+        if text.startswith("/v2/ai") or text in facts.RATE_LIMIT_HEADERS
+    ]
+    assert offenders == []
+
+
+def test_429_headers_are_the_cores(emu: Emulator, http: httpx.Client) -> None:
+    emu.fault(Fault(kind="status", status=429))
+    answer = http.post(CHAT, json=chat_body())
+    assert answer.status_code == 429
+    assert set(facts.RATE_LIMIT_HEADERS) <= set(answer.headers)
+
+
+def test_unknown_bucket_and_job_have_their_own_errors() -> None:
+    store = BucketStore()
+    with pytest.raises(UnknownBucket):
+        store.search("nope", "q")
+    with pytest.raises(UnknownBucket):
+        store.files("nope")
+    with pytest.raises(UnknownJob):
+        store.poll_job("no-such-task")
+
+
+def test_a_bug_raising_keyerror_is_not_a_missing_bucket(
+    emu: Emulator, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        return {}["oops"]
+
+    monkeypatch.setattr(model, "complete", broken)
+    answer = http.post(CHAT, json=chat_body())
+    assert answer.status_code == 500
+    assert "oops" not in answer.text
