@@ -230,4 +230,4 @@ def reasoning(question: str, calls: list[str], results: list[ToolCall], kind: st
         return f"{', '.join(sorted({c.name for c in results}))} answered; I will report the result."
     if kind == "context":
         return f"The question is about {about}. The context covers it, so I will quote it."
-    return f"The user wrote: {about}. A short reply fits."
+    return f'The user wrote "{snippet(question, 16)}". A short reply fits.'
