@@ -53,7 +53,14 @@ def test_one_info_line_per_request_with_status_time_and_fault(
     http.post(CHAT, json=chat_body("hello"))
     http.post(CHAT, json=chat_body(), headers={"X-Emulator-Fault": "status=503"})
     http.get("/_emulator/state")
-    lines = [r.getMessage() for r in caplog.records if r.name == REQUESTS]
+    # The line is written once the response is complete, on the server's thread: the client
+    # can have its answer a moment before the last line is there.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [r.getMessage() for r in caplog.records if r.name == REQUESTS]
+        if len(lines) >= 3 or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     assert len(lines) == 3, lines
     method, path, status, ms = lines[0].split()
     assert (method, path, status) == ("POST", CHAT, "200")
