@@ -11,7 +11,6 @@ Reasoning models think in one or two short sentences about which of these they d
 
 from __future__ import annotations
 
-import ast
 import json
 import operator
 import re
@@ -150,22 +149,62 @@ def from_context(question: str, contexts: list[tuple[str, str]]) -> str | None:
 
 
 _EXPRESSION = re.compile(r"[(\d][\d\s.+\-*/×÷()]*[\d)]")
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|(.))")
 _OPERATORS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
 }
 
 
-def _evaluate(node: ast.AST) -> float:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return float(node.value)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_evaluate(node.operand)
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        return float(_OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right)))
-    raise ValueError("not arithmetic")
+class _Sum:
+    """A tiny recursive-descent reader of + - * / and brackets. (Not ``ast``: on CPython 3.11
+    the ast module is not thread-safe, gh-106905, and this runs on the emulator's thread
+    beside the user's own code, which pytest's assertion rewriting parses.)"""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = [num or op for num, op in _TOKEN.findall(text) if (num or op).strip()]
+        self.at = 0
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _take(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise ValueError("unexpected end")
+        self.at += 1
+        return token
+
+    def value(self) -> float:
+        result = self._expression()
+        if self._peek() is not None:
+            raise ValueError("trailing input")
+        return result
+
+    def _expression(self) -> float:
+        result = self._term()
+        while self._peek() in ("+", "-"):
+            result = _OPERATORS[self._take()](result, self._term())
+        return result
+
+    def _term(self) -> float:
+        result = self._factor()
+        while self._peek() in ("*", "/"):
+            result = _OPERATORS[self._take()](result, self._factor())
+        return result
+
+    def _factor(self) -> float:
+        token = self._take()
+        if token == "-":
+            return -self._factor()
+        if token == "(":
+            result = self._expression()
+            if self._take() != ")":
+                raise ValueError("unbalanced brackets")
+            return result
+        return float(token)
 
 
 def arithmetic(text: str) -> str | None:
@@ -177,9 +216,8 @@ def arithmetic(text: str) -> str | None:
         ):  # no operator, or a phone number / date rather than a sum
             continue
         try:
-            tree = ast.parse(expression.replace("×", "*").replace("÷", "/"), mode="eval")
-            value = _evaluate(tree.body)
-        except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+            value = _Sum(expression.replace("×", "*").replace("÷", "/")).value()
+        except (ValueError, ZeroDivisionError, OverflowError, RecursionError):
             continue
         shown = int(value) if value.is_integer() else round(value, 6)
         return f"{expression} = {shown}."

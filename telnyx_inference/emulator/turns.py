@@ -10,7 +10,6 @@ answered by ``Observation: …``), whose tools are read from that prompt.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -88,13 +87,31 @@ def _args(raw: Any) -> dict[str, Any]:
     """Arguments as sent: a dict, JSON text, or (ReAct history) a Python dict's repr."""
     if isinstance(raw, dict):
         return raw
-    for parse in (json.loads, ast.literal_eval):
+    for parse in (json.loads, _python_literal):
         try:
             value = parse(raw or "{}")
-        except (TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
+        except (TypeError, ValueError, RecursionError):
             continue
         return value if isinstance(value, dict) else {}
     return {}
+
+
+_PY_TOKEN = re.compile(r"""'((?:[^'\\]|\\.)*)'|\b(True|False|None)\b""")
+_PY_WORDS = {"True": "true", "False": "false", "None": "null"}
+
+
+def _python_literal(text: str) -> Any:
+    """A Python dict's repr read as JSON: single-quoted strings and True / False / None
+    rewritten. (Not ``ast.literal_eval``: on CPython 3.11 the ast module is not thread-safe,
+    gh-106905, and this runs on the emulator's thread beside the user's code.)"""
+
+    def swap(m: re.Match[str]) -> str:
+        if m.group(2):
+            return _PY_WORDS[m.group(2)]
+        inner = m.group(1).replace("\\'", "'").replace('"', '\\"')
+        return f'"{inner}"'
+
+    return json.loads(_PY_TOKEN.sub(swap, text))
 
 
 _TRANSCRIPT = re.compile(r"<current_conversation>(.*?)</current_conversation>", re.DOTALL)

@@ -53,7 +53,9 @@ def _pytest(folder: Path, *args: str, prompt: str = "greetings") -> subprocess.C
         # --assert=plain: the plugin's package would be assertion-rewritten on first import,
         # and CPython 3.11.7 can fail to parse a module imported from a deep stack
         # ("AST constructor recursion depth mismatch"), as LangChain's invoke is.
-        [sys.executable, "-m", "pytest", "-q", "--assert=plain",
+        # --tb=native: pytest's own traceback formatting parses source with ast, which on
+        # CPython 3.11 is not thread-safe (gh-106905) beside the in-process emulator's thread.
+        [sys.executable, "-m", "pytest", "-q", "--assert=plain", "--tb=native",
          *(f"-pno:{p}" for p in plugins), *args],
         cwd=folder, env=env, capture_output=True, text=True, timeout=180,
     )
@@ -95,7 +97,7 @@ def test_marker_records_all_then_replays_offline(tmp_path: Path) -> None:
     assert "inner-key" not in "".join((cassettes / f).read_text() for f in _files(cassettes))
     # none again: a prompt never recorded fails, naming the closest recording
     done = _pytest(tmp_path, "test_inner.py", "-k", "test_named", prompt="yet another")
-    assert done.returncode == 1
+    assert done.returncode == 1, done.stdout + done.stderr
     assert "No recorded answer" in done.stdout
     assert "Closest recording" in done.stdout
     assert "messages[0].content: recorded" in done.stdout
