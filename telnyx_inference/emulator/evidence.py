@@ -150,6 +150,10 @@ class Evidence:
             for w in words
         )
 
+    def opens(self, span: Span) -> bool:
+        """Whether the span opens its text or a sentence of it."""
+        return re.search(r"(?:^|[.!?:]\s)\s*$", self.texts[span.source][: span.start]) is not None
+
     def roles(self, span: Span) -> set[str]:
         """What a name looks like from its neighbours: "org" (from Acme, ACME Telecom),
         "person" (Hi, Ada), "place" (in Rome)."""

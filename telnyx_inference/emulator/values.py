@@ -184,9 +184,20 @@ class Filler:
         def fits(span: Span) -> int:
             return int(role is not None and span.kind == "name" and role in self.ev.roles(span))
 
+        def weak(span: Span) -> bool:
+            # One capitalised word opening a sentence ("Sunny in Paris") may be no name at all.
+            return span.kind == "name" and " " not in str(span.value) and self.ev.opens(span)
+
         return sorted(
             spans,
-            key=lambda s: (-self.ev.affinity(s, long), rank[s.kind], -fits(s), s.source, s.start),
+            key=lambda s: (
+                -self.ev.affinity(s, long),
+                rank[s.kind],
+                -fits(s),
+                weak(s),
+                s.source,
+                s.start,
+            ),
         )
 
     def _take(self, span: Span) -> None:

@@ -148,6 +148,21 @@ def test_person_from_the_prompt(llm: ChatTelnyx) -> None:
         name="Ada Lovelace", age=36)
 
 
+@tool
+def sky(city: str) -> str:
+    """How the sky looks in a city."""
+    return f"Sunny in {city}"
+
+
+def test_a_capitalised_word_opening_a_tool_result_is_not_taken_for_a_name(
+    llm: ChatTelnyx, telnyx_emulator: Emulator
+) -> None:
+    agent = create_agent(llm, tools=[sky], response_format=Person)
+    out, calls = run(agent, "Ada Lovelace was 36. How is the sky in Paris?")
+    assert calls == 2
+    assert out["structured_response"] == Person(name="Ada Lovelace", age=36)
+
+
 def test_invoice_with_line_items_and_an_enum(llm: ChatTelnyx) -> None:
     invoice = llm.with_structured_output(Invoice).invoke(
         "Acme Corp sent invoice INV-7 on 2026-03-01: 3 SIM cards at $5 each and 2 routers "
