@@ -15,6 +15,9 @@ when installed. A user's own ``async_client`` or ``http_async_client`` always wi
 here touches it. Proxies, certificates and ``*_PROXY`` / ``SSL_CERT_FILE`` variables are read
 by the SDK's client exactly as the SDK documents for ``DefaultAioHttpClient``.
 
+For these clients the transport skips the httpx layer and sends on the aiohttp session
+underneath (see :mod:`._aio_send`); a user's own client is always sent through as it is.
+
 aiohttp warns ("Unclosed client session") about a session left open when it is collected,
 which plain httpx does not; :func:`discard_sessions` closes what the loop can no longer close.
 """
@@ -86,6 +89,10 @@ def new_async_http_client(choice: AsyncTransportName) -> Any | None:
         from telnyx_inference.errors import InvalidParameterError
 
         raise InvalidParameterError("async_transport", _MISSING)
+    if client is not None:
+        from telnyx_inference._aio_send import adopt
+
+        adopt(client)  # ours: requests may go straight onto its aiohttp session
     return client
 
 

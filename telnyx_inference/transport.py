@@ -5,7 +5,9 @@ and limits), the standard headers and authentication; a request is sent straight
 client and its body read as plain JSON / SSE. (The SDK's typed path builds a pydantic object
 per chunk, and even its raw ``post`` spends ~0.3 ms per request re-parsing URLs and copying
 options.) The one retry loop is here, with the SDK's rules (see :mod:`._retry`).
-The two classes differ only in ``await``; everything else lives in pure helpers.
+The two classes differ only in ``await``; everything else lives in pure helpers. (On the
+shared async clients built over aiohttp, an attempt skips the httpx layer and goes straight
+onto the aiohttp session underneath: see :mod:`._aio_send`.)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 import openai
 
 from telnyx_inference._aio import discard_sessions, new_async_http_client
+from telnyx_inference._aio_send import DirectRoute, direct_route
 from telnyx_inference._hints import key_hint
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
@@ -248,6 +251,20 @@ def _json(response: Any) -> Any:
         ) from None
 
 
+async def _send_async(http: Any, route: DirectRoute | None, request: _Request, stream: bool) -> Any:
+    """One attempt: through the HTTP client, or straight onto its aiohttp session."""
+    if route is None:
+        return await http.send(request.build(http), stream=stream)
+    return await route.send(
+        request.method,
+        request.url,
+        request.headers,
+        request.content,
+        request.attempts.next_timeout(),
+        stream=stream,
+    )
+
+
 class SyncTransport:
     """Sends requests on a (shared or user-supplied) ``openai.OpenAI`` client's HTTP client."""
 
@@ -343,9 +360,10 @@ class AsyncTransport:
         client = self.client
         request = _Request(client, self.settings, method, path, body, **send)
         http = client._client
+        route = direct_route(http, request.url, _parsed_url(http, request.url))
         while True:
             try:
-                response = await http.send(request.build(http), stream=stream)
+                response = await _send_async(http, route, request, stream)
             except SEND_ERRORS as exc:
                 await asyncio.sleep(request.attempts.after_failure(exc))
                 continue

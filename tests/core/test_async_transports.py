@@ -30,6 +30,44 @@ async def test_default_is_aiohttp(telnyx_emulator: Emulator) -> None:
     assert _aio.uses_aiohttp(client.transport.client)
 
 
+@needs_aiohttp
+async def test_own_clients_send_straight_on_aiohttp(telnyx_emulator: Emulator) -> None:
+    """The shared aiohttp client is bypassed for its session; a user's own never is."""
+    from telnyx_inference._aio_send import direct_route
+    from telnyx_inference.transport import _parsed_url
+
+    url = f"{telnyx_emulator.base_url}/chat/completions"
+    ours = AsyncTelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
+    own = openai.DefaultAioHttpClient()
+    sdk = openai.AsyncOpenAI(api_key="k", base_url=telnyx_emulator.base_url, http_client=own)
+    theirs = AsyncTelnyxClient(client=sdk)
+    streamed = build_chat_request([{"role": "user", "content": "Say hello"}], stream=True)
+    try:
+        for client in (ours, theirs):
+            assert (await client.chat(BODY)).first.content
+        sent_through: list[str] = []
+        original = type(own).send
+
+        async def spy(self: object, *args: object, **kwargs: object) -> object:
+            sent_through.append("ours" if self is not own else "theirs")
+            return await original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        type(own).send = spy  # type: ignore[method-assign]
+        try:
+            for client in (ours, theirs):
+                assert (await client.chat(BODY)).first.content
+                events = [event async for event in client.stream_chat(streamed)]
+                assert events
+        finally:
+            type(own).send = original  # type: ignore[method-assign]
+        assert sent_through == ["theirs", "theirs"]  # ours never went through httpx's send
+        http = ours.transport.client._client
+        assert direct_route(http, url, _parsed_url(http, url)) is not None
+        assert direct_route(own, url, _parsed_url(own, url)) is None
+    finally:
+        await own.aclose()
+
+
 @pytest.mark.parametrize("how", ["argument", "environment"])
 async def test_switch_forces_httpx(
     how: str, telnyx_emulator: Emulator, monkeypatch: pytest.MonkeyPatch

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,10 +84,11 @@ def _shared_clients(port: int) -> list[Any]:
     return [c for c in clients if f":{port}/" in str(c.base_url)]
 
 
-def pool_state(port: int) -> PoolState:
-    """Connections of the shared pools (sync, and this loop's async ones) that talk to ``port``."""
+def pool_state(port: int, also: Sequence[Any] = ()) -> PoolState:
+    """Connections of the shared pools (sync, and this loop's async ones) and of the SDK
+    clients in ``also`` (a user's own) that talk to ``port``."""
     idle = busy = waiting = 0
-    for client in _shared_clients(port):
+    for client in [*_shared_clients(port), *also]:
         pool, connector = _pool(client), _connector(client)
         if pool is not None:
             counts = _httpx_counts(pool)
@@ -98,8 +100,8 @@ def pool_state(port: int) -> PoolState:
     return PoolState(idle, busy, waiting)
 
 
-def _problems(port: int) -> str | None:
-    state = pool_state(port)
+def _problems(port: int, also: Sequence[Any] = ()) -> str | None:
+    state = pool_state(port, also)
     sockets = client_sockets(port)
     if state.busy or state.waiting:
         return f"{state.busy} pooled connection(s) still in use, {state.waiting} request(s) queued"
@@ -122,11 +124,11 @@ def assert_no_leak(port: int, settle: float = 0.5) -> None:
     assert problem is None, f"connection leak: {problem}"
 
 
-async def assert_no_leak_async(port: int, settle: float = 0.5) -> None:
+async def assert_no_leak_async(port: int, settle: float = 0.5, also: Sequence[Any] = ()) -> None:
     """:func:`assert_no_leak` from inside a running loop (lets the loop close sockets)."""
     deadline = time.monotonic() + settle
-    problem = _problems(port)
+    problem = _problems(port, also)
     while problem is not None and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
-        problem = _problems(port)
+        problem = _problems(port, also)
     assert problem is None, f"connection leak: {problem}"

@@ -1,5 +1,7 @@
 """The fault matrix: every fault of issue 9 on every path (framework × sync/async × call),
-the async paths on both HTTP clients (the SDK's aiohttp-backed one and plain httpx).
+the async paths on every HTTP client: the shared aiohttp one (sent straight onto its aiohttp
+session), plain httpx, and a user's own ``DefaultAioHttpClient`` (sent through its httpx
+layer, as every client the user hands in is).
 
 Each case ends in a complete answer equal to the unfaulted one or in a typed, readable error,
 within its time bound, with the number of requests the fault calls for, and with no
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import openai
 import pytest
 from langchain_core.exceptions import ModelError
 
@@ -23,8 +26,8 @@ from ._paths import PATHS, Outcome, Path, arun, build_model, run
 
 pytestmark = pytest.mark.timeout(15)
 
-ASYNC_TRANSPORTS = ("aiohttp", "httpx")
-"""Every async case runs on both HTTP clients of the shared async pools."""
+ASYNC_TRANSPORTS = ("aiohttp", "httpx", "users-aiohttp")
+"""Every async case runs on both HTTP clients of the shared async pools and on a user's own."""
 
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
 """(framework, case name) → the bug that makes the case fail today (strict xfail)."""
@@ -112,11 +115,20 @@ def test_sync_path(case: FaultCase, path: Path, emu: Emulator, baseline_text: st
 async def test_async_path(
     case: FaultCase, path: Path, async_transport: str, emu: Emulator, baseline_text: str
 ) -> None:
-    connection = {**case.connection, "async_transport": async_transport}
+    own = openai.DefaultAioHttpClient() if async_transport == "users-aiohttp" else None
+    if own is None:
+        connection = {**case.connection, "async_transport": async_transport}
+    else:
+        connection = {**case.connection, "http_async_client": own}
     model = build_model(path.framework, emu.base_url, connection)
     emu.fault(*case.build_faults(path.call == "stream"))
-    out = await arun(path, model, cancel=case.cancel)
-    _check(case, path, out, emu, baseline_text)
-    sdk = model.telnyx_async_client().transport.client
-    assert uses_aiohttp(sdk) is (async_transport == "aiohttp")
-    await assert_no_leak_async(emu.port)
+    try:
+        out = await arun(path, model, cancel=case.cancel)
+        _check(case, path, out, emu, baseline_text)
+        sdk = model.telnyx_async_client().transport.client
+        assert uses_aiohttp(sdk) is (async_transport != "httpx")
+        assert (sdk._client is own) is (own is not None)
+        await assert_no_leak_async(emu.port, also=[sdk])
+    finally:
+        if own is not None:
+            await own.aclose()
