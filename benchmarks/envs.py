@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.runner import HERE, plain_env
 
-__all__ = ["OFFICIAL_REQUIREMENT", "official_python", "openai2_python"]
+__all__ = ["OFFICIAL_REQUIREMENT", "official_python", "openai2_python", "openai_pythons"]
 
 OFFICIAL_REQUIREMENT = "langchain-telnyx==1.0.0"
 VENV_DIR = HERE / ".venv-official"
@@ -62,8 +62,33 @@ OPENAI2_DIR = HERE.parent / ".venv-openai2"
 .venv-openai2/bin/pip install -e ".[dev]" "openai>=2,<3"``. Never created here."""
 
 
+def _venv_python(directory: Path) -> Path:
+    scripts = "Scripts" if sys.platform == "win32" else "bin"
+    return directory / scripts / ("python.exe" if sys.platform == "win32" else "python")
+
+
 def openai2_python() -> str | None:
     """The interpreter of the openai 2.x virtualenv, when it has been made."""
-    scripts = "Scripts" if sys.platform == "win32" else "bin"
-    python = OPENAI2_DIR / scripts / ("python.exe" if sys.platform == "win32" else "python")
+    python = _venv_python(OPENAI2_DIR)
     return str(python) if python.exists() else None
+
+
+def _openai_major(python: str) -> str | None:
+    probe = "import openai; print(openai.__version__.split('.')[0])"
+    done = subprocess.run([python, "-c", probe], env=plain_env(), capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def openai_pythons() -> list[tuple[str, str]]:
+    """(openai major, interpreter): this one first, then the README's ``.venv`` and
+    ``.venv-openai2``, keeping the first interpreter of each major. The bench virtualenv
+    carries openai 2.x (its peers pin it), so the ``.venv`` then supplies 3.x."""
+    candidates = [sys.executable]
+    candidates += [str(p) for p in (_venv_python(HERE.parent / ".venv"), _venv_python(OPENAI2_DIR))]
+    found: dict[str, str] = {}
+    for python in candidates:
+        if Path(python).exists():
+            major = _openai_major(python)
+            if major is not None and major not in found:
+                found[major] = python
+    return sorted(found.items(), reverse=True)  # the newest major first

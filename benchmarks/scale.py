@@ -1,7 +1,7 @@
 """Async at scale (issue 16): many requests in flight, on each installed openai major.
 
-For each interpreter (this one, and ``.venv-openai2`` when it exists: openai 2.x sits on
-httpx, 3.x on httpx2) every subject of :mod:`.async_subjects` runs in its own worker:
+For one interpreter per installed openai major (this one, the README's ``.venv`` and
+``.venv-openai2``, whichever exist: openai 2.x sits on httpx, 3.x on httpx2) every subject of :mod:`.async_subjects` runs in its own worker:
 async invoke and 200-chunk streams at several concurrencies, and a thread-pool ``batch`` on
 the sync path. The figure is client CPU per request (median over repetitions, subjects
 interleaved as elsewhere); requests per second per core is its inverse. Targets are ratios
@@ -10,13 +10,12 @@ within one interpreter's run.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.async_subjects import scale_registry
-from benchmarks.envs import openai2_python
+from benchmarks.envs import openai_pythons
 from benchmarks.figures import Progress, _interleaved, _per_call
 from benchmarks.runner import Server, WorkerProcess, main_env
 
@@ -26,7 +25,7 @@ METHOD = (
     "Each subject in its own worker process, one event loop, `concurrency` requests in "
     "flight (after a warm-up batch that fills the pool); figure = client-process CPU per "
     "request, median of 3 interleaved repetitions, against the same loopback server. Run "
-    "once on openai 3.x (httpx2) and once in `.venv-openai2` (openai 2.x, httpx). "
+    "once per openai major: 3.x (httpx2) and 2.x (httpx), each in a virtualenv of its own. "
     '"today" = our adapters with `async_transport="httpx"`, the SDK\'s plain client that '
     "every async call used before. The machine (2 cores) was shared with other work: read "
     "ratios, not absolute figures."
@@ -57,12 +56,8 @@ SMOKE = ScalePlan(reps=1, invoke={1: 3, 10: 20}, stream={1: 2, 10: 10}, batch=(2
 
 
 def interpreters() -> list[tuple[str, str]]:
-    """(label, python) for this interpreter and, when present, the openai 2.x virtualenv."""
-    found = [("main", sys.executable)]
-    other = openai2_python()
-    if other is not None:
-        found.append(("openai2", other))
-    return found
+    """(label, python): one interpreter per installed openai major (see ``openai_pythons``)."""
+    return [(f"openai{major}", python) for major, python in openai_pythons()]
 
 
 def collect(plan: ScalePlan, server: Server, progress: Progress) -> dict[str, Any]:
