@@ -34,6 +34,11 @@ MEDIUM_TIER_RPS = 40_000_000 / 60 / 500
 """Telnyx's Medium tier: 40M input tokens a minute, at 500 tokens a request (≈1,333 req/s)."""
 PER_CORE_AT = 200
 BATCH_SUBJECTS = ("raw-sdk-http", "ours-lc", "ours-li")
+BATCH_LABELS = {
+    "ours-lc": "ChatTelnyx.batch (ours, sync path)",
+    "ours-li": "Telnyx.chat (ours, LlamaIndex, sync path) on a thread pool",
+}
+"""The batch rows are the sync path, whatever async transport the subject was built with."""
 
 
 @dataclass(frozen=True)
@@ -301,7 +306,7 @@ def tables(scale: dict[str, Any]) -> list[Table]:
         batch = run.get("batch", {})
         rows = [
             [
-                subjects[key]["label"],
+                BATCH_LABELS.get(key, subjects[key]["label"]),
                 _ms(batch[key]["cpu"]),
                 _ms(batch[key]["wall"]),
             ]
