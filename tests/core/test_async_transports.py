@@ -189,3 +189,26 @@ async def test_proxy_from_the_environment(transport: str, monkeypatch: pytest.Mo
         assert (await client.chat(BODY)).first.content == "via proxy"
         assert _aio.uses_aiohttp(client.transport.client) is (transport == "aiohttp")
     assert seen == [b"POST http://127.0.0.1:9/v2/ai/openai/chat/completions HTTP/1.1"]
+
+
+@needs_aiohttp
+def test_direct_send_maps_timeouts_as_the_sdk_transport_does() -> None:
+    from telnyx_inference._aio_send import _client_timeout
+    from telnyx_inference._http import http_module
+
+    sdk_default = _client_timeout(http_module.Timeout(600.0, connect=5.0))
+    assert (sdk_default.sock_connect, sdk_default.sock_read, sdk_default.connect) == (5, 600, 600)
+    assert sdk_default.total is None  # no overall cap: a long stream is not cut
+    flat = _client_timeout(2.5)
+    assert (flat.sock_connect, flat.sock_read, flat.connect, flat.total) == (2.5, 2.5, 2.5, None)
+
+
+def test_no_direct_route_over_an_unknown_transport() -> None:
+    from telnyx_inference._aio_send import DirectRoute
+
+    class AiohttpTransport:  # the right name, but not the SDK's: no error mapping beside it
+        client = None
+        proxy = None
+
+    assert DirectRoute.of(AiohttpTransport()) is None
+    assert DirectRoute.of(object()) is None
