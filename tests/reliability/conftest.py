@@ -33,4 +33,8 @@ def baseline_text(reliability_server: Emulator) -> str:
     body = build_chat_request([{"role": "user", "content": PROMPT}])
     text = client.chat(body).first.content
     assert text
+    # Warm the server's streaming path too, so that no case's first stream waits on imports
+    # there (a case with a 0.4 s timeout would see that as a stall before the answer began).
+    streamed = build_chat_request([{"role": "user", "content": PROMPT}], stream=True)
+    assert list(client.stream_chat(streamed))
     return text
