@@ -85,7 +85,7 @@ class LoadReport:
 def emulator_process() -> Iterator[str]:
     """Start ``python -m telnyx_inference.emulator`` in a child process; yield its base URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "telnyx_inference.emulator", "--port", "0"],
+        [sys.executable, "-m", "telnyx_inference.emulator", "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
         text=True,
     )
