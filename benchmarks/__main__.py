@@ -222,7 +222,10 @@ def _top_imports(importtime: str, top: int = 30) -> str:
 
 
 def run_scale(plan: scale.ScalePlan) -> int:
-    """Only the async-at-scale figures, printed (``--scale-only``; nothing is written)."""
+    """Only the async-at-scale figures, printed (``--scale-only``).
+
+    The full run owns ``latest.md`` (its scale tables and targets included), so this writes
+    only the raw data of a full-size scale run to ``scale.raw.json``, for comparison."""
     say = _progress(time.monotonic())
     try:
         with Server([16, 200]) as server:
@@ -236,42 +239,7 @@ def run_scale(plan: scale.ScalePlan) -> int:
     print(text)
     if plan is scale.FULL:
         (RESULTS / "scale.raw.json").write_text(json.dumps(results, indent=1, default=str))
-        _write_scale_section(results)
     return 0
-
-
-SCALE_START, SCALE_END = "<!-- scale: start -->", "<!-- scale: end -->"
-
-
-def _write_scale_section(results: dict[str, Any]) -> None:
-    """Put the async-at-scale tables into latest.md, replacing the previous ones."""
-    latest = RESULTS / "latest.md"
-    old = latest.read_text() if latest.exists() else "# Benchmark results\n"
-    if SCALE_START in old:
-        old = old[: old.index(SCALE_START)] + old[old.index(SCALE_END) + len(SCALE_END) :]
-    part = [SCALE_START, "", "## Async at scale (`python -m benchmarks --scale-only`)", ""]
-    part.append(scale.METHOD)
-    part.append("")
-    found = scale.tables(results["scale"])
-    found.append(
-        (
-            "Async-at-scale targets (ratios within one run and one openai major)",
-            ["target", "measured", "limit", "verdict"],
-            [
-                [
-                    t["text"],
-                    report._ratio_cell(t["ratio"]),
-                    f"≤ {t['limit']}×",
-                    t["verdict"].upper(),
-                ]
-                for t in results["targets"]
-            ],
-        )
-    )
-    for title, head, rows in found:
-        part += [f"### {title}", "", report._md_table(head, rows), ""]
-    part.append(SCALE_END)
-    latest.write_text(old.rstrip("\n") + "\n\n" + "\n".join(part) + "\n")
 
 
 def run(
