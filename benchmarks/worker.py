@@ -23,6 +23,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,9 @@ def main() -> None:
     # The protocol owns the real stdout; anything a library prints goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     sys.stdout = sys.stderr
+    # The benchmark's model name is made up on purpose; the notice about it would repeat for
+    # every worker and bury the progress lines.
+    warnings.filterwarnings("ignore", message="model '.*' is in neither Telnyx's model catalog")
     from benchmarks.async_subjects import scale_registry
     from benchmarks.subjects import registry, unavailable
 
