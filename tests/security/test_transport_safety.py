@@ -3,6 +3,7 @@ a redirect to another host — through every adapter, not just the core."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -121,14 +122,35 @@ def redirecting() -> Iterator[tuple[str, list[dict[str, str]], list[dict[str, st
     target.shutdown()
 
 
-@pytest.mark.parametrize("call", ["ChatTelnyx.invoke", "Telnyx.chat"])
+ASYNC_CALLS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
+    "ChatTelnyx.ainvoke": lambda url, kw: asyncio.run(ChatTelnyx(base_url=url, **kw).ainvoke("hi")),
+    "Telnyx.achat": lambda url, kw: asyncio.run(
+        Telnyx(base_url=url, **kw).achat([ChatMessage(role="user", content="hi")])
+    ),
+}
+"""The async calls, on each HTTP client: the aiohttp default sends on aiohttp itself."""
+
+
+@pytest.mark.parametrize(
+    ("call", "transport"),
+    [
+        ("ChatTelnyx.invoke", None),
+        ("Telnyx.chat", None),
+        *[(call, transport) for call in ASYNC_CALLS for transport in ("aiohttp", "httpx")],
+    ],
+)
 def test_redirect_to_another_host_does_not_carry_the_key(
-    call: str, redirecting: tuple[str, list[dict[str, str]], list[dict[str, str]]]
+    call: str,
+    transport: str | None,
+    redirecting: tuple[str, list[dict[str, str]], list[dict[str, str]]],
 ) -> None:
     base, origin_seen, target_seen = redirecting
     error = ""
+    settings: dict[str, Any] = {"api_key": CANARY, "max_retries": 0, "timeout": 2.0}
+    if transport is not None:
+        settings["async_transport"] = transport
     try:
-        CALLS[call](base, {"api_key": CANARY, "max_retries": 0, "timeout": 2.0})
+        {**CALLS, **ASYNC_CALLS}[call](base, settings)
     except Exception as err:  # following the redirect is optional; leaking on it is not
         error = str(err)
     assert CANARY not in error
