@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,18 @@ from telnyx_inference.emulator import Emulator
 from telnyx_inference.request import build_chat_request
 
 from ._paths import PROMPT
+
+
+@pytest.fixture(autouse=True)
+def _no_collector_pause() -> None:
+    """Collect now and set what exists aside from future collections.
+
+    The cases time retries against deadlines of a second or two. A test worker that has run
+    hundreds of other tests holds a large heap, and a full collection of it inside a case's
+    window (a pause of a few hundred ms on a busy two-core machine) looked like a slow server.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
