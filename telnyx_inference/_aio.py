@@ -28,6 +28,8 @@ import contextlib
 import warnings
 from typing import Any, Literal
 
+from telnyx_inference._aio_send import adopt
+
 __all__ = [
     "ASYNC_TRANSPORTS",
     "AsyncTransportName",
@@ -90,8 +92,6 @@ def new_async_http_client(choice: AsyncTransportName) -> Any | None:
 
         raise InvalidParameterError("async_transport", _MISSING)
     if client is not None:
-        from telnyx_inference._aio_send import adopt
-
         adopt(client)  # ours: requests may go straight onto its aiohttp session
     return client
 

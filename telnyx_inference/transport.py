@@ -25,7 +25,7 @@ from typing import Any
 import openai
 
 from telnyx_inference._aio import discard_sessions, new_async_http_client
-from telnyx_inference._aio_send import DirectRoute, direct_route
+from telnyx_inference._aio_send import direct_route
 from telnyx_inference._hints import key_hint
 from telnyx_inference._http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference._retry import Attempts
@@ -251,8 +251,9 @@ def _json(response: Any) -> Any:
         ) from None
 
 
-async def _send_async(http: Any, route: DirectRoute | None, request: _Request, stream: bool) -> Any:
+async def _send_async(http: Any, request: _Request, stream: bool) -> Any:
     """One attempt: through the HTTP client, or straight onto its aiohttp session."""
+    route = direct_route(http, request.url, _parsed_url(http, request.url))
     if route is None:
         return await http.send(request.build(http), stream=stream)
     return await route.send(
@@ -360,10 +361,9 @@ class AsyncTransport:
         client = self.client
         request = _Request(client, self.settings, method, path, body, **send)
         http = client._client
-        route = direct_route(http, request.url, _parsed_url(http, request.url))
         while True:
             try:
-                response = await _send_async(http, route, request, stream)
+                response = await _send_async(http, request, stream)
             except SEND_ERRORS as exc:
                 await asyncio.sleep(request.attempts.after_failure(exc))
                 continue

@@ -83,15 +83,6 @@ async def test_switch_forces_httpx(
     assert type(sdk._client).__name__ == "AsyncHttpxClientWrapper"  # the SDK's own default
 
 
-@needs_aiohttp
-async def test_users_http_client_wins(telnyx_emulator: Emulator) -> None:
-    own = openai.DefaultAsyncHttpxClient()
-    model = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, http_async_client=own)
-    assert (await model.ainvoke("hi")).content
-    assert model.telnyx_async_client().transport.client._client is own
-    await own.aclose()
-
-
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match=r"async_transport(.|\n)*'auto', 'aiohttp' or 'httpx'"):
         ChatTelnyx(api_key="k", async_transport="curl")
