@@ -49,8 +49,8 @@ def _median(client: Any, url: str, calls: int) -> float:
 
 def measure(server: Server, calls: int, say: Callable[[str], None] = print) -> dict[str, float]:
     """Median time to first chunk (ms): ``direct``, ``recorder``, ``replay``."""
-    from telnyx_inference._http import http_module
     from telnyx_inference.emulator import Emulator
+    from telnyx_inference.transport.sdk_http import http_module
 
     path = f"/n/{CHUNKS}/v2/ai/openai/chat/completions"
     figures: dict[str, float] = {}

@@ -3,7 +3,7 @@
 A bare asyncio HTTP/1.1 server meant to run in its own process, so none of its CPU time is
 charged to the client being measured. Every answer is bytes prepared once: the canned
 completion and the canned stream come from the emulator's benchmark mode
-(:func:`telnyx_inference.emulator.control.build_fixed`), so the wire format is exactly the
+(:func:`telnyx_inference.emulator.serving.control.build_fixed`), so the wire format is exactly the
 emulator's vLLM-style one, and each stream frame is its own HTTP chunk as uvicorn sends it.
 
 The number of stream chunks is chosen by the URL, so one server serves every figure::
@@ -46,7 +46,7 @@ def _sized(status: bytes, body: bytes) -> bytes:
 @cache
 def responses(chunks: int) -> tuple[bytes, bytes]:
     """The full HTTP responses (completion, stream) for a ``chunks``-chunk answer."""
-    from telnyx_inference.emulator.control import build_fixed
+    from telnyx_inference.emulator.serving.control import build_fixed
 
     fixed = build_fixed(chunks)
     framed = [b"%x\r\n%s\r\n" % (len(frame), frame) for frame in fixed.stream]

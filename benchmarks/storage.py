@@ -83,7 +83,7 @@ def _timed(fn: Callable[[], None], docs: int) -> dict[str, float]:
 
 
 def measure(url: str, docs: int, reps: int) -> dict[str, Any]:
-    from telnyx_inference.storage import Storage
+    from telnyx_inference.buckets.storage import Storage
 
     texts = {
         f"doc-{i:05}.txt": f"Document {i}: Telnyx storage benchmark text." for i in range(docs)

@@ -25,16 +25,16 @@ if TYPE_CHECKING:
     from langchain_telnyx.embeddings import TelnyxEmbeddings
     from langchain_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
     from langchain_telnyx.vectorstores import TelnyxVectorStore
-    from telnyx_inference.structured import Regex
-    from telnyx_inference.tools import RetrievalTool as TelnyxRetrievalTool
+    from telnyx_inference.chat.structured import Regex
+    from telnyx_inference.chat.tools import RetrievalTool as TelnyxRetrievalTool
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "ChatTelnyx": ("langchain_telnyx.chat_models", "ChatTelnyx"),
     "TelnyxEmbeddings": ("langchain_telnyx.embeddings", "TelnyxEmbeddings"),
     "TelnyxBucketRetriever": ("langchain_telnyx.retrievers", "TelnyxBucketRetriever"),
     "bucket_retrieval_tool": ("langchain_telnyx.retrievers", "bucket_retrieval_tool"),
-    "Regex": ("telnyx_inference.structured", "Regex"),
-    "TelnyxRetrievalTool": ("telnyx_inference.tools", "RetrievalTool"),
+    "Regex": ("telnyx_inference.chat.structured", "Regex"),
+    "TelnyxRetrievalTool": ("telnyx_inference.chat.tools", "RetrievalTool"),
     "TelnyxVectorStore": ("langchain_telnyx.vectorstores", "TelnyxVectorStore"),
 }
 

@@ -22,7 +22,7 @@ from langchain_core.messages.tool import ToolCallChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_telnyx._response import PROVIDER, REASONING_KEY, usage_metadata
-from telnyx_inference.stream import ChoiceDelta, StreamEvent
+from telnyx_inference.chat.stream import ChoiceDelta, StreamEvent
 
 __all__ = ["ChunkTranslator"]
 

@@ -20,8 +20,8 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
+from telnyx_inference.chat.messages import REASONING_KEY, join_text
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
-from telnyx_inference.messages import REASONING_KEY, join_text
 
 __all__ = ["to_wire_messages"]
 

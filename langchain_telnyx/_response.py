@@ -13,9 +13,9 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.tool import invalid_tool_call, tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from telnyx_inference.chat.response import Choice, Completion, Usage
+from telnyx_inference.chat.response import ToolCall as CoreToolCall
 from telnyx_inference.errors import UnexpectedResponseError
-from telnyx_inference.response import Choice, Completion, Usage
-from telnyx_inference.response import ToolCall as CoreToolCall
 
 __all__ = ["PROVIDER", "REASONING_KEY", "to_chat_result", "usage_metadata"]
 

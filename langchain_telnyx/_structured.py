@@ -3,7 +3,7 @@
 The default, ``method="guided_json"`` (alias ``"json_schema"``), constrains decoding to the
 schema on Telnyx's side and validates the answer here. Besides pydantic models, TypedDicts and
 JSON Schema dicts, it takes a ``Literal`` or string ``Enum`` (sent as ``guided_choice``), a list
-of choices, and a :class:`~telnyx_inference.structured.Regex` (sent as ``guided_regex``)::
+of choices, and a :class:`~telnyx_inference.chat.structured.Regex` (sent as ``guided_regex``)::
 
     llm.with_structured_output(Person).invoke("Ada, 36")           # Person(name='Ada', age=36)
     llm.with_structured_output(Literal["yes", "no"]).invoke("Is water wet?")   # "yes"
@@ -44,14 +44,14 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
 from pydantic import v1 as pydantic_v1
 
-from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.grounding import guided_tools, retrieval_tools
-from telnyx_inference.structured import (
+from telnyx_inference.chat.grounding import guided_tools, retrieval_tools
+from telnyx_inference.chat.structured import (
     Regex,
     StructuredOutputError,
     StructuredSpec,
     structured_spec,
 )
+from telnyx_inference.errors import InvalidParameterError
 
 if TYPE_CHECKING:
     from langchain_telnyx.chat_models import ChatTelnyx

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from telnyx_inference.tools import (
+from telnyx_inference.chat.tools import (
     RetrievalTool,
     is_retrieval_tool,
     map_tool_choice,

@@ -30,12 +30,12 @@ from langchain_telnyx._response import PROVIDER, to_chat_result
 from langchain_telnyx._structured import StructuredMethod, structured_runnable
 from langchain_telnyx._tools import check_tool_choice, format_tools
 from telnyx_inference._constants import API_KEY_ENV, DEFAULT_CHAT_MODEL
-from telnyx_inference.catalog import ModelFacts, facts_for, known_facts, when_catalog_read
+from telnyx_inference.chat.catalog import ModelFacts, facts_for, known_facts, when_catalog_read
+from telnyx_inference.chat.grounding import Retrieval
+from telnyx_inference.chat.params import ChatParamFields
+from telnyx_inference.chat.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.grounding import Retrieval
-from telnyx_inference.params import ChatParamFields
-from telnyx_inference.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
 
 __all__ = ["ChatTelnyx"]
 

@@ -22,7 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS
-from telnyx_inference.buckets import (
+from telnyx_inference.buckets.bucket_api import (
     AsyncBuckets,
     Buckets,
     SearchResult,

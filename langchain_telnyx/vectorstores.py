@@ -25,8 +25,8 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from telnyx_inference.buckets import DEFAULT_JOB_TIMEOUT
-from telnyx_inference.documents import (
+from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT
+from telnyx_inference.buckets.documents import (
     AsyncDocumentBucket,
     DocumentBucket,
     DocumentHit,
@@ -36,8 +36,8 @@ from telnyx_inference.documents import (
     connection_settings,
     plan_objects,
 )
+from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.tools import RetrievalTool
 
 __all__ = ["TelnyxVectorStore"]
 

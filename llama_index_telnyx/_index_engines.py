@@ -22,9 +22,9 @@ from llama_index.core.schema import (
     TextNode,
 )
 
-from telnyx_inference.documents import DocumentHit
+from telnyx_inference.buckets.documents import DocumentHit
+from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.tools import RetrievalTool
 
 if TYPE_CHECKING:
     from llama_index_telnyx.indices import TelnyxIndex

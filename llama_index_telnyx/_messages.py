@@ -24,8 +24,8 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
+from telnyx_inference.chat.messages import REASONING_KEY, image_part, join_text, text_part
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
-from telnyx_inference.messages import REASONING_KEY, image_part, join_text, text_part
 
 __all__ = ["to_wire_message", "to_wire_messages"]
 

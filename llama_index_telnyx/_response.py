@@ -16,7 +16,7 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
-from telnyx_inference.response import Completion, ToolCall, Usage
+from telnyx_inference.chat.response import Completion, ToolCall, Usage
 
 __all__ = [
     "assistant_message",

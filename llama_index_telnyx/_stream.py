@@ -26,7 +26,7 @@ from llama_index.core.base.llms.types import (
 from pydantic import BaseModel
 
 from llama_index_telnyx._response import assistant_message, response_kwargs, to_logprobs
-from telnyx_inference.stream import StreamAccumulator, StreamEvent, ToolCallDelta
+from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent, ToolCallDelta
 
 __all__ = ["CompletionView", "StreamReader"]
 

@@ -26,8 +26,8 @@ from llama_index.core.llms.utils import parse_partial_json
 from llama_index_instrumentation import get_dispatcher
 
 from llama_index_telnyx._tools import to_wire_tools
-from telnyx_inference.grounding import guided_tools, retrieval_tools
-from telnyx_inference.structured import StructuredSpec, structured_spec
+from telnyx_inference.chat.grounding import guided_tools, retrieval_tools
+from telnyx_inference.chat.structured import StructuredSpec, structured_spec
 
 if TYPE_CHECKING:
     from llama_index.core.llms.llm import LLM

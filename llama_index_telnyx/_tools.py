@@ -11,7 +11,7 @@ from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.llms.utils import parse_partial_json
 from llama_index.core.tools.types import AsyncBaseTool, BaseTool, ToolMetadata, ToolOutput
 
-from telnyx_inference.tools import RetrievalTool
+from telnyx_inference.chat.tools import RetrievalTool
 
 __all__ = [
     "TelnyxRetrievalTool",

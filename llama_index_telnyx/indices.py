@@ -33,8 +33,8 @@ from llama_index.core.storage.storage_context import StorageContext
 
 from llama_index_telnyx._index_engines import TelnyxGroundedQueryEngine, TelnyxIndexRetriever
 from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS
-from telnyx_inference.buckets import DEFAULT_JOB_TIMEOUT
-from telnyx_inference.documents import (
+from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT
+from telnyx_inference.buckets.documents import (
     AsyncDocumentBucket,
     DocumentBucket,
     EmbedOptions,
@@ -42,7 +42,7 @@ from telnyx_inference.documents import (
     connection_settings,
     plan_objects,
 )
-from telnyx_inference.tools import RetrievalTool
+from telnyx_inference.chat.tools import RetrievalTool
 
 __all__ = ["TelnyxIndex"]
 

@@ -38,11 +38,11 @@ from llama_index_telnyx._tools import (
 )
 from telnyx_inference import DEFAULT_CHAT_MODEL, ChatParamFields, ModelFacts, build_chat_request
 from telnyx_inference._hints import warn_unknown_model_once
-from telnyx_inference.catalog import cached_catalog, facts_for, known_facts
+from telnyx_inference.chat.catalog import cached_catalog, facts_for, known_facts
+from telnyx_inference.chat.params import PARAM_NAMES, check_call_names, overlay_params
+from telnyx_inference.chat.request import MaxTokensWithTools
+from telnyx_inference.chat.stream import StreamEvent
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.params import PARAM_NAMES, check_call_names, overlay_params
-from telnyx_inference.request import MaxTokensWithTools
-from telnyx_inference.stream import StreamEvent
 
 __all__ = ["Telnyx"]
 

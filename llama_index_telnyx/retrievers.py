@@ -14,15 +14,15 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from telnyx_inference._bucket_wire import check_bucket_name
 from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS
-from telnyx_inference.buckets import (
+from telnyx_inference.buckets.bucket_api import (
     AsyncBuckets,
     Buckets,
     SearchResult,
     abucket_retrieval_tool,
     bucket_retrieval_tool,
 )
+from telnyx_inference.buckets.bucket_wire import check_bucket_name
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 

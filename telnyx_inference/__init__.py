@@ -13,7 +13,13 @@ from telnyx_inference._constants import (
     ModelFacts,
 )
 from telnyx_inference._lazy import lazy_exports
-from telnyx_inference.buckets import AsyncBuckets, Buckets, bucket_retrieval_tool
+from telnyx_inference.buckets.bucket_api import AsyncBuckets, Buckets, bucket_retrieval_tool
+from telnyx_inference.chat.params import ChatParamFields, ChatParams
+from telnyx_inference.chat.request import TelnyxWarning, build_chat_request
+from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
+from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
+from telnyx_inference.chat.structured import StructuredOutputError
+from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.embeddings import AsyncEmbedder, Embedder
 from telnyx_inference.errors import (
     APIStatusError,
@@ -41,35 +47,30 @@ from telnyx_inference.errors import (
     TelnyxTimeoutError,
     UnexpectedResponseError,
 )
-from telnyx_inference.params import ChatParamFields, ChatParams
-from telnyx_inference.request import TelnyxWarning, build_chat_request
-from telnyx_inference.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.settings import TelnyxSettings
-from telnyx_inference.stream import SSEDecoder, StreamAccumulator, StreamEvent
-from telnyx_inference.structured import StructuredOutputError
-from telnyx_inference.tools import RetrievalTool
+from telnyx_inference.transport.sse import SSEDecoder
 
 if TYPE_CHECKING:
-    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
-    from telnyx_inference.storage import (
+    from telnyx_inference.buckets.storage import (
         AsyncStorage,
         Storage,
         StorageObject,
         UploadError,
         UploadReport,
     )
+    from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 
 __version__ = "0.1.0"
 
 _LAZY: dict[str, tuple[str, str]] = {
-    "AsyncTelnyxClient": ("telnyx_inference.client", "AsyncTelnyxClient"),
-    "TelnyxClient": ("telnyx_inference.client", "TelnyxClient"),
+    "AsyncTelnyxClient": ("telnyx_inference.chat.client", "AsyncTelnyxClient"),
+    "TelnyxClient": ("telnyx_inference.chat.client", "TelnyxClient"),
     # Cloud Storage uploads (the ``storage`` extra: boto3, loaded on first use).
-    "AsyncStorage": ("telnyx_inference.storage", "AsyncStorage"),
-    "Storage": ("telnyx_inference.storage", "Storage"),
-    "StorageObject": ("telnyx_inference.storage", "StorageObject"),
-    "UploadError": ("telnyx_inference.storage", "UploadError"),
-    "UploadReport": ("telnyx_inference.storage", "UploadReport"),
+    "AsyncStorage": ("telnyx_inference.buckets.storage", "AsyncStorage"),
+    "Storage": ("telnyx_inference.buckets.storage", "Storage"),
+    "StorageObject": ("telnyx_inference.buckets.storage", "StorageObject"),
+    "UploadError": ("telnyx_inference.buckets.storage", "UploadError"),
+    "UploadReport": ("telnyx_inference.buckets.storage", "UploadReport"),
 }
 """Names whose modules import the openai SDK (~0.5 s): loaded on first access, so importing the
 package (and the pure wire modules) stays cheap."""

@@ -125,7 +125,7 @@ def warn_unknown_model_once(
         + (f" ({near})" if near else "")
     )
     logger.info(message)
-    from telnyx_inference.request import TelnyxWarning
+    from telnyx_inference.chat.request import TelnyxWarning
 
     warnings.warn(message, TelnyxWarning, stacklevel=3)
     return True
@@ -147,6 +147,6 @@ def note_effort_levels_once(effort: str) -> None:
         "turns it on at the model's own depth)"
     )
     logger.info(message)
-    from telnyx_inference.request import TelnyxWarning
+    from telnyx_inference.chat.request import TelnyxWarning
 
     warnings.warn(message, TelnyxWarning, stacklevel=5)

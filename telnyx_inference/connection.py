@@ -34,7 +34,7 @@ from telnyx_inference._validation import CheckedModel, field_names, unknown_para
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
-    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+    from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 
 __all__ = ["ConnectionFields"]
 
@@ -151,7 +151,7 @@ class ConnectionFields(CheckedModel, BaseModel):
     def telnyx_client(self) -> TelnyxClient:
         """The core sync client for these settings (built once, on first use)."""
         if self._telnyx is None:
-            from telnyx_inference.client import TelnyxClient
+            from telnyx_inference.chat.client import TelnyxClient
 
             sdk = self._sdk_client(self.client, self.http_client, "OpenAI")
             self._telnyx = TelnyxClient(settings=self.telnyx_settings(), client=sdk)
@@ -160,7 +160,7 @@ class ConnectionFields(CheckedModel, BaseModel):
     def telnyx_async_client(self) -> AsyncTelnyxClient:
         """The core async client for these settings (built once, on first use)."""
         if self._atelnyx is None:
-            from telnyx_inference.client import AsyncTelnyxClient
+            from telnyx_inference.chat.client import AsyncTelnyxClient
 
             sdk = self._sdk_client(self.async_client, self.http_async_client, "AsyncOpenAI")
             self._atelnyx = AsyncTelnyxClient(settings=self.telnyx_settings(), client=sdk)

@@ -33,7 +33,7 @@ from telnyx_inference.errors import (
 )
 
 if TYPE_CHECKING:  # the clients import the openai SDK; the pure functions here need not
-    from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+    from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 
 __all__ = [
     "DEFAULT_EMBEDDING_BATCH_SIZE",
@@ -215,7 +215,7 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
     """
 
     def _new_client(self, kwargs: dict[str, Any]) -> TelnyxClient:
-        from telnyx_inference.client import TelnyxClient
+        from telnyx_inference.chat.client import TelnyxClient
 
         return TelnyxClient(**kwargs)
 
@@ -246,7 +246,7 @@ class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
     """The async twin of :class:`Embedder`."""
 
     def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
-        from telnyx_inference.client import AsyncTelnyxClient
+        from telnyx_inference.chat.client import AsyncTelnyxClient
 
         return AsyncTelnyxClient(**kwargs)
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
-from telnyx_inference._aio import AsyncTransportName, check_async_transport
 from telnyx_inference._constants import (
     API_KEY_ENV,
     ASYNC_TRANSPORT_ENV,
@@ -37,7 +36,16 @@ from telnyx_inference.errors import (
     MissingAPIKeyError,
 )
 
-__all__ = ["TelnyxSettings", "check_url", "is_loopback_url", "join_url", "native_root"]
+__all__ = [
+    "ASYNC_TRANSPORTS",
+    "AsyncTransportName",
+    "TelnyxSettings",
+    "check_async_transport",
+    "check_url",
+    "is_loopback_url",
+    "join_url",
+    "native_root",
+]
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -89,6 +97,20 @@ def native_root(base_url: str) -> str:
     return base
 
 
+AsyncTransportName = Literal["auto", "aiohttp", "httpx"]
+ASYNC_TRANSPORTS: tuple[AsyncTransportName, ...] = ("auto", "aiohttp", "httpx")
+
+
+def check_async_transport(value: Any, param: str = "async_transport") -> AsyncTransportName:
+    """``value`` as one of :data:`ASYNC_TRANSPORTS`, or an error naming ``param``."""
+    name = value.strip().lower() if isinstance(value, str) else value
+    if name not in ASYNC_TRANSPORTS:
+        raise InvalidParameterError(
+            param, f"must be one of {', '.join(ASYNC_TRANSPORTS)}; got {value!r}"
+        )
+    return name  # type: ignore[no-any-return]
+
+
 class TelnyxSettings(CheckedModel, BaseModel):
     """Connection settings shared by every client of one model or retriever.
 
@@ -108,7 +130,7 @@ class TelnyxSettings(CheckedModel, BaseModel):
     allow_insecure_http: bool = False
     async_transport: AsyncTransportName = "auto"
     """The HTTP client of the shared async clients: ``auto`` (aiohttp when installed),
-    ``aiohttp`` or ``httpx``; ``TELNYX_ASYNC_TRANSPORT`` when not given (see :mod:`._aio`)."""
+    ``aiohttp`` or ``httpx``; ``TELNYX_ASYNC_TRANSPORT`` when not given (see :mod:`telnyx_inference.transport.aio`)."""
 
     @field_validator("base_url")
     @classmethod

@@ -15,7 +15,7 @@ Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base 
 
 Addresses: ``emu.root`` (server root), ``emu.native_base`` (``…/v2``, buckets),
 ``emu.base_url`` (``…/v2/ai/openai``), ``emu.legacy_base_url`` (``…/v2/ai``) and
-``emu.storage_url`` (Telnyx Cloud Storage's S3 API, moto's; see :mod:`.storage`).
+``emu.storage_url`` (Telnyx Cloud Storage's S3 API, moto's; see :mod:`.storage.s3`).
 
 Fault header
 ------------
@@ -86,9 +86,9 @@ Record and replay
 -----------------
 ``Emulator(record=DIR, upstream=URL)`` proxies every API request to URL (default
 ``https://api.telnyx.com``) and writes each interaction to DIR, secrets scrubbed;
-``Emulator(replay=DIR, strict=True)`` answers from DIR. See :mod:`.tape` (what happens),
-:mod:`.cassettes` (the file format), :mod:`.matching` (which recording answers) and
-:mod:`.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
+``Emulator(replay=DIR, strict=True)`` answers from DIR. See :mod:`.replay.tape` (what happens),
+:mod:`.replay.cassettes` (the file format), :mod:`.replay.matching` (which recording answers)
+and :mod:`.replay.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
 
 Responses to chat requests with unknown top-level fields carry
 ``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
@@ -109,7 +109,7 @@ from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 
 if TYPE_CHECKING:
-    from telnyx_inference.emulator.server import Emulator
+    from telnyx_inference.emulator.serving.server import Emulator
 
 __all__ = ["Emulator", "Fault", "JournalEntry", "ScriptedReply"]
 
@@ -118,7 +118,7 @@ def __getattr__(name: str) -> Any:
     # The server needs the ``emulator`` extra (starlette, uvicorn); load it only when asked,
     # so the pytest plugin can be registered on installs without that extra.
     if name == "Emulator":
-        from telnyx_inference.emulator.server import Emulator
+        from telnyx_inference.emulator.serving.server import Emulator
 
         return Emulator
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from telnyx_inference.emulator.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
+from telnyx_inference.emulator.serving.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
 
 
 def _bucket(spec: str) -> tuple[str, str]:
@@ -119,8 +119,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _cassette_arguments(p: argparse.ArgumentParser) -> None:
-    from telnyx_inference.emulator.matching import DEFAULT_IGNORED_FIELDS
-    from telnyx_inference.emulator.tape import DEFAULT_UPSTREAM
+    from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS
+    from telnyx_inference.emulator.replay.tape import DEFAULT_UPSTREAM
 
     g = p.add_argument_group("record and replay")
     g.add_argument("--record", metavar="DIR", help="proxy to --upstream, write each answer to DIR")
@@ -171,9 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from telnyx_inference.emulator.ops import configure_cli_logging
-    from telnyx_inference.emulator.server import Emulator, serve
-    from telnyx_inference.emulator.tape import check_record_bind
+    from telnyx_inference.emulator.replay.tape import check_record_bind
+    from telnyx_inference.emulator.serving.ops import configure_cli_logging
+    from telnyx_inference.emulator.serving.server import Emulator, serve
 
     if args.record:
         try:

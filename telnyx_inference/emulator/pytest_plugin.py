@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from telnyx_inference.emulator import pytest_cassettes
+from telnyx_inference.emulator.replay import pytest_cassettes
 
 EMULATOR_KEY = "emulator-test-key"
 """The key ``telnyx_env`` exports when the emulator accepts any key."""
 
 if TYPE_CHECKING:
-    from telnyx_inference.emulator.server import Emulator
+    from telnyx_inference.emulator.serving.server import Emulator
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,7 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def telnyx_emulator_session() -> Iterator[Emulator]:
     """The session's emulator, not reset between tests (prefer ``telnyx_emulator``)."""
-    from telnyx_inference.emulator.server import Emulator
+    from telnyx_inference.emulator.serving.server import Emulator
 
     with Emulator() as emu:
         yield emu
@@ -60,7 +60,7 @@ def telnyx_emulator(
     """A running emulator with fresh state: no scripts, faults, journal or buckets.
 
     With ``@pytest.mark.telnyx_cassette`` it answers from the test's cassette
-    (see :mod:`.pytest_cassettes`)."""
+    (see :mod:`.replay.pytest_cassettes`)."""
     telnyx_emulator_session.reset()
     if request.node.get_closest_marker("telnyx_adversarial") is not None:
         telnyx_emulator_session.configure(adversarial=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from telnyx_inference._aio import aiohttp_installed
 from telnyx_inference.emulator import Emulator
+from telnyx_inference.transport.aio import aiohttp_installed
 
 pytestmark = [
     pytest.mark.timeout(120),

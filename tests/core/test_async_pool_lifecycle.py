@@ -7,11 +7,11 @@ import asyncio
 import psutil
 import pytest
 
-from telnyx_inference import transport
-from telnyx_inference.client import AsyncTelnyxClient, TelnyxClient
+from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.errors import StreamInterruptedError
-from telnyx_inference.request import build_chat_request
+from telnyx_inference.transport import shells as transport
 
 BODY = build_chat_request([{"role": "user", "content": "Say hello"}])
 STREAM_BODY = build_chat_request([{"role": "user", "content": "Say hello"}], stream=True)

@@ -10,12 +10,12 @@ import openai
 import pytest
 
 from langchain_telnyx import ChatTelnyx
-from telnyx_inference import _aio
-from telnyx_inference.client import AsyncTelnyxClient
+from telnyx_inference.chat.client import AsyncTelnyxClient
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator
 from telnyx_inference.errors import InvalidParameterError, TelnyxConnectionError
-from telnyx_inference.request import build_chat_request
 from telnyx_inference.settings import TelnyxSettings
+from telnyx_inference.transport import aio as _aio
 
 BODY = build_chat_request([{"role": "user", "content": "Say hello"}])
 TRANSPORTS = ("aiohttp", "httpx")
@@ -33,8 +33,8 @@ async def test_default_is_aiohttp(telnyx_emulator: Emulator) -> None:
 @needs_aiohttp
 async def test_own_clients_send_straight_on_aiohttp(telnyx_emulator: Emulator) -> None:
     """The shared aiohttp client is bypassed for its session; a user's own never is."""
-    from telnyx_inference._aio_send import direct_route
-    from telnyx_inference.transport import _parsed_url
+    from telnyx_inference.transport.aio_send import direct_route
+    from telnyx_inference.transport.shells import _parsed_url
 
     url = f"{telnyx_emulator.base_url}/chat/completions"
     ours = AsyncTelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
@@ -184,8 +184,8 @@ async def test_proxy_from_the_environment(transport: str, monkeypatch: pytest.Mo
 
 @needs_aiohttp
 def test_direct_send_maps_timeouts_as_the_sdk_transport_does() -> None:
-    from telnyx_inference._aio_send import _client_timeout
-    from telnyx_inference._http import http_module
+    from telnyx_inference.transport.aio_send import _client_timeout
+    from telnyx_inference.transport.sdk_http import http_module
 
     sdk_default = _client_timeout(http_module.Timeout(600.0, connect=5.0))
     assert (sdk_default.sock_connect, sdk_default.sock_read, sdk_default.connect) == (5, 600, 600)
@@ -195,7 +195,7 @@ def test_direct_send_maps_timeouts_as_the_sdk_transport_does() -> None:
 
 
 def test_no_direct_route_over_an_unknown_transport() -> None:
-    from telnyx_inference._aio_send import DirectRoute
+    from telnyx_inference.transport.aio_send import DirectRoute
 
     class AiohttpTransport:  # the right name, but not the SDK's: no error mapping beside it
         client = None

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 
 from telnyx_inference import TelnyxClient
-from telnyx_inference.buckets import (
+from telnyx_inference.buckets.bucket_api import (
     AsyncBuckets,
     Buckets,
     abucket_retrieval_tool,
     bucket_retrieval_tool,
 )
-from telnyx_inference.client import AsyncTelnyxClient
+from telnyx_inference.chat.client import AsyncTelnyxClient
 from telnyx_inference.emulator import Emulator
 from telnyx_inference.errors import (
     BucketJobError,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference import _progress
-from telnyx_inference.buckets import Buckets
+from telnyx_inference.buckets import progress as _progress
+from telnyx_inference.buckets.bucket_api import Buckets
 from telnyx_inference.emulator import Emulator
 
 TEXTS = {"a.txt": "Telnyx runs a global IP network.", "b.txt": "Refunds take five days."}
@@ -83,7 +83,7 @@ def test_waiting_works_without_tqdm(
 
 def test_importing_buckets_and_embeddings_loads_neither_tqdm_nor_openai() -> None:
     code = (
-        "import sys, telnyx_inference.buckets, telnyx_inference.embeddings; "
+        "import sys, telnyx_inference.buckets.bucket_api, telnyx_inference.embeddings; "
         "print('tqdm' in sys.modules, 'openai' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

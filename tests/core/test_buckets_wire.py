@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference._bucket_wire import (
+from telnyx_inference.buckets.bucket_api import JobDeadline
+from telnyx_inference.buckets.bucket_wire import (
     BucketFile,
     EmbeddingJob,
     bucket_path,
@@ -20,7 +21,6 @@ from telnyx_inference._bucket_wire import (
     read_job,
     read_search_results,
 )
-from telnyx_inference.buckets import JobDeadline
 from telnyx_inference.errors import (
     BucketJobTimeoutError,
     BucketNotEmbeddedError,

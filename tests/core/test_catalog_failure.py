@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from telnyx_inference import AsyncTelnyxClient, TelnyxClient, TelnyxConnectionError
-from telnyx_inference.catalog import cached_catalog, catalog_failure, known_facts
+from telnyx_inference.chat.catalog import cached_catalog, catalog_failure, known_facts
 from telnyx_inference.emulator import Emulator
 
 OFFLINE = "http://127.0.0.1:9/v2/ai/openai"  # the discard port: nothing listens there
@@ -34,7 +34,7 @@ def test_a_later_successful_read_replaces_the_failure(telnyx_emulator: Emulator)
     url = telnyx_emulator.base_url
     client = TelnyxClient(api_key="k", base_url=url)
     telnyx_emulator.add_model("org/tiny", 12_345, max_completion_tokens=2_048)
-    from telnyx_inference.catalog import store_failure
+    from telnyx_inference.chat.catalog import store_failure
 
     store_failure(url, TelnyxConnectionError("earlier outage"))
     facts = known_facts(url, "org/tiny")

@@ -21,7 +21,7 @@ from telnyx_inference import (
     TelnyxTimeoutError,
     build_chat_request,
 )
-from telnyx_inference.catalog import cached_catalog, catalog_failure
+from telnyx_inference.chat.catalog import cached_catalog, catalog_failure
 from telnyx_inference.emulator import Emulator, Fault, ScriptedReply
 
 HELLO = [{"role": "user", "content": "Say hello to the test suite"}]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from telnyx_inference.chat.response import parse_completion
 from telnyx_inference.errors import UnexpectedResponseError
-from telnyx_inference.response import parse_completion
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.errors import ServerError
-from telnyx_inference.request import build_chat_request
 
 
 class _Model(ConnectionFields):

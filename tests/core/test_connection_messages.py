@@ -14,8 +14,8 @@ from telnyx_inference import (
     TelnyxTimeoutError,
     build_chat_request,
 )
-from telnyx_inference._conn_errors import describe_target, failure_message, root_cause
-from telnyx_inference._http import http_module
+from telnyx_inference.transport.conn_errors import describe_target, failure_message, root_cause
+from telnyx_inference.transport.sdk_http import http_module
 
 KEY = "KEYsecret-do-not-print-0123456789"
 HELLO = [{"role": "user", "content": "hello"}]

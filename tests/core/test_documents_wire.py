@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from telnyx_inference._bucket_wire import BucketFile
-from telnyx_inference._documents_wire import (
+from telnyx_inference.buckets.bucket_wire import BucketFile
+from telnyx_inference.buckets.documents_wire import (
     METADATA_KEY,
     decode_metadata,
     doc_id_from_key,
@@ -15,7 +15,11 @@ from telnyx_inference._documents_wire import (
     pending_keys,
     plan_objects,
 )
-from telnyx_inference._embed_watch import EmbeddingNotReadyError, EmbedWatch, NotEmbeddedError
+from telnyx_inference.buckets.embed_watch import (
+    EmbeddingNotReadyError,
+    EmbedWatch,
+    NotEmbeddedError,
+)
 from telnyx_inference.errors import InvalidParameterError
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from telnyx_inference import TelnyxClient
-from telnyx_inference.client import AsyncTelnyxClient
+from telnyx_inference.chat.client import AsyncTelnyxClient
 from telnyx_inference.embeddings import (
     AsyncEmbedder,
     Embedder,

@@ -10,8 +10,8 @@ import pytest
 from canned_server import canned_server
 
 from telnyx_inference import TelnyxClient, build_chat_request
+from telnyx_inference.chat.response import parse_completion
 from telnyx_inference.errors import UnexpectedResponseError
-from telnyx_inference.response import parse_completion
 
 EMPTY = {"id": "c-empty", "model": "m", "choices": [], "usage": {"prompt_tokens": 3}}
 

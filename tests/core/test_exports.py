@@ -9,7 +9,8 @@ import inspect
 import pytest
 
 import telnyx_inference
-from telnyx_inference import errors, structured
+from telnyx_inference import errors
+from telnyx_inference.chat import structured
 
 
 def _core_error_classes() -> list[type[BaseException]]:

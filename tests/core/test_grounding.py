@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from telnyx_inference.chat.grounding import guided_tools, retrieval_tools
+from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.grounding import guided_tools, retrieval_tools
-from telnyx_inference.tools import RetrievalTool
 
 WEATHER = {"type": "function", "function": {"name": "get_weather", "parameters": {}}}
 

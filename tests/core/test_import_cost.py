@@ -14,8 +14,8 @@ def _run(code: str) -> str:
 
 def test_pure_modules_do_not_import_openai() -> None:
     code = (
-        "import sys, telnyx_inference, telnyx_inference.request, telnyx_inference.stream, "
-        "telnyx_inference.structured, telnyx_inference.catalog\n"
+        "import sys, telnyx_inference, telnyx_inference.chat.request, telnyx_inference.chat.stream, "
+        "telnyx_inference.chat.structured, telnyx_inference.chat.catalog\n"
         "print('openai' in sys.modules)"
     )
     assert _run(code) == "False"
@@ -25,7 +25,7 @@ def test_clients_load_on_first_access() -> None:
     code = (
         "import telnyx_inference\n"
         "from telnyx_inference import TelnyxClient, AsyncTelnyxClient\n"
-        "from telnyx_inference.client import TelnyxClient as Direct\n"
+        "from telnyx_inference.chat.client import TelnyxClient as Direct\n"
         "print(TelnyxClient is Direct, AsyncTelnyxClient.__name__)"
     )
     assert _run(code) == "True AsyncTelnyxClient"

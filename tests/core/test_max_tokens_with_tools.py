@@ -9,8 +9,8 @@ import warnings
 import pytest
 
 from telnyx_inference import TelnyxWarning, build_chat_request
-from telnyx_inference.catalog import is_hosted_model
-from telnyx_inference.emulator.validation import chat_quirk
+from telnyx_inference.chat.catalog import is_hosted_model
+from telnyx_inference.emulator.serving.validation import chat_quirk
 
 USER = [{"role": "user", "content": "weather?"}]
 WEATHER = {

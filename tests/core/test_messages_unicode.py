@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.request import build_chat_request
 
 LONE = b"caf\xff".decode("utf-8", "surrogateescape")  # what a lenient file read gives
 

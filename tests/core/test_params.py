@@ -123,7 +123,7 @@ def test_openai_json_schema_format_becomes_guided_json() -> None:
 
 
 def test_a_call_guided_option_replaces_the_models() -> None:
-    from telnyx_inference.params import overlay_params
+    from telnyx_inference.chat.params import overlay_params
 
     base = {"temperature": 0.2, "guided_regex": "a+"}
     assert overlay_params(base, {"guided_choice": ["x"]}) == {

@@ -14,7 +14,7 @@ class ZMQInteractiveShell: pass
 import IPython
 IPython.get_ipython = ZMQInteractiveShell
 sys.modules["ipywidgets"] = None  # not installed, as on a fresh Jupyter
-from telnyx_inference import _progress
+from telnyx_inference.buckets import progress as _progress
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     bar = _progress._tqdm_class()

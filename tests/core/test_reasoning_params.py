@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from telnyx_inference import InvalidParameterError, TelnyxWarning, _hints, build_chat_request
-from telnyx_inference.messages import join_text
-from telnyx_inference.params import overlay_params
+from telnyx_inference.chat.messages import join_text
+from telnyx_inference.chat.params import overlay_params
 
 CALL = {"id": "c1", "type": "function", "function": {"name": "add", "arguments": "{}"}}
 HISTORY: list[dict[str, Any]] = [

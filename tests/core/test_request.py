@@ -7,8 +7,8 @@ import warnings
 import pytest
 
 from telnyx_inference import InvalidParameterError, RetrievalTool, TelnyxWarning, build_chat_request
-from telnyx_inference.messages import normalize_messages
-from telnyx_inference.tools import map_tool_choice, normalize_tools
+from telnyx_inference.chat.messages import normalize_messages
+from telnyx_inference.chat.tools import map_tool_choice, normalize_tools
 
 WEATHER = {
     "type": "function",

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.request import build_chat_request
 
 HI = [{"role": "user", "content": "hi"}]
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from telnyx_inference.emulator import Emulator, Fault
-from telnyx_inference.errors import BucketNotFoundError, InvalidParameterError
-from telnyx_inference.storage import (
+from telnyx_inference.buckets.storage import (
     AsyncStorage,
     BucketAlreadyExistsError,
     EmptyDocumentError,
@@ -21,6 +19,8 @@ from telnyx_inference.storage import (
     UploadError,
     WrongRegionError,
 )
+from telnyx_inference.emulator import Emulator, Fault
+from telnyx_inference.errors import BucketNotFoundError, InvalidParameterError
 
 KEY = "test-key"
 DOCS = {

@@ -7,8 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from telnyx_inference._storage_flows import UploadRun
-from telnyx_inference._storage_wire import (
+from telnyx_inference.buckets.storage import (
+    BucketAlreadyExistsError,
+    EmptyDocumentError,
+    ObjectNotFoundError,
+    Storage,
+    StorageAuthenticationError,
+    StorageObject,
+    StoragePermissionError,
+    StorageServerError,
+    UploadError,
+    WrongRegionError,
+)
+from telnyx_inference.buckets.storage_flows import UploadRun
+from telnyx_inference.buckets.storage_wire import (
     check_bucket,
     check_keys,
     endpoint_for,
@@ -22,18 +34,6 @@ from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
     TelnyxConnectionError,
-)
-from telnyx_inference.storage import (
-    BucketAlreadyExistsError,
-    EmptyDocumentError,
-    ObjectNotFoundError,
-    Storage,
-    StorageAuthenticationError,
-    StorageObject,
-    StoragePermissionError,
-    StorageServerError,
-    UploadError,
-    WrongRegionError,
 )
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from telnyx_inference import SSEDecoder, StreamAccumulator, StreamError, StreamInterruptedError
-from telnyx_inference.response import parse_completion
+from telnyx_inference.chat.response import parse_completion
 
 
 def frames(chunks: list[dict[str, Any]], *, sep: bytes = b"\n", done: bool = True) -> bytes:

@@ -8,8 +8,8 @@ from typing import Literal, TypedDict
 import pytest
 from pydantic import BaseModel
 
+from telnyx_inference.chat.structured import Regex, StructuredOutputError, structured_spec
 from telnyx_inference.errors import InvalidParameterError
-from telnyx_inference.structured import Regex, StructuredOutputError, structured_spec
 
 
 class Person(BaseModel):

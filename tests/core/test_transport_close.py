@@ -14,7 +14,7 @@ from telnyx_inference import (
     TelnyxClient,
     build_chat_request,
 )
-from telnyx_inference._http import http_module
+from telnyx_inference.transport.sdk_http import http_module
 
 STREAM_BODY = build_chat_request([{"role": "user", "content": "hi"}], stream=True)
 

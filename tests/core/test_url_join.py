@@ -70,7 +70,7 @@ def test_bad_base_url_is_refused_naming_it(url: str) -> None:
 
 
 def test_url_the_http_library_refuses_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from telnyx_inference import transport
+    from telnyx_inference.transport import shells as transport
 
     client = TelnyxClient(api_key="k", base_url="http://127.0.0.1:1")
     request = transport._Request(

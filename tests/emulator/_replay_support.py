@@ -164,7 +164,7 @@ def _prompt(text: str) -> Any:
 
 def core_buckets(base_url: str, key: str) -> dict[str, Any]:
     from telnyx_inference import TelnyxClient
-    from telnyx_inference.buckets import Buckets
+    from telnyx_inference.buckets.bucket_api import Buckets
 
     buckets = Buckets(TelnyxClient(api_key=key, base_url=base_url, max_retries=0))
     job = buckets.wait(buckets.embed("handbook"), poll_interval=0.01, progress=False)

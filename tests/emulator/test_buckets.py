@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from telnyx_inference.emulator import Emulator, embedder
-from telnyx_inference.emulator.buckets import chunk_text
+from telnyx_inference.emulator import Emulator
+from telnyx_inference.emulator.storage import embedder
+from telnyx_inference.emulator.storage.buckets import chunk_text
 
 DOCS = {
     "porting.txt": "Number porting moves your existing phone numbers to Telnyx.",

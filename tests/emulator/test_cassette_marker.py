@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from telnyx_inference.emulator import Emulator
-from telnyx_inference.emulator.cassettes import CassettePathError
-from telnyx_inference.emulator.pytest_cassettes import marked_cassette
+from telnyx_inference.emulator.replay.cassettes import CassettePathError
+from telnyx_inference.emulator.replay.pytest_cassettes import marked_cassette
 
 INNER = '''
 import os

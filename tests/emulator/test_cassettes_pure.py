@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from telnyx_inference.emulator.cassettes import (
+from telnyx_inference.emulator.replay.cassettes import (
     REDACTED,
     CassettePathError,
     Frame,
@@ -18,8 +18,8 @@ from telnyx_inference.emulator.cassettes import (
     scrub_interaction,
     scrub_json,
 )
-from telnyx_inference.emulator.matching import Library, body_differences, canonical
-from telnyx_inference.emulator.tape import CassetteFileError, load_cassette
+from telnyx_inference.emulator.replay.matching import Library, body_differences, canonical
+from telnyx_inference.emulator.replay.tape import CassetteFileError, load_cassette
 
 KEY = "sk-live-abc123"
 

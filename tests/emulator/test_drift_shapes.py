@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 from telnyx_inference.emulator import Emulator
-from telnyx_inference.emulator.cassettes import Frame, Interaction, Stream
-from telnyx_inference.emulator.drift import drift_report, probes, send_probes
-from telnyx_inference.emulator.shapes import compare_interactions, compare_shapes, shape_of
-from telnyx_inference.emulator.tape import load_cassette
+from telnyx_inference.emulator.replay.cassettes import Frame, Interaction, Stream
+from telnyx_inference.emulator.replay.drift import drift_report, probes, send_probes
+from telnyx_inference.emulator.replay.shapes import compare_interactions, compare_shapes, shape_of
+from telnyx_inference.emulator.replay.tape import load_cassette
 
 
 def _record_probes(folder: Path, seed: int) -> None:

@@ -11,12 +11,14 @@ import httpx
 import pytest
 
 from telnyx_inference import _constants as facts
-from telnyx_inference.emulator import Emulator, Fault, model
-from telnyx_inference.emulator.buckets import BucketStore, UnknownBucket, UnknownJob
+from telnyx_inference import emulator as emulator_package
+from telnyx_inference.emulator import Emulator, Fault
+from telnyx_inference.emulator.model import engine as model
+from telnyx_inference.emulator.storage.buckets import BucketStore, UnknownBucket, UnknownJob
 
 from ._support import CHAT, chat_body
 
-EMULATOR = Path(model.__file__).parent
+EMULATOR = Path(emulator_package.__file__).parent
 
 
 def _code_strings(path: Path) -> list[tuple[int, str]]:
@@ -41,8 +43,8 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
 
 def test_no_api_path_or_rate_limit_header_is_typed_in_the_emulator() -> None:
     offenders = [
-        f"{path.name}:{line}"
-        for path in sorted(EMULATOR.glob("*.py"))
+        f"{path.relative_to(EMULATOR)}:{line}"
+        for path in sorted(EMULATOR.rglob("*.py"))
         for line, text in _code_strings(path)
         if text.startswith("/v2/ai") or text in facts.RATE_LIMIT_HEADERS
     ]

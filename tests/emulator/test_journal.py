@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from telnyx_inference.emulator import Emulator
-from telnyx_inference.emulator import journal as journal_mod
-from telnyx_inference.emulator.journal import Journal, select
 from telnyx_inference.emulator.records import JournalEntry
+from telnyx_inference.emulator.serving import journal as journal_mod
+from telnyx_inference.emulator.serving.journal import Journal, select
 
 from ._support import CHAT, KEY, chat_body
 

@@ -213,7 +213,7 @@ def test_seeding_a_big_bucket_over_http_does_not_hold_up_the_api(
 ) -> None:
     import threading
 
-    from telnyx_inference.emulator import embedder
+    from telnyx_inference.emulator.storage import embedder
 
     # The seed's embedding is held until the chat has been answered: if the control route ran
     # on the event loop, the chat could not be answered and would time out.

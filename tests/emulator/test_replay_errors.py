@@ -14,7 +14,7 @@ import pytest
 from langchain_telnyx import ChatTelnyx
 from langchain_telnyx._errors import TelnyxRateLimitError, TelnyxValidationError
 from telnyx_inference.emulator import Emulator, Fault
-from telnyx_inference.emulator.tape import RemoteRecordError, load_cassette
+from telnyx_inference.emulator.replay.tape import RemoteRecordError, load_cassette
 
 from ._replay_support import CANARY, HOSTED, PLAIN, recorded
 
@@ -164,7 +164,7 @@ def test_identical_requests_answer_in_recorded_order_then_miss(tmp_path: Path) -
 def test_without_strict_a_miss_is_answered_by_the_model_and_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="telnyx_inference.emulator.tape")
+    caplog.set_level(logging.WARNING, logger="telnyx_inference.emulator.replay.tape")
     with Emulator(replay=tmp_path / "empty") as rep:
         client = openai.OpenAI(base_url=rep.base_url, api_key="k", max_retries=0)
         answer = client.chat.completions.create(

@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from telnyx_inference import TelnyxClient
-from telnyx_inference.buckets import Buckets
+from telnyx_inference.buckets.bucket_api import Buckets
 from telnyx_inference.emulator import Emulator, Fault
 
 from ._support import KEY

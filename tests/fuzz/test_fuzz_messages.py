@@ -22,8 +22,8 @@ from langchain_telnyx._messages import to_wire_messages as lc_to_wire
 from langchain_telnyx._tools import format_tools
 from llama_index_telnyx._messages import to_wire_messages as li_to_wire
 from llama_index_telnyx._tools import to_wire_tools
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
-from telnyx_inference.request import build_chat_request
 
 DOCUMENTED = (InvalidParameterError, InvalidParameterTypeError)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

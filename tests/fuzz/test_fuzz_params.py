@@ -18,9 +18,9 @@ from llama_index.core.llms import ChatMessage
 from langchain_telnyx import ChatTelnyx
 from llama_index_telnyx import Telnyx
 from telnyx_inference._constants import REASONING_EFFORTS, REASONING_HISTORY, SERVICE_TIERS
+from telnyx_inference.chat.params import PARAM_NAMES, ChatParams
 from telnyx_inference.emulator import Emulator
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
-from telnyx_inference.params import PARAM_NAMES, ChatParams
 
 not_numbers = st.sampled_from(["x", [], {}, [1.0], "1e400x"])
 non_finite = st.sampled_from([math.nan, math.inf, -math.inf])

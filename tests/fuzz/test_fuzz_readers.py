@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from telnyx_inference.chat.response import Completion, parse_completion
+from telnyx_inference.chat.stream import StreamAccumulator
 from telnyx_inference.errors import (
     APIStatusError,
     StreamError,
@@ -25,8 +27,7 @@ from telnyx_inference.errors import (
     error_from_body,
     ratelimit_reset_seconds,
 )
-from telnyx_inference.response import Completion, parse_completion
-from telnyx_inference.stream import SSEDecoder, StreamAccumulator
+from telnyx_inference.transport.sse import SSEDecoder
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

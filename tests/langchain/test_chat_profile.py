@@ -18,7 +18,7 @@ def _catalog_reads(emu: Emulator) -> int:
 def emu(telnyx_emulator: Emulator) -> Emulator:
     """The session's emulator with one more model, and no catalog of it read yet (the
     catalog cache is per process and base URL, and the emulator outlives the test)."""
-    from telnyx_inference import catalog
+    from telnyx_inference.chat import catalog
 
     catalog._cache.pop(telnyx_emulator.base_url, None)
     catalog._failures.pop(telnyx_emulator.base_url, None)

@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from langchain_telnyx import ChatTelnyx, Regex
+from telnyx_inference.chat.structured import StructuredOutputError
 from telnyx_inference.emulator import Emulator, ScriptedReply
-from telnyx_inference.structured import StructuredOutputError
 
 
 class Person(BaseModel):

@@ -10,9 +10,9 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from langchain_telnyx import TelnyxVectorStore
+from telnyx_inference.buckets.storage import Storage, UploadError
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.errors import BucketNotFoundError, InvalidParameterError
-from telnyx_inference.storage import Storage, UploadError
 
 TEXTS = [
     "Vacation policy: every employee gets 25 vacation days per year.",

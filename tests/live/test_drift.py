@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from telnyx_inference.emulator import Emulator
-from telnyx_inference.emulator.drift import drift_report, probes, send_probes
-from telnyx_inference.emulator.tape import DEFAULT_UPSTREAM
+from telnyx_inference.emulator.replay.drift import drift_report, probes, send_probes
+from telnyx_inference.emulator.replay.tape import DEFAULT_UPSTREAM
 
 pytestmark = pytest.mark.live
 

@@ -11,8 +11,8 @@ from llama_index.core.prompts import PromptTemplate
 from pydantic import BaseModel, Field
 
 from llama_index_telnyx import Telnyx
+from telnyx_inference.chat.structured import StructuredOutputError
 from telnyx_inference.emulator import Emulator, ScriptedReply
-from telnyx_inference.structured import StructuredOutputError
 
 PROMPT = PromptTemplate("Extract the invoice from: {text}")
 

@@ -8,8 +8,8 @@ import pytest
 
 from llama_index_telnyx.retrievers import TelnyxBucketRetriever
 from telnyx_inference import InvalidParameterError
-from telnyx_inference._http import http_module
 from telnyx_inference.emulator import Emulator
+from telnyx_inference.transport.sdk_http import http_module
 
 
 def test_total_timeout_and_aliases_reach_the_settings(telnyx_emulator: Emulator) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from telnyx_inference.client import TelnyxClient
+from telnyx_inference.chat.client import TelnyxClient
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator
-from telnyx_inference.request import build_chat_request
 
 from ._paths import PROMPT
 

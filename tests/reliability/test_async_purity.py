@@ -7,7 +7,7 @@ from llama_index.core.llms import ChatMessage
 
 from langchain_telnyx import ChatTelnyx
 from llama_index_telnyx import Telnyx
-from telnyx_inference import catalog
+from telnyx_inference.chat import catalog
 from telnyx_inference.emulator import Emulator
 
 

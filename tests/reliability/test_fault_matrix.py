@@ -17,8 +17,8 @@ import pytest
 from langchain_core.exceptions import ModelError
 
 from telnyx_inference import errors as core
-from telnyx_inference._aio import uses_aiohttp
 from telnyx_inference.emulator import Emulator
+from telnyx_inference.transport.aio import uses_aiohttp
 
 from ._faults import CASES, FaultCase
 from ._leaks import assert_no_leak, assert_no_leak_async

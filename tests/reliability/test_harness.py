@@ -7,9 +7,9 @@ import socket
 
 import pytest
 
-from telnyx_inference.client import TelnyxClient
+from telnyx_inference.chat.client import TelnyxClient
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator, Fault
-from telnyx_inference.request import build_chat_request
 
 from ._leaks import assert_no_leak
 from ._paths import PATHS, build_model, run

@@ -1,0 +1,215 @@
+"""The I/O shell of the storage layer: boto3 clients, one per region, and the send.
+
+boto3 is imported here only, on first use (it costs ~0.3 s). A client is configured for Telnyx
+Cloud Storage: path-style addressing, SigV4 with the API key as the access key id (Telnyx
+ignores the secret and the signature), checksums only where S3 requires them, botocore's own
+retries (the one retry layer: 5xx, throttling and dropped connections, per call).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from telnyx_inference._constants import EMULATOR_STORAGE_PATH
+from telnyx_inference.buckets.storage_wire import endpoint_for, storage_error
+from telnyx_inference.errors import TelnyxConnectionError, TelnyxError, TelnyxTimeoutError
+from telnyx_inference.settings import is_loopback_url
+
+__all__ = ["S3Call", "S3Clients", "discover_storage_url"]
+
+
+def discover_storage_url(base_url: str, timeout: float = 60.0) -> str | None:
+    """The S3 endpoint a local emulator advertises, or ``None`` when the base URL is not
+    loopback or the server there is not an emulator (a local proxy to Telnyx, say).
+
+    A loopback server that cannot be reached, or does not answer within ``timeout`` (the
+    emulator starts its S3 endpoint on first use, which takes seconds on a loaded machine),
+    raises :class:`TelnyxConnectionError`: falling back to Telnyx's cloud endpoint from a
+    local base URL would send documents somewhere the user did not point at."""
+    if not is_loopback_url(base_url):
+        return None
+    parts = urlsplit(base_url)
+    where = f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}"
+    try:
+        with urllib.request.urlopen(where, timeout=timeout) as answer:  # loopback, checked above
+            url = json.loads(answer.read()).get("storage_url")
+    except urllib.error.HTTPError:
+        return None  # answered, but not as an emulator
+    except (ValueError, AttributeError):
+        return None
+    except OSError as exc:
+        raise TelnyxConnectionError(
+            f"could not ask {parts.netloc} for its storage endpoint ({where}): "
+            f"{getattr(exc, 'reason', exc)}. Pass storage_url= or set TELNYX_STORAGE_URL."
+        ) from None
+    return str(url) if url else None
+
+
+@dataclass(frozen=True, slots=True)
+class S3Call:
+    """One S3 operation: the boto3 method name, its arguments, the region whose endpoint
+    serves it, and the bucket / key it concerns (for error messages)."""
+
+    op: str
+    region: str
+    params: dict[str, Any] = field(default_factory=dict)
+    bucket: str | None = None
+    key: str | None = None
+
+
+class S3Clients:
+    """boto3 S3 clients for one key and endpoint template, built once per region (boto3
+    clients are thread-safe; building one reads botocore's service model, ~50 ms)."""
+
+    def __init__(
+        self,
+        *,
+        key: Callable[[], str],
+        template: Callable[[], str],
+        timeout: float | None,
+        max_retries: int,
+        max_pool: int,
+        allow_insecure_http: bool,
+    ) -> None:
+        self._key = key
+        self._template = template
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._max_pool = max_pool
+        self._insecure = allow_insecure_http
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+
+    def client(self, region: str) -> Any:
+        found = self._clients.get(region)
+        if found is not None:
+            return found
+        with self._lock:
+            if region not in self._clients:
+                self._clients[region] = self._build(region)
+            return self._clients[region]
+
+    def _build(self, region: str) -> Any:
+        import boto3.session
+        from botocore.config import Config
+
+        url = endpoint_for(self._template(), region, allow_insecure_http=self._insecure)
+        key = self._key()
+        config = Config(
+            s3={"addressing_style": "path"},
+            signature_version="s3v4",
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            retries={"total_max_attempts": self._max_retries + 1, "mode": "standard"},
+            max_pool_connections=self._max_pool,
+            connect_timeout=self._timeout or 60,
+            read_timeout=self._timeout or 60,
+            user_agent_extra="telnyx-inference",
+        )
+        # A session of our own, so a user's AWS profile or environment credentials never mix in.
+        session = boto3.session.Session(
+            aws_access_key_id=key, aws_secret_access_key=key, region_name=region
+        )
+        _hide_key_in_logs()
+        client = session.client("s3", endpoint_url=url, config=config)
+        client.meta.events.register("before-call.s3", _no_region_redirect)
+        return client
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def send(self, call: S3Call) -> dict[str, Any]:
+        """Run one call; a refusal becomes the matching :mod:`telnyx_inference` error."""
+        from botocore import exceptions as bx
+
+        client = self.client(call.region)
+        method = getattr(client, call.op)
+        try:
+            body = call.params.get("Body")
+            if isinstance(body, Path):
+                with body.open("rb") as handle:
+                    answer: dict[str, Any] = method(**{**call.params, "Body": handle})
+            else:
+                answer = method(**call.params)
+            stream = answer.get("Body")
+            if stream is not None and hasattr(stream, "read"):
+                answer["Body"] = stream.read()  # reading the body is part of the send
+            return answer
+        except bx.ClientError as exc:
+            raise _client_error(exc, call) from None
+        except (bx.ReadTimeoutError, bx.ConnectTimeoutError) as exc:
+            raise TelnyxTimeoutError(f"Telnyx Storage timed out on {_what(call)}: {exc}") from exc
+        except (bx.HTTPClientError, bx.ConnectionError) as exc:
+            raise TelnyxConnectionError(
+                f"Telnyx Storage connection failed on {_what(call)}: {exc}"
+            ) from exc
+        except OSError as exc:  # reading a local file
+            raise TelnyxError(f"could not read {_what(call)}: {exc}") from exc
+
+
+_CREDENTIAL = re.compile(r"(Credential=)[^/\s'\"]+")
+_LOGGERS_WITH_HEADERS = ("botocore.endpoint", "botocore.httpsession", "botocore.auth")
+"""botocore loggers whose DEBUG records can carry the Authorization header, whose SigV4
+``Credential=`` names the access key id: for Telnyx, the API key."""
+
+
+class _HideCredential(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Credential=" in message:
+            record.msg, record.args = _CREDENTIAL.sub(r"\1**********", message), None
+        return True
+
+
+def _hide_key_in_logs() -> None:
+    for name in _LOGGERS_WITH_HEADERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _HideCredential) for f in logger.filters):
+            logger.addFilter(_HideCredential())
+
+
+def _no_region_redirect(params: dict[str, Any], **_: Any) -> None:
+    """Turn off botocore's wrong-region retry: it re-signs for the bucket's region but keeps
+    the endpoint, and Telnyx routes by host (it ignores the signature), so the retry cannot
+    help; the 301 becomes a :class:`WrongRegionError` naming the bucket's region instead."""
+    redirect = params.get("context", {}).get("s3_redirect")
+    if isinstance(redirect, dict):
+        redirect["redirected"] = True
+
+
+def _what(call: S3Call) -> str:
+    if call.key:
+        return f"document {call.key!r} in bucket {call.bucket!r}"
+    return f"bucket {call.bucket!r}" if call.bucket else "Telnyx Storage"
+
+
+def _client_error(exc: Any, call: S3Call) -> TelnyxError:
+    response = getattr(exc, "response", {}) or {}
+    error = response.get("Error") or {}
+    meta = response.get("ResponseMetadata") or {}
+    headers = meta.get("HTTPHeaders") or {}
+    status = meta.get("HTTPStatusCode")
+    return storage_error(
+        code=str(error.get("Code") or status or "Unknown"),
+        status=int(status) if status else None,
+        message=str(error.get("Message") or ""),
+        bucket=call.bucket,
+        key=call.key,
+        region=call.region,
+        home_region=headers.get("x-amz-bucket-region") or error.get("Region"),
+        request_id=meta.get("RequestId"),
+        body=error or None,
+    )

@@ -1,0 +1,269 @@
+"""The framework-free clients: build, send, read — in a few lines per call.
+
+::
+
+    client = TelnyxClient()                         # key from TELNYX_API_KEY
+    body = build_chat_request([{"role": "user", "content": "Hi"}], model="moonshotai/Kimi-K2.6")
+    completion = client.chat(body)
+    for event in client.stream_chat(body):
+        print(event.deltas[0].content if event.deltas else "", end="")
+
+``AsyncTelnyxClient`` is the same with ``await`` / ``async for``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+import openai
+from pydantic import SecretStr
+
+from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
+from telnyx_inference._hints import explain
+from telnyx_inference.chat.catalog import (
+    cached_catalog,
+    facts_for,
+    known_facts,
+    parse_models,
+    store_catalog,
+    store_failure,
+)
+from telnyx_inference.chat.response import Completion, parse_completion
+from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
+from telnyx_inference.errors import (
+    InvalidParameterError,
+    NotFoundError,
+    StreamInterruptedError,
+    TelnyxError,
+)
+from telnyx_inference.settings import TelnyxSettings, join_url
+from telnyx_inference.transport.shells import AsyncTransport, SyncTransport
+
+__all__ = ["AsyncTelnyxClient", "TelnyxClient"]
+
+logger = logging.getLogger("telnyx_inference")
+
+_SDKClient = TypeVar("_SDKClient", openai.OpenAI, openai.AsyncOpenAI)
+_Transport = TypeVar("_Transport", SyncTransport, AsyncTransport)
+
+
+def _settings(
+    settings: TelnyxSettings | None,
+    client: openai.OpenAI | openai.AsyncOpenAI | None,
+    **kw: Any,
+) -> TelnyxSettings:
+    if settings is not None:
+        return settings
+    if client is not None and kw.get("base_url") is None:
+        kw["base_url"] = str(client.base_url)
+    if client is not None and kw.get("api_key") is None and client.api_key:
+        kw["api_key"] = SecretStr(client.api_key)
+    return TelnyxSettings.resolve(**kw)
+
+
+def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
+    if bool(body.get("stream")) != streaming:
+        raise InvalidParameterError(
+            "stream", f"the body must be built with stream={streaming} for this call"
+        )
+
+
+@contextlib.contextmanager
+def _partial_on_interruption(acc: StreamAccumulator) -> Iterator[None]:
+    """A connection that breaks mid-stream reports what had arrived, as ``partial``."""
+    try:
+        yield
+    except StreamInterruptedError as err:
+        if err.partial is None:
+            err.partial = acc.result()
+        raise
+
+
+class _Base(Generic[_SDKClient, _Transport]):
+    settings: TelnyxSettings
+    transport: _Transport
+    _transport_class: type[_Transport]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        total_timeout: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        async_transport: str | None = None,
+        client: _SDKClient | None = None,
+        settings: TelnyxSettings | None = None,
+    ) -> None:
+        self.settings = _settings(
+            settings,
+            client,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            total_timeout=total_timeout,
+            default_headers=default_headers,
+            allow_insecure_http=allow_insecure_http,
+            async_transport=async_transport,
+        )
+        self.transport = self._transport_class(self.settings, client)  # type: ignore[arg-type]
+
+    @property
+    def native_root(self) -> str:
+        """The Telnyx-native ``…/v2`` root (buckets live there)."""
+        return self.settings.native_root
+
+    def _native(self, path: str) -> str:
+        return join_url(self.native_root, path)
+
+    def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
+        return None if refresh else known_facts(self.settings.base_url, model)
+
+    def _catalog_failed(self, exc: TelnyxError) -> None:
+        """Remember why the catalog could not be read, apart from the catalog itself, and
+        say in the error which request failed."""
+        url = join_url(self.settings.base_url, MODELS_PATH)
+        exc.add_note(f"(while reading the model catalog: GET {url})")
+        store_failure(self.settings.base_url, exc)
+        logger.debug("model catalog unavailable at %s (%s); using the fallback table", url, exc)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
+
+
+class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
+    """Synchronous client for chat completions and the model catalog."""
+
+    _transport_class = SyncTransport
+
+    def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
+        """Send a non-streamed chat request built by :func:`build_chat_request`."""
+        _check_stream_flag(body, False)
+        try:
+            answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
+        except NotFoundError as err:
+            explain(err, body, self._known_models())
+            raise
+        return parse_completion(answer)
+
+    def stream_chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        accumulator: StreamAccumulator | None = None,
+        **send: Any,
+    ) -> Iterator[StreamEvent]:
+        """Yield one event per chunk; raise if the stream ends before a finish reason."""
+        _check_stream_flag(body, True)
+        acc = accumulator if accumulator is not None else StreamAccumulator()
+        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        with _partial_on_interruption(acc), contextlib.closing(chunks):
+            try:
+                for chunk in chunks:
+                    yield acc.feed(chunk)
+            except NotFoundError as err:
+                explain(err, body, self._known_models())
+                raise
+        acc.finish()
+
+    def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
+        """The catalog of models, by id, read once per base URL and cached.
+
+        A failed read raises (the error notes the URL) and is remembered apart from the
+        catalog, so :meth:`model_facts` answers from the fallback table for a while instead
+        of asking again; ``models()`` itself always tries again.
+        """
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        if catalog is None:
+            try:
+                catalog = parse_models(self.transport.request("GET", MODELS_PATH, max_retries=0))
+            except TelnyxError as exc:
+                self._catalog_failed(exc)
+                raise
+            store_catalog(self.settings.base_url, catalog)
+        return catalog
+
+    def _known_models(self) -> Mapping[str, ModelFacts] | None:
+        """The catalog for an error's hint: cached, else read now (this is an error path)."""
+        with contextlib.suppress(TelnyxError):
+            return self.models()
+        return None
+
+    def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
+        """Context window and capabilities of ``model``; the fallback table when offline."""
+        hit = self._catalog_hit(model, refresh)
+        if hit is not None:
+            return hit
+        try:
+            return facts_for(model, self.models(refresh=refresh))
+        except TelnyxError:
+            return facts_for(model)
+
+
+class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
+    """The async twin of :class:`TelnyxClient`."""
+
+    _transport_class = AsyncTransport
+
+    async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
+        _check_stream_flag(body, False)
+        try:
+            answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
+        except NotFoundError as err:
+            explain(err, body, await self._known_models())
+            raise
+        return parse_completion(answer)
+
+    async def stream_chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        accumulator: StreamAccumulator | None = None,
+        **send: Any,
+    ) -> AsyncIterator[StreamEvent]:
+        _check_stream_flag(body, True)
+        acc = accumulator if accumulator is not None else StreamAccumulator()
+        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        # Closed here, not by the garbage collector, when the caller stops early.
+        async with contextlib.aclosing(chunks):
+            with _partial_on_interruption(acc):
+                try:
+                    async for chunk in chunks:
+                        yield acc.feed(chunk)
+                except NotFoundError as err:
+                    explain(err, body, await self._known_models())
+                    raise
+        acc.finish()
+
+    async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        if catalog is None:
+            try:
+                body = await self.transport.request("GET", MODELS_PATH, max_retries=0)
+            except TelnyxError as exc:
+                self._catalog_failed(exc)
+                raise
+            catalog = parse_models(body)
+            store_catalog(self.settings.base_url, catalog)
+        return catalog
+
+    async def _known_models(self) -> Mapping[str, ModelFacts] | None:
+        with contextlib.suppress(TelnyxError):
+            return await self.models()
+        return None
+
+    async def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
+        hit = self._catalog_hit(model, refresh)
+        if hit is not None:
+            return hit
+        try:
+            return facts_for(model, await self.models(refresh=refresh))
+        except TelnyxError:
+            return facts_for(model)

@@ -1,0 +1,137 @@
+"""Everything one emulator remembers, behind one lock (the server thread and the test thread
+both touch it): settings, scripted replies, queued faults, the journal, buckets, models."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telnyx_inference.emulator.faults import Fault, parse_fault_header
+from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+from telnyx_inference.emulator.serving.catalog import Catalog
+from telnyx_inference.emulator.serving.journal import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ENTRIES,
+    Journal,
+)
+from telnyx_inference.emulator.storage.buckets import BucketStore
+
+if TYPE_CHECKING:
+    from telnyx_inference.emulator.replay.tape import Tape
+
+SECRET_SETTINGS = ("api_key", "control_token")
+"""Settings never shown by ``GET /_emulator/state``: only whether they are set."""
+
+
+@dataclass
+class Settings:
+    api_key: str | None = None
+    strict: bool = False
+    seed: int = 0
+    mode: str = "normal"
+    chunks: int = 16
+    journal_max_entries: int = DEFAULT_MAX_ENTRIES
+    journal_max_bytes: int = DEFAULT_MAX_BYTES
+    control_token: str | None = None
+    adversarial: bool = False
+    """Fill values with Hypothesis edge cases instead of values from the conversation."""
+
+
+@dataclass
+class FixedReplies:
+    """Pre-encoded answers for ``mode="fixed"``: built once, served with no per-request work."""
+
+    completion: bytes
+    stream: list[bytes] = field(default_factory=list)
+    stream_body: bytes = b""
+    """The whole stream as one write: the client still parses every frame, the server does
+    no per-chunk work."""
+
+    def __post_init__(self) -> None:
+        self.stream_body = b"".join(self.stream)
+
+
+class State:
+    def __init__(self, settings: Settings) -> None:
+        self._defaults = settings
+        self.lock = threading.RLock()
+        self.settings = Settings(**vars(settings))
+        self.scripts: deque[ScriptedReply] = deque()
+        self.faults: list[Fault] = []
+        self.header_uses: dict[str, int] = {}
+        self.journal = Journal(settings.journal_max_entries, settings.journal_max_bytes)
+        self.buckets = BucketStore()
+        self.catalog = Catalog()
+        self.fixed: FixedReplies | None = None
+        self.tape: Tape | None = None
+        """Record/replay (:mod:`telnyx_inference.emulator.replay.tape`); kept across resets, which rewind it."""
+        self.storage: Any = None
+        """The S3 endpoint (:class:`~.storage.StorageEndpoint`); it clears itself on reset."""
+
+    def reset(self) -> None:
+        with self.lock:
+            self.settings = Settings(**vars(self._defaults))
+            self.scripts.clear()
+            self.faults.clear()
+            self.header_uses.clear()
+            self.journal.clear()
+            self.buckets.reset()
+            self.catalog.reset()
+            self.fixed = None
+            if self.tape is not None:
+                self.tape.rewind()
+
+    def next_script(self) -> ScriptedReply | None:
+        with self.lock:
+            return self.scripts.popleft() if self.scripts else None
+
+    def take_faults(self, path: str, streaming: bool, header: str | None) -> list[Fault]:
+        """Faults for this request: the header's (counted per header value) and queued ones,
+        each queued fault consumed once. Raises ValueError for a malformed header."""
+        taken: list[Fault] = []
+        with self.lock:
+            if header:
+                uses = self.header_uses.get(header, 0)
+                for fault in parse_fault_header(header):
+                    if not fault.matches(path, streaming):
+                        continue
+                    if fault.times is None or uses < fault.times:
+                        taken.append(fault)
+                self.header_uses[header] = uses + 1
+            kept: list[Fault] = []
+            kinds = {f.kind for f in taken}
+            for fault in self.faults:
+                if fault.kind not in kinds and fault.matches(path, streaming):
+                    kinds.add(fault.kind)
+                    taken.append(fault)
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            continue
+                kept.append(fault)
+            self.faults = kept
+        return taken
+
+    def record(self, entry: JournalEntry, body_bytes: int | None = None) -> None:
+        self.journal.append(entry, body_bytes)
+
+    def mark_baseline(self) -> None:
+        """The buckets and models present now become what :meth:`reset` returns to."""
+        with self.lock:
+            self.buckets.set_baseline()
+            self.catalog.set_baseline()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            settings = vars(self.settings).copy()
+            for name in SECRET_SETTINGS:
+                settings[name] = "[SET]" if settings[name] is not None else None
+            return {
+                "settings": settings,
+                "scripts": len(self.scripts),
+                "faults": [f.to_dict() for f in self.faults],
+                "journal": len(self.journal),
+                "buckets": self.buckets.names(),
+            }
