@@ -1,4 +1,5 @@
-"""LangChain integration for Telnyx Inference.
+"""LangChain integration for Telnyx Inference: chat model, embeddings, retrievers, vector store.
+Imports langchain-core and the core (``telnyx_inference``), never the emulator or LlamaIndex.
 
 ```python
 from langchain_telnyx import ChatTelnyx

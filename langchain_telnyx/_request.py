@@ -17,8 +17,7 @@ from typing import Any
 
 from telnyx_inference._warnings import warn_once
 from telnyx_inference.chat.params import PARAM_NAMES, ChatParams, check_call_names, overlay_params
-from telnyx_inference.chat.request import TelnyxWarning
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
 
 __all__ = ["CallOptions", "checked_params", "merge_params", "split_call_kwargs"]
 

@@ -33,9 +33,9 @@ from telnyx_inference._constants import API_KEY_ENV, DEFAULT_CHAT_MODEL
 from telnyx_inference.chat.catalog import ModelFacts, facts_for, known_facts, when_catalog_read
 from telnyx_inference.chat.grounding import Retrieval
 from telnyx_inference.chat.params import ChatParamFields
-from telnyx_inference.chat.request import MaxTokensWithTools, TelnyxWarning, build_chat_request
+from telnyx_inference.chat.request import MaxTokensWithTools, build_chat_request
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
 
 __all__ = ["ChatTelnyx"]
 

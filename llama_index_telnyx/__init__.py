@@ -1,4 +1,5 @@
-"""LlamaIndex integration for Telnyx Inference.
+"""LlamaIndex integration for Telnyx Inference: LLM, embeddings, retrievers, managed index.
+Imports llama-index-core and the core (``telnyx_inference``), never the emulator or LangChain.
 
 ```python
 from llama_index_telnyx import Telnyx

@@ -1,4 +1,11 @@
-"""Telnyx Inference, framework-free: settings, request building, response and stream reading.
+"""Telnyx Inference, framework-free: the only code that knows the Telnyx wire protocol. Imports
+no framework; its rooms (chat, transport, buckets, emulator) import only the rooms below them.
+
+Rooms, top to bottom: ``emulator/`` (a local Telnyx API), ``buckets/`` (storage, bucket jobs and
+search), ``embeddings``, ``chat/`` (requests, answers, streams, structured output, the clients),
+``transport/`` (the I/O on the openai SDK), then the foundation every room stands on:
+``settings``, ``errors``, ``_constants`` (Telnyx facts, named once) and small helpers. The rules
+are import-linter contracts in ``pyproject.toml``.
 
 The LangChain and LlamaIndex integrations (``langchain_telnyx``, ``llama_index_telnyx``) are
 thin translations onto this package; nothing else in the project knows the Telnyx wire format.
@@ -15,7 +22,7 @@ from telnyx_inference._constants import (
 from telnyx_inference._lazy import lazy_exports
 from telnyx_inference.buckets.bucket_api import AsyncBuckets, Buckets, bucket_retrieval_tool
 from telnyx_inference.chat.params import ChatParamFields, ChatParams
-from telnyx_inference.chat.request import TelnyxWarning, build_chat_request
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.chat.structured import StructuredOutputError
@@ -45,6 +52,7 @@ from telnyx_inference.errors import (
     TelnyxConnectionError,
     TelnyxError,
     TelnyxTimeoutError,
+    TelnyxWarning,
     UnexpectedResponseError,
 )
 from telnyx_inference.settings import TelnyxSettings

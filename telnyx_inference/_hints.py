@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from telnyx_inference._constants import FALLBACK_MODELS, REASONING_EFFORTS_OFF
-from telnyx_inference.errors import APIStatusError
+from telnyx_inference.errors import APIStatusError, TelnyxWarning
 
 __all__ = [
     "add_hint",
@@ -125,8 +125,6 @@ def warn_unknown_model_once(
         + (f" ({near})" if near else "")
     )
     logger.info(message)
-    from telnyx_inference.chat.request import TelnyxWarning
-
     warnings.warn(message, TelnyxWarning, stacklevel=3)
     return True
 
@@ -147,6 +145,4 @@ def note_effort_levels_once(effort: str) -> None:
         "turns it on at the model's own depth)"
     )
     logger.info(message)
-    from telnyx_inference.chat.request import TelnyxWarning
-
     warnings.warn(message, TelnyxWarning, stacklevel=5)

@@ -46,11 +46,16 @@ __all__ = [
     "TelnyxConnectionError",
     "TelnyxError",
     "TelnyxTimeoutError",
+    "TelnyxWarning",
     "UnexpectedResponseError",
     "error_from_body",
     "error_from_stream_event",
     "ratelimit_reset_seconds",
 ]
+
+
+class TelnyxWarning(UserWarning):
+    """Something was changed or dropped so that Telnyx would accept the request."""
 
 
 class TelnyxError(Exception):

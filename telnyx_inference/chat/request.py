@@ -12,9 +12,9 @@ from telnyx_inference.chat.catalog import is_hosted_model
 from telnyx_inference.chat.messages import apply_reasoning_history, normalize_messages
 from telnyx_inference.chat.params import ChatParams
 from telnyx_inference.chat.tools import ToolChoice, map_tool_choice, normalize_tools
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
 
-__all__ = ["MaxTokensWithTools", "TelnyxWarning", "build_chat_request"]
+__all__ = ["MaxTokensWithTools", "build_chat_request"]
 
 logger = logging.getLogger("telnyx_inference")
 
@@ -23,10 +23,6 @@ MaxTokensWithTools = Literal["drop", "keep", "error"]
 (proxied models, ``openai/…`` and ``anthropic/…``, keep it whatever this says)."""
 
 _RESERVED = frozenset({"messages", "model", "stream", "stream_options", "tools", "tool_choice"})
-
-
-class TelnyxWarning(UserWarning):
-    """Something was changed or dropped so that Telnyx would accept the request."""
 
 
 def build_chat_request(

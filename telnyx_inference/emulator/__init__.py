@@ -1,4 +1,5 @@
-"""A local Telnyx Inference API: the real client stack, offline.
+"""A local Telnyx Inference API: the real client stack, offline. Imports the core, never a
+framework; its rooms are ``serving/`` (HTTP), ``replay/``, ``storage/`` and ``model/``.
 
 Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base URL), with
 ``with Emulator() as emu:`` in Python, or through the pytest fixture ``telnyx_emulator``

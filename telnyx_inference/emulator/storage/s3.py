@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
@@ -42,7 +42,9 @@ from telnyx_inference._constants import (
 from telnyx_inference.emulator import errors
 from telnyx_inference.emulator import faults as fk
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
-from telnyx_inference.emulator.serving.state import State
+
+if TYPE_CHECKING:  # the serving side owns the state; storage only reads it
+    from telnyx_inference.emulator.serving.state import State
 
 __all__ = ["StorageEndpoint", "storage_routes"]
 
