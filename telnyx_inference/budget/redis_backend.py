@@ -1,0 +1,227 @@
+"""The budget's Redis backend: one window per scope, shared by every process and machine.
+
+Each reservation is one round trip running a short server-side script, so checking all three
+counters and adding to them is atomic, and every holder reads the same clock (the Redis
+server's ``TIME``), whatever the clocks of the machines say. The script follows
+:class:`.window.SlotWindow` rule for rule; slots are hash fields that expire with the window.
+Needs the ``redis`` package (``pip install 'telnyx-inference[redis]'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from telnyx_inference.budget.window import COUNTERS, Grant, TooLarge, Usage
+
+__all__ = ["RedisWindows"]
+
+_RESERVE = """
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slot_ms = tonumber(ARGV[1])
+local slots = tonumber(ARGV[2])
+local blocked = tonumber(redis.call('GET', KEYS[4]) or '0')
+if blocked > now then return {-1, blocked - now} end
+local cur = math.floor(now / slot_ms)
+local oldest = cur - slots + 1
+local wait = 0
+for i = 1, 3 do
+  local limit = tonumber(ARGV[2 + i])
+  local need = tonumber(ARGV[5 + i])
+  local flat = redis.call('HGETALL', KEYS[i])
+  local used = 0
+  local live = {}
+  for j = 1, #flat, 2 do
+    local s = tonumber(flat[j])
+    local v = tonumber(flat[j + 1])
+    if s < oldest then
+      redis.call('HDEL', KEYS[i], flat[j])
+    else
+      used = used + v
+      live[#live + 1] = {s, v}
+    end
+  end
+  if limit > 0 and need > 0 and used + need > limit then
+    if need > limit then return {-2, i, limit} end
+    table.sort(live, function(a, b) return a[1] < b[1] end)
+    local freed = 0
+    for _, sv in ipairs(live) do
+      freed = freed + sv[2]
+      if used - freed + need <= limit then
+        local w = (sv[1] + slots) * slot_ms - now
+        if w < 1 then w = 1 end
+        if w > wait then wait = w end
+        break
+      end
+    end
+  end
+end
+if wait > 0 then return {-1, wait} end
+for i = 1, 3 do
+  local need = tonumber(ARGV[5 + i])
+  if need > 0 then
+    redis.call('HINCRBY', KEYS[i], cur, need)
+    redis.call('PEXPIRE', KEYS[i], (slots + 1) * slot_ms)
+  end
+end
+return {cur, 0}
+"""
+
+_ADJUST = """
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slot_ms = tonumber(ARGV[1])
+local slots = tonumber(ARGV[2])
+local slot = ARGV[3]
+if tonumber(slot) < math.floor(now / slot_ms) - slots + 1 then return 0 end
+for i = 1, 3 do
+  local delta = tonumber(ARGV[3 + i])
+  if delta ~= 0 then
+    if redis.call('HINCRBY', KEYS[i], slot, delta) < 0 then redis.call('HSET', KEYS[i], slot, 0) end
+    redis.call('PEXPIRE', KEYS[i], (slots + 1) * slot_ms)
+  end
+end
+return 1
+"""
+
+_BLOCK = """
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ms = now + tonumber(ARGV[1])
+if until_ms > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], until_ms, 'PX', tonumber(ARGV[1]) + 1000)
+end
+return until_ms
+"""
+
+_TOTALS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local oldest = math.floor(now / tonumber(ARGV[1])) - tonumber(ARGV[2]) + 1
+local out = {}
+for i = 1, 3 do
+  local flat = redis.call('HGETALL', KEYS[i])
+  local used = 0
+  for j = 1, #flat, 2 do
+    if tonumber(flat[j]) >= oldest then used = used + tonumber(flat[j + 1]) end
+  end
+  out[i] = used
+end
+return out
+"""
+
+
+class RedisWindows:
+    """Windows kept in Redis under ``prefix``; ``client`` / ``async_client`` are redis-py clients.
+
+    Built from a URL with :meth:`from_url`; pass your own clients to share pools and settings.
+    """
+
+    def __init__(
+        self,
+        client: Any = None,
+        async_client: Any = None,
+        *,
+        prefix: str = "telnyx:budget",
+        seconds: float = 60.0,
+        slots: int = 60,
+    ) -> None:
+        if client is None and async_client is None:
+            raise ValueError("RedisWindows needs a redis client, an async one, or both")
+        self.client, self.async_client = client, async_client
+        self.prefix = prefix
+        self.url: str | None = None
+        self.slot_ms = max(round(seconds * 1000 / slots), 1)
+        self.slots = slots
+        self._scripts: dict[str, Any] = {}
+        self._async_scripts: dict[str, Any] = {}
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> RedisWindows:
+        import redis
+        import redis.asyncio
+
+        windows = cls(redis.Redis.from_url(url), redis.asyncio.Redis.from_url(url), **kwargs)
+        windows.url = url
+        return windows
+
+    # --- what goes to the server --------------------------------------------------------------
+
+    def _keys(self, scope: str) -> list[str]:
+        base = f"{self.prefix}:{{{scope}}}"  # one hash slot per scope on a Redis Cluster
+        return [*(f"{base}:{name}" for name in COUNTERS), f"{base}:blocked"]
+
+    def _script(self, name: str, source: str, asynchronous: bool) -> Any:
+        cache = self._async_scripts if asynchronous else self._scripts
+        if name not in cache:
+            client = self.async_client if asynchronous else self.client
+            if client is None:
+                kind = "async" if asynchronous else "sync"
+                raise RuntimeError(f"this RedisWindows was built without a {kind} redis client")
+            cache[name] = client.register_script(source)
+        return cache[name]
+
+    def _reserve_args(self, scope: str, need: Usage, limits: Usage) -> tuple[list[str], list[int]]:
+        return self._keys(scope), [self.slot_ms, self.slots, *limits, *need]
+
+    def _grant(self, reply: Sequence[Any], need: Usage) -> Grant:
+        first = int(reply[0])
+        if first == -2:
+            index = int(reply[1]) - 1
+            raise TooLarge(COUNTERS[index], need[index], int(reply[2]))
+        if first == -1:
+            return Grant(None, int(reply[1]) / 1000)
+        return Grant(first)
+
+    def _adjust_args(
+        self, scope: str, slot: int, delta: Sequence[int]
+    ) -> tuple[list[str], list[int]]:
+        return self._keys(scope)[:3], [self.slot_ms, self.slots, slot, *delta]
+
+    # --- sync -------------------------------------------------------------------------------
+
+    def reserve(self, scope: str, need: Usage, limits: Usage) -> Grant:
+        keys, args = self._reserve_args(scope, need, limits)
+        return self._grant(self._script("reserve", _RESERVE, False)(keys=keys, args=args), need)
+
+    def adjust(self, scope: str, slot: int, delta: Sequence[int]) -> None:
+        keys, args = self._adjust_args(scope, slot, delta)
+        self._script("adjust", _ADJUST, False)(keys=keys, args=args)
+
+    def block(self, scope: str, seconds: float) -> None:
+        keys = self._keys(scope)[3:]
+        self._script("block", _BLOCK, False)(keys=keys, args=[max(round(seconds * 1000), 1)])
+
+    def totals(self, scope: str) -> Usage:
+        reply = self._script("totals", _TOTALS, False)(
+            keys=self._keys(scope)[:3], args=[self.slot_ms, self.slots]
+        )
+        a, b, c = (int(v) for v in reply)
+        return a, b, c
+
+    # --- async ------------------------------------------------------------------------------
+
+    async def areserve(self, scope: str, need: Usage, limits: Usage) -> Grant:
+        keys, args = self._reserve_args(scope, need, limits)
+        script = self._script("reserve", _RESERVE, True)
+        return self._grant(await script(keys=keys, args=args), need)
+
+    async def aadjust(self, scope: str, slot: int, delta: Sequence[int]) -> None:
+        keys, args = self._adjust_args(scope, slot, delta)
+        await self._script("adjust", _ADJUST, True)(keys=keys, args=args)
+
+    async def ablock(self, scope: str, seconds: float) -> None:
+        keys = self._keys(scope)[3:]
+        await self._script("block", _BLOCK, True)(keys=keys, args=[max(round(seconds * 1000), 1)])
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+
+    async def aclose(self) -> None:
+        if self.async_client is not None:
+            await self.async_client.aclose()

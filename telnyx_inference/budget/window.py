@@ -1,0 +1,121 @@
+"""Rolling windows of token use, counted in time slots: the one algorithm every backend runs.
+
+Telnyx counts tokens per minute on three counters at once (total input, uncached input,
+output). A window here is ``slots`` time slots (one second each for a one-minute window); a
+reservation is granted only when it fits **all** counters, and then it is added to the
+current slot of each. When it does not fit, the answer is how long until enough old slots
+expire for it to fit. Pure and clock-free: callers pass ``now``.
+
+The Redis backend runs the same rules in a server-side script (:mod:`.redis_backend`); the
+tests hold both to the same cases.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["COUNTERS", "Grant", "SlotWindow", "TooLarge", "Usage"]
+
+COUNTERS = ("input", "uncached_input", "output")
+"""Telnyx's three per-minute token counters, in the order every backend stores them."""
+
+Usage = tuple[int, int, int]
+"""Tokens on each of :data:`COUNTERS`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A reservation's answer: ``slot`` when granted, else ``wait`` seconds before trying again."""
+
+    slot: int | None
+    wait: float = 0.0
+
+    @property
+    def granted(self) -> bool:
+        return self.slot is not None
+
+
+class TooLarge(ValueError):
+    """One request needs more of a counter than the whole window allows: it can never fit."""
+
+    def __init__(self, counter: str, need: int, limit: int) -> None:
+        self.counter, self.need, self.limit = counter, need, limit
+        super().__init__(
+            f"one request needs {need:,} {counter.replace('_', ' ')} tokens, more than the "
+            f"budget's {limit:,} per window: it could never be sent"
+        )
+
+
+def slot_of(now: float, slot_seconds: float) -> int:
+    return math.floor(now / slot_seconds)
+
+
+@dataclass(slots=True)
+class SlotWindow:
+    """Token use per slot for one scope (an organization's model in a region)."""
+
+    seconds: float = 60.0
+    slots: int = 60
+    used: list[dict[int, int]] = field(default_factory=lambda: [{}, {}, {}])
+    blocked_until: float = 0.0
+
+    @property
+    def slot_seconds(self) -> float:
+        return self.seconds / self.slots
+
+    def _expire(self, now: float) -> int:
+        oldest = slot_of(now, self.slot_seconds) - self.slots + 1
+        for counter in self.used:
+            for slot in [s for s in counter if s < oldest]:
+                del counter[slot]
+        return oldest
+
+    def totals(self, now: float) -> Usage:
+        self._expire(now)
+        a, b, c = (sum(counter.values()) for counter in self.used)
+        return a, b, c
+
+    def reserve(self, now: float, need: Usage, limits: Usage) -> Grant:
+        """Add ``need`` to the current slot if it fits every limit (0 = no limit)."""
+        if now < self.blocked_until:
+            return Grant(None, self.blocked_until - now)
+        self._expire(now)
+        wait = 0.0
+        for name, counter, amount, limit in zip(COUNTERS, self.used, need, limits, strict=True):
+            if limit <= 0 or amount <= 0:
+                continue
+            if amount > limit:
+                raise TooLarge(name, amount, limit)
+            wait = max(wait, self._wait_for(counter, amount, limit, now))
+        if wait > 0:
+            return Grant(None, wait)
+        slot = slot_of(now, self.slot_seconds)
+        for counter, amount in zip(self.used, need, strict=True):
+            if amount:
+                counter[slot] = counter.get(slot, 0) + amount
+        return Grant(slot)
+
+    def _wait_for(self, counter: Mapping[int, int], amount: int, limit: int, now: float) -> float:
+        used = sum(counter.values())
+        if used + amount <= limit:
+            return 0.0
+        freed = 0
+        for slot in sorted(counter):
+            freed += counter[slot]
+            if used - freed + amount <= limit:
+                return max((slot + self.slots) * self.slot_seconds - now, 0.0) or 1e-3
+        return self.seconds  # unreachable: amount <= limit, so freeing every slot fits
+
+    def adjust(self, now: float, slot: int, delta: Sequence[int]) -> None:
+        """Correct a granted reservation by what the answer really used (``delta`` may be < 0)."""
+        if slot < self._expire(now):
+            return  # already out of the window: nothing left to correct
+        for counter, amount in zip(self.used, delta, strict=True):
+            if amount:
+                counter[slot] = max(counter.get(slot, 0) + amount, 0)
+
+    def block(self, now: float, seconds: float) -> None:
+        """Nothing is granted for ``seconds`` (the server said so, with a 429)."""
+        self.blocked_until = max(self.blocked_until, now + seconds)
