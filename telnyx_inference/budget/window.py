@@ -77,10 +77,10 @@ class SlotWindow:
         a, b, c = (sum(counter.values()) for counter in self.used)
         return a, b, c
 
-    def reserve(self, now: float, need: Usage, limits: Usage) -> Grant:
-        """Add ``need`` to the current slot if it fits every limit (0 = no limit)."""
+    def wait(self, now: float, need: Usage, limits: Usage) -> float:
+        """Seconds until ``need`` fits every limit (0 = it fits now); changes nothing."""
         if now < self.blocked_until:
-            return Grant(None, self.blocked_until - now)
+            return self.blocked_until - now
         self._expire(now)
         wait = 0.0
         for name, counter, amount, limit in zip(COUNTERS, self.used, need, limits, strict=True):
@@ -89,13 +89,22 @@ class SlotWindow:
             if amount > limit:
                 raise TooLarge(name, amount, limit)
             wait = max(wait, self._wait_for(counter, amount, limit, now))
-        if wait > 0:
-            return Grant(None, wait)
+        return wait
+
+    def add(self, now: float, amounts: Usage) -> int:
+        """Count ``amounts`` in the current slot, whatever the limits; return the slot."""
         slot = slot_of(now, self.slot_seconds)
-        for counter, amount in zip(self.used, need, strict=True):
+        for counter, amount in zip(self.used, amounts, strict=True):
             if amount:
                 counter[slot] = counter.get(slot, 0) + amount
-        return Grant(slot)
+        return slot
+
+    def reserve(self, now: float, need: Usage, limits: Usage) -> Grant:
+        """Add ``need`` to the current slot if it fits every limit (0 = no limit)."""
+        wait = self.wait(now, need, limits)
+        if wait > 0:
+            return Grant(None, wait)
+        return Grant(self.add(now, need))
 
     def _wait_for(self, counter: Mapping[int, int], amount: int, limit: int, now: float) -> float:
         used = sum(counter.values())
