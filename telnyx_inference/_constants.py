@@ -47,6 +47,9 @@ STORAGE_MAX_METADATA_BYTES: Final = 2048
 STORAGE_MAX_KEY_BYTES: Final = 1024
 EMULATOR_STORAGE_PATH: Final = "/_emulator/storage"
 """Where a local emulator advertises its S3 endpoint (``{"storage_url": ...}``)."""
+EMULATOR_CONTROL_TOKEN_ENV: Final = "TELNYX_EMULATOR_CONTROL_TOKEN"
+EMULATOR_CONTROL_TOKEN_HEADER: Final = "X-Emulator-Token"
+"""An emulator with a control token wants it on its control routes (storage discovery too)."""
 
 # --- Defaults ------------------------------------------------------------------------------
 

@@ -18,10 +18,11 @@ import os
 import secrets
 from collections.abc import Mapping
 
+from telnyx_inference._constants import EMULATOR_CONTROL_TOKEN_ENV, EMULATOR_CONTROL_TOKEN_HEADER
 from telnyx_inference.settings import is_loopback_url
 
-CONTROL_TOKEN_ENV = "TELNYX_EMULATOR_CONTROL_TOKEN"
-CONTROL_TOKEN_HEADER = "x-emulator-token"
+CONTROL_TOKEN_ENV = EMULATOR_CONTROL_TOKEN_ENV
+CONTROL_TOKEN_HEADER = EMULATOR_CONTROL_TOKEN_HEADER.lower()
 CONTROL_PREFIX = "/_emulator/"
 OPEN_CONTROL_PATHS = frozenset({"/_emulator/health"})
 """Control paths that answer without the token: liveness reveals nothing and changes nothing."""
