@@ -23,7 +23,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ from pydantic import SecretStr
 
 from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
 from telnyx_inference.buckets.s3 import S3Clients, discover_storage_url
-from telnyx_inference.buckets.storage_flows import Flow, Flows, UploadRun
+from telnyx_inference.buckets.storage_flows import Flow, Flows, Home, UploadRun
 from telnyx_inference.buckets.storage_types import (
     BucketAlreadyExistsError,
     DeleteError,
@@ -127,6 +127,9 @@ class _StorageBase:
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._lookups: dict[str, Any] = {}
+        """Region lookups in flight, per bucket: a Future (sync) or a Task (async) that every
+        caller needing the region meanwhile waits on, so a bucket is asked about once."""
 
     @property
     def storage_url(self) -> str:
@@ -166,13 +169,33 @@ class Storage(_StorageBase):
             call = next(flow)
             while True:
                 try:
-                    answer = self._s3.send(call)
+                    answer = self._home(call) if isinstance(call, Home) else self._s3.send(call)
                 except Exception as exc:
                     call = flow.throw(exc)
                 else:
                     call = flow.send(answer)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+
+    def _home(self, ask: Home) -> str:
+        """The bucket's region: looked up by the first caller, awaited by the others."""
+        with self._pool_lock:
+            pending: Future[str] | None = self._lookups.get(ask.bucket)
+            mine = pending is None
+            if pending is None:
+                pending = self._lookups[ask.bucket] = Future()
+        if mine:
+            try:
+                pending.set_result(self._run(self._flows.locate(ask.bucket)))
+            except Exception as exc:
+                pending.set_exception(exc)  # every waiter gets the refusal
+            except BaseException:
+                pending.cancel()  # interrupted: the waiters' calls fail, this one stops
+                raise
+            finally:
+                with self._pool_lock:
+                    self._lookups.pop(ask.bucket, None)
+        return pending.result()
 
     def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         """Create the bucket unless it exists; return its home region. ``region`` (else the
@@ -293,13 +316,33 @@ class AsyncStorage(_StorageBase):
             call = next(flow)
             while True:
                 try:
-                    answer = await loop.run_in_executor(self._executor(), self._s3.send, call)
+                    if isinstance(call, Home):
+                        answer: Any = await self._home(call)
+                    else:
+                        answer = await loop.run_in_executor(self._executor(), self._s3.send, call)
                 except Exception as exc:
                     call = flow.throw(exc)
                 else:
                     call = flow.send(answer)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+
+    async def _home(self, ask: Home) -> str:
+        """The bucket's region: one lookup task shared by every task needing it meanwhile
+        (shielded, so one caller's cancellation leaves the others their answer)."""
+        loop = asyncio.get_running_loop()
+        task: asyncio.Task[str] | None = self._lookups.get(ask.bucket)
+        if task is None or task.get_loop() is not loop:
+            task = loop.create_task(self._run(self._flows.locate(ask.bucket)))
+            self._lookups[ask.bucket] = task
+            task.add_done_callback(lambda done: self._lookup_done(ask.bucket, done))
+        return await asyncio.shield(task)
+
+    def _lookup_done(self, bucket: str, task: asyncio.Task[str]) -> None:
+        if self._lookups.get(bucket) is task:
+            del self._lookups[bucket]
+        if not task.cancelled():
+            task.exception()  # retrieved: a failure every waiter left is not "never retrieved"
 
     async def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         return await self._run(self._flows.ensure_bucket(check_bucket(bucket), region))
