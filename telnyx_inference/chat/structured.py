@@ -29,7 +29,13 @@ from pydantic import ValidationError as PydanticValidationError
 from telnyx_inference.chat.schema import to_json_schema, type_adapter
 from telnyx_inference.errors import InvalidParameterError, TelnyxError
 
-__all__ = ["Regex", "StructuredOutputError", "StructuredSpec", "structured_spec"]
+__all__ = [
+    "MissingDependencyError",
+    "Regex",
+    "StructuredOutputError",
+    "StructuredSpec",
+    "structured_spec",
+]
 
 
 class StructuredOutputError(TelnyxError, ValueError):
@@ -38,6 +44,10 @@ class StructuredOutputError(TelnyxError, ValueError):
     def __init__(self, message: str, text: str) -> None:
         super().__init__(f"{message}; the answer was: {text[:300]!r}")
         self.text = text
+
+
+class MissingDependencyError(TelnyxError, ImportError):
+    """A package this feature needs is not installed; the message says how to get it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +96,19 @@ def _load_json(text: str) -> Any:
 
 
 def _json_schema_parser(schema: Mapping[str, Any]) -> Callable[[str], Any]:
+    try:
+        import jsonschema
+    except ImportError:
+        raise MissingDependencyError(
+            "checking answers against a JSON Schema dict needs the jsonschema package, which "
+            "is not installed: pip install jsonschema (the langchain and llama-index extras "
+            "bring it), or describe the output with a pydantic model or TypedDict instead"
+        ) from None
+    validator = jsonschema.validators.validator_for(schema)(schema)
+
     def parse(text: str) -> Any:
         value = _load_json(text)
-        try:
-            import jsonschema
-        except ImportError:
-            return value
-        errors = sorted(
-            jsonschema.validators.validator_for(schema)(schema).iter_errors(value), key=str
-        )
+        errors = sorted(validator.iter_errors(value), key=str)
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
             raise StructuredOutputError(f"{where}: {errors[0].message}", text)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import enum
+import sys
 from typing import Literal, TypedDict
 
 import pytest
 from pydantic import BaseModel
 
-from telnyx_inference.chat.structured import Regex, StructuredOutputError, structured_spec
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.chat.structured import (
+    MissingDependencyError,
+    Regex,
+    StructuredOutputError,
+    structured_spec,
+)
+from telnyx_inference.errors import InvalidParameterError, TelnyxError
 
 
 class Person(BaseModel):
@@ -65,6 +71,18 @@ def test_json_schema_dict_validated() -> None:
         spec.parse("{}")
     with pytest.raises(StructuredOutputError, match="not valid JSON"):
         spec.parse("n = 3")
+
+
+def test_a_dict_schema_without_jsonschema_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Answers are promised to be validated: without the validator, say so before sending
+    # rather than hand back whatever the model wrote.
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # import jsonschema -> ImportError
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    with pytest.raises(MissingDependencyError, match=r"jsonschema.*pip install") as info:
+        structured_spec(schema)
+    assert isinstance(info.value, ImportError)
+    assert isinstance(info.value, TelnyxError)
+    assert structured_spec(Person).parse('{"name": "Ada", "age": 36}')  # pydantic still checks
 
 
 def test_choices_from_literal_enum_and_list() -> None:
