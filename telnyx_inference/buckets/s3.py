@@ -128,9 +128,11 @@ class S3Clients:
         max_retries: int,
         max_pool: int,
         allow_insecure_http: bool,
+        source: Callable[[], str] = lambda: "storage_url",
     ) -> None:
         self._key = key
         self._template = template
+        self._source = source
         self._timeout = timeout
         self._max_retries = max_retries
         self._max_pool = max_pool
@@ -151,7 +153,9 @@ class S3Clients:
         import boto3.session
         from botocore.config import Config
 
-        url = endpoint_for(self._template(), region, allow_insecure_http=self._insecure)
+        url = endpoint_for(
+            self._template(), region, allow_insecure_http=self._insecure, param=self._source()
+        )
         key = self._key()
         config = Config(
             s3={"addressing_style": "path"},
@@ -199,13 +203,39 @@ class S3Clients:
         except bx.ClientError as exc:
             raise _client_error(exc, call) from None
         except (bx.ReadTimeoutError, bx.ConnectTimeoutError) as exc:
-            raise TelnyxTimeoutError(f"Telnyx Storage timed out on {_what(call)}: {exc}") from exc
+            raise TelnyxTimeoutError(
+                f"Telnyx Storage at {self._host(client)} did not answer within the timeout on "
+                f"{_what(call)}; the endpoint is {self.describe()}"
+            ) from exc
         except (bx.HTTPClientError, bx.ConnectionError) as exc:
+            cause = root_cause(exc) or type(exc).__name__
             raise TelnyxConnectionError(
-                f"Telnyx Storage connection failed on {_what(call)}: {exc}"
+                f"could not reach Telnyx Storage at {self._host(client)} ({cause}) on "
+                f"{_what(call)}; the endpoint is {self.describe()}"
+            ) from exc
+        except bx.BotoCoreError as exc:  # botocore refused to build or send the request
+            raise TelnyxError(
+                f"Telnyx Storage could not send {_what(call)}: {exc}; the endpoint is "
+                f"{self.describe()}"
             ) from exc
         except OSError as exc:  # reading a local file
             raise TelnyxError(f"could not read {_what(call)}: {exc}") from exc
+
+    def describe(self) -> str:
+        """Where the endpoint came from, in the words the user chose it with."""
+        template, source = self._template(), self._source()
+        if source == "base_url":
+            return f"the emulator's {template!r}, found from base_url= (storage_url= overrides it)"
+        if source == "default":
+            return f"Telnyx Cloud Storage, {template!r} (storage_url= chooses another)"
+        return (
+            f"{source}={template!r}" if source == STORAGE_URL_ENV else f"storage_url={template!r}"
+        )
+
+    @staticmethod
+    def _host(client: Any) -> str:
+        url = getattr(client.meta, "endpoint_url", None)
+        return describe_target(url) or str(url)
 
 
 _CREDENTIAL = re.compile(r"(Credential=)[^/\s'\"]+")

@@ -23,7 +23,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from pydantic import SecretStr
 
 from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
 from telnyx_inference.buckets.s3 import S3Clients, discover_storage_url
+from telnyx_inference.buckets.single_flight import AsyncSingleFlight, SingleFlight
 from telnyx_inference.buckets.storage_flows import Flow, Flows, Home, UploadRun
 from telnyx_inference.buckets.storage_types import (
     BucketAlreadyExistsError,
@@ -48,7 +49,12 @@ from telnyx_inference.buckets.storage_types import (
     UploadReport,
     WrongRegionError,
 )
-from telnyx_inference.buckets.storage_wire import check_bucket, check_keys, plan_upload
+from telnyx_inference.buckets.storage_wire import (
+    check_bucket,
+    check_keys,
+    check_storage_url,
+    plan_upload,
+)
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.settings import TelnyxSettings
 
@@ -116,6 +122,13 @@ class _StorageBase:
         self.progress = progress
         self.region = region
         self._storage_url = storage_url or os.environ.get(STORAGE_URL_ENV) or None
+        self._url_source = "storage_url" if storage_url else STORAGE_URL_ENV
+        if self._storage_url is not None:
+            check_storage_url(
+                self._storage_url,
+                self._url_source,
+                allow_insecure_http=self.settings.allow_insecure_http,
+            )
         self._flows = Flows(region)
         self._s3 = S3Clients(
             key=self.settings.require_key,
@@ -124,12 +137,12 @@ class _StorageBase:
             max_retries=self.settings.max_retries,
             max_pool=max_concurrency,
             allow_insecure_http=self.settings.allow_insecure_http,
+            source=lambda: self._url_source,
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        self._lookups: dict[str, Any] = {}
-        """Region lookups in flight, per bucket: a Future (sync) or a Task (async) that every
-        caller needing the region meanwhile waits on, so a bucket is asked about once."""
+        self._flights: SingleFlight[str] = SingleFlight()  # region lookups, one per bucket
+        self._aflights: AsyncSingleFlight[str] = AsyncSingleFlight()
 
     @property
     def storage_url(self) -> str:
@@ -137,6 +150,7 @@ class _StorageBase:
         Telnyx's ``https://{region}.telnyxcloudstorage.com``. Found once, on first use."""
         if self._storage_url is None:
             found = discover_storage_url(self.settings.base_url)
+            self._url_source = "base_url" if found else "default"
             self._storage_url = found or STORAGE_URL_TEMPLATE
         return self._storage_url
 
@@ -179,23 +193,7 @@ class Storage(_StorageBase):
 
     def _home(self, ask: Home) -> str:
         """The bucket's region: looked up by the first caller, awaited by the others."""
-        with self._pool_lock:
-            pending: Future[str] | None = self._lookups.get(ask.bucket)
-            mine = pending is None
-            if pending is None:
-                pending = self._lookups[ask.bucket] = Future()
-        if mine:
-            try:
-                pending.set_result(self._run(self._flows.locate(ask.bucket)))
-            except Exception as exc:
-                pending.set_exception(exc)  # every waiter gets the refusal
-            except BaseException:
-                pending.cancel()  # interrupted: the waiters' calls fail, this one stops
-                raise
-            finally:
-                with self._pool_lock:
-                    self._lookups.pop(ask.bucket, None)
-        return pending.result()
+        return self._flights.run(ask.bucket, lambda: self._run(self._flows.locate(ask.bucket)))
 
     def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         """Create the bucket unless it exists; return its home region. ``region`` (else the
@@ -328,21 +326,9 @@ class AsyncStorage(_StorageBase):
             return stop.value  # type: ignore[no-any-return]
 
     async def _home(self, ask: Home) -> str:
-        """The bucket's region: one lookup task shared by every task needing it meanwhile
-        (shielded, so one caller's cancellation leaves the others their answer)."""
-        loop = asyncio.get_running_loop()
-        task: asyncio.Task[str] | None = self._lookups.get(ask.bucket)
-        if task is None or task.get_loop() is not loop:
-            task = loop.create_task(self._run(self._flows.locate(ask.bucket)))
-            self._lookups[ask.bucket] = task
-            task.add_done_callback(lambda done: self._lookup_done(ask.bucket, done))
-        return await asyncio.shield(task)
-
-    def _lookup_done(self, bucket: str, task: asyncio.Task[str]) -> None:
-        if self._lookups.get(bucket) is task:
-            del self._lookups[bucket]
-        if not task.cancelled():
-            task.exception()  # retrieved: a failure every waiter left is not "never retrieved"
+        return await self._aflights.run(
+            ask.bucket, lambda: self._run(self._flows.locate(ask.bucket))
+        )
 
     async def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         return await self._run(self._flows.ensure_bucket(check_bucket(bucket), region))

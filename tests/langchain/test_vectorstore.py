@@ -198,3 +198,17 @@ async def test_a_new_store_asks_the_bucket_region_once(telnyx_emulator: Emulator
         assert len(hits) == 5
         heads = [e for e in telnyx_emulator.journal if e.method == "HEAD"]
         assert (run, len(heads), _region_lookups(telnyx_emulator, name)) == (run, 5, 1)
+
+
+async def test_mmr_is_refused_with_a_reason(telnyx_emulator: Emulator) -> None:
+    store = _store(telnyx_emulator)
+    with pytest.raises(InvalidParameterError, match=r"search_type: .*MMR.*'similarity'"):
+        store.as_retriever(search_type="mmr")
+    with pytest.raises(NotImplementedError, match="embeddings, which Telnyx keeps"):
+        store.max_marginal_relevance_search("vacation")
+    with pytest.raises(NotImplementedError, match="embeddings, which Telnyx keeps"):
+        await store.amax_marginal_relevance_search("vacation")
+    retriever = store.as_retriever(
+        search_type="similarity_score_threshold", search_kwargs={"score_threshold": 0.5}
+    )
+    assert retriever.search_type == "similarity_score_threshold"
