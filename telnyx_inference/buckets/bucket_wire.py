@@ -44,6 +44,7 @@ __all__ = [
     "build_search_request",
     "check_bucket_name",
     "check_embedded",
+    "check_positive_int",
     "job_failure",
     "job_path",
     "read_bucket_names",
@@ -143,7 +144,7 @@ def check_bucket_name(name: Any, param: str = "bucket_name") -> str:
     return name
 
 
-def _positive_int(value: Any, param: str, *, minimum: int = 1) -> int:
+def check_positive_int(value: Any, param: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidParameterTypeError(param, f"expected an int, got {value!r}")
     if value < minimum:
@@ -160,8 +161,10 @@ def build_job_request(
     loader: str = "default",
 ) -> dict[str, Any]:
     """The body of ``POST ai/embeddings`` (start embedding a bucket)."""
-    size = _positive_int(document_chunk_size, "document_chunk_size")
-    overlap = _positive_int(document_chunk_overlap_size, "document_chunk_overlap_size", minimum=0)
+    size = check_positive_int(document_chunk_size, "document_chunk_size")
+    overlap = check_positive_int(
+        document_chunk_overlap_size, "document_chunk_overlap_size", minimum=0
+    )
     if overlap >= size:
         raise InvalidParameterError(
             "document_chunk_overlap_size",
@@ -191,7 +194,7 @@ def build_search_request(
     return {
         "bucket_name": check_bucket_name(bucket_name),
         "query": check_query(query),
-        "num_of_docs": _positive_int(num_of_docs, "num_of_docs"),
+        "num_of_docs": check_positive_int(num_of_docs, "num_of_docs"),
     }
 
 

@@ -39,6 +39,7 @@ from telnyx_inference.buckets.embed_watch import (
     NotEmbeddedError,
 )
 from telnyx_inference.buckets.storage import AsyncStorage, Storage
+from telnyx_inference.buckets.storage_wire import check_bucket
 from telnyx_inference.settings import TelnyxSettings
 
 __all__ = [
@@ -80,9 +81,7 @@ class _Base:
         progress: bool | None = None,
         **client_kwargs: Any,
     ) -> None:
-        from telnyx_inference.buckets.bucket_wire import check_bucket_name
-
-        self.bucket_name = check_bucket_name(bucket_name)
+        self.bucket_name = check_bucket(bucket_name, "bucket_name")  # S3's naming rules
         self.settings = settings or TelnyxSettings.resolve(**client_kwargs)
         self.storage_url = storage_url
         self.flow_settings = flows.Settings(

@@ -212,3 +212,25 @@ async def test_mmr_is_refused_with_a_reason(telnyx_emulator: Emulator) -> None:
         search_type="similarity_score_threshold", search_kwargs={"score_threshold": 0.5}
     )
     assert retriever.search_type == "similarity_score_threshold"
+
+
+@pytest.mark.parametrize("name", ["Bad_Name!", "ab", "a..b", "192.168.0.1", ""])
+def test_an_invalid_bucket_name_is_refused_at_construction(
+    telnyx_emulator: Emulator, name: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        _store(telnyx_emulator, bucket_name=name)
+    assert info.value.param == "bucket_name"
+    assert not telnyx_emulator.journal
+
+
+async def test_k_below_one_is_refused_naming_k(telnyx_emulator: Emulator) -> None:
+    store = _store(telnyx_emulator)
+    for k in (0, -1, 1.5, True):
+        with pytest.raises(InvalidParameterError) as info:
+            store.similarity_search("vacation", k=k)  # type: ignore[arg-type]
+        assert info.value.param == "k"
+        with pytest.raises(InvalidParameterError) as info:
+            await store.asimilarity_search_with_score("vacation", k=k)  # type: ignore[arg-type]
+        assert info.value.param == "k"
+    assert not telnyx_emulator.journal

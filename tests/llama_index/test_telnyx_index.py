@@ -221,3 +221,10 @@ async def test_a_new_index_asks_the_bucket_region_once(emu: Emulator) -> None:
         heads = [e for e in emu.journal if e.method == "HEAD"]
         where = [e for e in emu.journal if e.method == "GET" and "location" in e.query]
         assert (run, len(heads), len(where)) == (run, 3, 1)
+
+
+def test_an_invalid_bucket_name_is_refused_at_construction(emu: Emulator) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        TelnyxIndex("Not A Bucket", api_key="test-key", base_url=emu.base_url)
+    assert info.value.param == "bucket_name"
+    assert not emu.journal
