@@ -45,6 +45,7 @@ __all__ = [
     "check_bucket_name",
     "check_embedded",
     "check_positive_int",
+    "hit_metadata",
     "job_failure",
     "job_path",
     "read_bucket_names",
@@ -123,6 +124,26 @@ class SearchResult:
     def score(self) -> float:
         """Higher is better: the certainty, or ``1 - distance`` when there is none."""
         return self.certainty if self.certainty is not None else 1.0 - self.distance
+
+
+def hit_metadata(result: SearchResult, bucket_name: str) -> dict[str, Any]:
+    """What a search hit says about where it came from and how close it is: the metadata
+    both frameworks put on the ``Document`` / node they make of it (one place, so they agree).
+    ``loader_metadata`` (what the loader found, e.g. an article's title) only when there is
+    some."""
+    metadata: dict[str, Any] = {
+        "source": result.source,
+        "filename": result.filename,
+        "distance": result.distance,
+        "certainty": result.certainty,
+        "score": result.score,
+        "bucket_name": bucket_name,
+        "checksum": result.checksum,
+        "embedding_model": result.embedding_model,
+    }
+    if result.loader_metadata:
+        metadata["loader_metadata"] = dict(result.loader_metadata)
+    return metadata
 
 
 # --- Paths and request bodies -------------------------------------------------------------------
