@@ -25,6 +25,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
 
+from telnyx_inference._constants import DEFAULT_POLL_INTERVAL
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT
 from telnyx_inference.buckets.documents import (
     AsyncDocumentBucket,
@@ -94,7 +95,7 @@ class TelnyxVectorStore(VectorStore):
         document_chunk_overlap_size: int | None = None,
         embedding_model: str | None = None,
         embed_timeout: float | None = DEFAULT_JOB_TIMEOUT,
-        poll_interval: float = 1.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         progress: bool | None = None,
         **connection: Any,
     ) -> None:

@@ -62,6 +62,8 @@ DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_TOTAL_TIMEOUT: Final = 180.0
 """Seconds for all attempts of one request together (retries and backoff included)."""
 
+DEFAULT_POLL_INTERVAL: Final = 2.0
+"""Seconds between status reads while waiting for a bucket's embeddings (a job, or files)."""
 DEFAULT_CHUNK_SIZE: Final = 1024
 DEFAULT_CHUNK_OVERLAP: Final = 512
 DEFAULT_NUM_OF_DOCS: Final = 3

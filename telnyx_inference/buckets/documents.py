@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from telnyx_inference._constants import DEFAULT_POLL_INTERVAL
 from telnyx_inference.buckets import document_flows as flows
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT, AsyncBuckets, Buckets
 from telnyx_inference.buckets.document_flows import Call, Flow, Parallel, Sleep, Step
@@ -56,7 +57,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-DEFAULT_POLL_INTERVAL = 1.0
 MAX_PARALLEL_READS = 8
 
 

@@ -98,7 +98,6 @@ async def test_retrieval_tool_helpers_reexported(emu: Emulator) -> None:
 def test_hits_carry_the_same_metadata_as_in_langchain() -> None:
     # One fact, built once in the core: what a search hit says about where it came from.
     from langchain_telnyx.retrievers import result_to_document
-
     from llama_index_telnyx.retrievers import result_to_node
     from telnyx_inference.buckets.bucket_wire import read_search_results
 
