@@ -87,7 +87,7 @@ class ChatRequest:
     """
 
     body: Mapping[str, Any]
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
