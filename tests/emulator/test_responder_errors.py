@@ -76,7 +76,8 @@ def test_an_answer_the_request_does_not_allow_is_a_500(
     assert response.status_code == 500
     detail = response.json()["errors"][0]["detail"]
     assert detail.startswith(f"The emulator's responder {__name__}.")
-    assert "respond" in detail and expected in detail
+    assert "respond" in detail
+    assert expected in detail
     assert emu.journal[-1].error == detail
     (error,) = emu.take_responder_errors()
     assert str(error) == detail
@@ -170,7 +171,8 @@ def test_the_fixture_raises_what_the_test_did_not_take(tmp_path: Path) -> None:
     out = done.stdout
     assert "2 passed, 2 errors" in out, out[-3000:]
     assert "ERROR at teardown of test_left" in out
-    assert "missing-key-42" in out and 'raise KeyError("missing-key-42")' in out
+    assert "missing-key-42" in out
+    assert 'raise KeyError("missing-key-42")' in out
     assert "ERROR at setup of test_bad_marker" in out
     assert "telnyx_responder takes one function" in out
 

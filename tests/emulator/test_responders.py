@@ -93,7 +93,8 @@ def test_none_lets_the_heuristic_model_answer(emu: Emulator, client: openai.Open
     emu.respond_with(only_greetings)
     assert text_of(client, "Hello you") == "Hello!"
     other = text_of(client, "What is the capital of Norway?")
-    assert other and other != "Hello!"
+    assert other
+    assert other != "Hello!"
     assert seen == ["Hello you", "What is the capital of Norway?"]
 
 
@@ -150,7 +151,8 @@ def test_the_request_view(emu: Emulator, http: httpx.Client) -> None:
     assert view.tool_choice == "auto"
     assert view.tool_results == [ToolResult("get_weather", "18 C", "c1")]
     assert (view.model, view.stream, view.n) == (PLAIN, True, 2)
-    assert view.schema is None and not view.json_object
+    assert view.schema is None
+    assert not view.json_object
     assert view.headers["x-test-case"] == "view"
     assert view.headers["authorization"] == "Bearer [REDACTED]"
     assert view.messages == messages
@@ -192,7 +194,8 @@ def test_tool_calls_one_or_parallel(emu: Emulator, client: openai.OpenAI) -> Non
         assert done.choices[0].finish_reason == "tool_calls"
         ids.append([c.id for c in calls])
     assert ids[0] == ["call_1"]
-    assert len(set(ids[1])) == 2 and all(i.startswith("chatcmpl-tool-") for i in ids[1])
+    assert len(set(ids[1])) == 2
+    assert all(i.startswith("chatcmpl-tool-") for i in ids[1])
 
 
 def test_a_scripted_reply_from_a_function_carries_reasoning_and_usage(
@@ -210,9 +213,12 @@ def test_a_scripted_reply_from_a_function_carries_reasoning_and_usage(
         model=HOSTED, messages=[{"role": "user", "content": "m"}], tools=[MAGIC_TOOL]  # type: ignore[list-item]
     )
     message = done.choices[0].message
-    assert message.model_extra and message.model_extra["reasoning_content"].startswith("The magic")
-    assert message.tool_calls and message.tool_calls[0].function.arguments == '{"input": 3}'  # type: ignore[union-attr]
-    assert done.usage and done.usage.prompt_tokens == 5
+    assert message.model_extra
+    assert message.model_extra["reasoning_content"].startswith("The magic")
+    assert message.tool_calls
+    assert message.tool_calls[0].function.arguments == '{"input": 3}'
+    assert done.usage
+    assert done.usage.prompt_tokens == 5
     assert done.usage.total_tokens == 5 + done.usage.completion_tokens
 
 
@@ -240,7 +246,8 @@ def test_a_whole_chat_completion_is_rendered(
     )
     assert [c.message.content for c in done.choices] == ["red", "blue"]
     assert done.id != "chatcmpl-x"  # the emulator's own id, like every answer
-    assert done.usage and done.usage.completion_tokens == 2
+    assert done.usage
+    assert done.usage.completion_tokens == 2
 
 
 def _without_ids(payload: dict[str, Any]) -> dict[str, Any]:

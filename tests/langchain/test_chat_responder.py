@@ -38,7 +38,8 @@ def weather_model(request: ChatRequest) -> object:
 
 
 def person_model(request: ChatRequest) -> object:
-    assert request.schema is not None and set(request.schema["properties"]) == {"name", "age"}
+    assert request.schema is not None
+    assert set(request.schema["properties"]) == {"name", "age"}
     return Person(name="Grace Hopper", age=85)
 
 
@@ -62,7 +63,8 @@ def test_a_per_emulator_responder_answers_a_tool_round() -> None:
             ]
         )
         assert final.content == "Weather: 18 C in Oslo."
-        assert final.usage_metadata and final.usage_metadata["output_tokens"] > 0
+        assert final.usage_metadata
+        assert final.usage_metadata["output_tokens"] > 0
 
 
 @pytest.mark.telnyx_responder(fn=weather_model)

@@ -43,7 +43,8 @@ def weather_model(request: ChatRequest) -> object:
 
 
 def person_model(request: ChatRequest) -> object:
-    assert request.schema is not None and set(request.schema["properties"]) == {"name", "age"}
+    assert request.schema is not None
+    assert set(request.schema["properties"]) == {"name", "age"}
     return {"name": "Ada Lovelace", "age": 36}
 
 
