@@ -12,9 +12,9 @@ One emulator serves the whole session; each test gets it freshly reset::
 
 Mark a test ``@pytest.mark.telnyx_adversarial`` to get edge-case values (Hypothesis) instead
 of values taken from the conversation, for robustness tests. Mark it
-``@pytest.mark.telnyx_responder(fn=answer)`` to let your function answer its chat requests (or call
-``telnyx_emulator.respond_with(fn)`` in the test); whatever a responder raises fails the test
-at teardown with the function's own traceback, unless the test took it with
+``@pytest.mark.telnyx_responder(fn=answer)`` to let your function answer its chat requests
+(or call ``telnyx_emulator.respond_with(answer)`` in the test); whatever a responder raises
+fails the test at teardown with the function's own traceback, unless the test took it with
 ``telnyx_emulator.take_responder_errors()``.
 
 Only the standard library and pytest are imported at load time: the plugin is registered
