@@ -108,3 +108,34 @@ def test_journal_and_cassettes_hide_the_same_headers() -> None:
         assert not [v for v in shown.values() if "s3cret" in v]
     assert journal["authorization"] == f"Bearer {records.REDACTED}"
     assert journal["content-type"] == "application/json"
+
+
+def test_the_fixed_chunk_count_has_one_default_and_must_be_positive(
+    emu: Emulator, http: httpx.Client
+) -> None:
+    import inspect
+
+    from telnyx_inference.emulator.__main__ import parser
+    from telnyx_inference.emulator.serving.state import DEFAULT_FIXED_CHUNKS, Settings
+
+    assert inspect.signature(Emulator).parameters["chunks"].default == DEFAULT_FIXED_CHUNKS
+    assert Settings().chunks == DEFAULT_FIXED_CHUNKS
+    assert parser().parse_args(["--fixed", "3"]).fixed == 3
+    for bad in ("0", "-2"):  # `--fixed 0` used to serve 16 chunks
+        with pytest.raises(SystemExit) as exited:
+            parser().parse_args(["--fixed", bad])
+        assert exited.value.code == 2
+    with pytest.raises(ValueError, match="chunks must be a positive integer"):
+        Emulator(mode="fixed", chunks=0)
+    answer = http.post(f"{emu.root}/_emulator/fixed", json={"chunks": 0})
+    assert answer.status_code == 400
+    assert "positive" in answer.text
+
+
+def test_dead_code_stays_gone() -> None:
+    from telnyx_inference.emulator.model import evidence, guided
+    from telnyx_inference.emulator.replay import matching
+
+    assert not hasattr(matching.Library, "add")  # recordings come in through the constructor
+    assert not hasattr(evidence.Evidence, "window")
+    assert not hasattr(guided, "schema_pool")
