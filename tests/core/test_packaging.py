@@ -123,3 +123,15 @@ def test_framework_extras_bring_jsonschema(wheel: zipfile.ZipFile) -> None:
             for r in reqs
         ), extra
     assert {r.name for r in reqs if r.marker is None} == {"openai", "pydantic"}
+
+
+def test_the_wheel_ships_the_mit_license(wheel: zipfile.ZipFile) -> None:
+    licenses = [n for n in wheel.namelist() if re.search(r"\.dist-info/licenses/LICENSE$", n)]
+    assert len(licenses) == 1
+    text = wheel.read(licenses[0]).decode("utf-8")
+    assert text.startswith("MIT License")
+    assert "telnyx-inference contributors" in text
+    assert text == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    metadata = _metadata(wheel)
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
