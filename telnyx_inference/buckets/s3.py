@@ -87,7 +87,7 @@ def _not_advertised(host: str, status: int | None, sent_token: bool) -> InvalidP
         token = (
             f"the control token in {EMULATOR_CONTROL_TOKEN_ENV} was refused"
             if sent_token
-            else f"it wants the emulator's control token: set {EMULATOR_CONTROL_TOKEN_ENV}"
+            else f"it wants the emulator's control token: set {EMULATOR_CONTROL_TOKEN_ENV} to it"
         )
         advice = f"{token}, or pass storage_url= (the emulator prints it at start)"
     else:
