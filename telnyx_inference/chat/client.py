@@ -22,7 +22,7 @@ import openai
 from pydantic import SecretStr
 
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
-from telnyx_inference._hints import explain
+from telnyx_inference._hints import add_hint, explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
     facts_for,
@@ -35,6 +35,7 @@ from telnyx_inference.chat.guided_check import (
     GuidedCheck,
     check_guided_answer,
     checked_policy,
+    refusal_hint,
     sends_guided,
 )
 from telnyx_inference.chat.response import Completion, parse_completion
@@ -42,6 +43,7 @@ from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.errors import (
     InvalidParameterError,
     NotFoundError,
+    RequestValidationError,
     StreamInterruptedError,
     TelnyxError,
 )
@@ -86,6 +88,16 @@ def _checked(body: Mapping[str, Any], completion: Completion, policy: GuidedChec
 def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
     if policy != "off" and sends_guided(body):
         check_guided_answer(body, acc.result(), policy)
+
+
+@contextlib.contextmanager
+def _refusal_explained(body: Mapping[str, Any]) -> Iterator[None]:
+    """A 422 refusing a structured-output field says what to send instead."""
+    try:
+        yield
+    except RequestValidationError as err:
+        add_hint(err, refusal_hint(err, body))
+        raise
 
 
 @contextlib.contextmanager
@@ -170,7 +182,8 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         _check_stream_flag(body, False)
         policy = checked_policy(guided_check)
         try:
-            answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
+            with _refusal_explained(body):
+                answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, self._known_models())
             raise
@@ -189,7 +202,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         chunks = self.transport.stream(CHAT_PATH, body, **send)
-        with _partial_on_interruption(acc), contextlib.closing(chunks):
+        with _partial_on_interruption(acc), contextlib.closing(chunks), _refusal_explained(body):
             try:
                 for chunk in chunks:
                     yield acc.feed(chunk)
@@ -244,7 +257,8 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         _check_stream_flag(body, False)
         policy = checked_policy(guided_check)
         try:
-            answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
+            with _refusal_explained(body):
+                answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, await self._known_models())
             raise
@@ -264,7 +278,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         chunks = self.transport.stream(CHAT_PATH, body, **send)
         # Closed here, not by the garbage collector, when the caller stops early.
         async with contextlib.aclosing(chunks):
-            with _partial_on_interruption(acc):
+            with _partial_on_interruption(acc), _refusal_explained(body):
                 try:
                     async for chunk in chunks:
                         yield acc.feed(chunk)

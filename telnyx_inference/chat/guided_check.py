@@ -28,9 +28,16 @@ from telnyx_inference.chat.structured import (
     StructuredSpec,
     structured_spec,
 )
-from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
+from telnyx_inference.errors import InvalidParameterError, RequestValidationError, TelnyxWarning
 
-__all__ = ["GUIDED_CHECKS", "GuidedCheck", "check_guided_answer", "checked_policy", "sends_guided"]
+__all__ = [
+    "GUIDED_CHECKS",
+    "GuidedCheck",
+    "check_guided_answer",
+    "checked_policy",
+    "refusal_hint",
+    "sends_guided",
+]
 
 GuidedCheck = Literal["warn", "error", "off"]
 """What an answer that does not follow the guided field sent does: a ``TelnyxWarning`` once
@@ -94,3 +101,22 @@ def check_guided_answer(
                 TelnyxWarning,
             )
             return
+
+
+def refusal_hint(err: RequestValidationError, body: Mapping[str, Any]) -> str | None:
+    """What to do when a 422 refuses a structured-output field: a ``guided_*`` field (today's
+    contract has none), or a ``json_schema`` format (a server on the seed's contract)."""
+    refused = [name for name in GUIDED_FIELDS if any(f.startswith(name) for f in err.fields)]
+    if refused:
+        return (
+            f"{refused[0]} is not in Telnyx's published chat schema any more: ask for "
+            "structured output with response_format json_schema (the default method)"
+        )
+    fmt = body.get("response_format")
+    json_schema = isinstance(fmt, Mapping) and fmt.get("type") == "json_schema"
+    if json_schema and any(f.startswith("response_format") for f in err.fields):
+        return (
+            "this server does not take response_format json_schema (the original endpoint "
+            "doc's contract): use guided_json instead (method='guided_json')"
+        )
+    return None

@@ -171,8 +171,9 @@ def _fixed_response(state: State, raw: bytes) -> Response | None:
 
 
 async def chat(request: Request, state: State, call: Call) -> Response:
-    strict = state.settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
-    errs, body, unknown = v.validate(v.CHAT_FIELDS, call.body, strict)
+    settings = state.settings
+    strict = settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
+    errs, body, unknown = v.validate_chat(call.body, settings.contract, settings.guided, strict)
     if errs:
         return _unprocessable(errs)
     model_id = str(body.setdefault("model", SCHEMA_DEFAULT_MODEL))
@@ -208,8 +209,9 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             adversarial=adversarial,
         )
 
-    heavy = scripted is None and any(
-        body.get(k) is not None for k in ("guided_json", "guided_regex", "tools")
+    heavy = scripted is None and (
+        any(body.get(k) is not None for k in ("guided_json", "guided_regex", "tools"))
+        or v.json_schema_of(body) is not None
     )
     try:
         comp = await run_in_threadpool(run) if heavy else run()
