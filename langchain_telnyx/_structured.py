@@ -49,6 +49,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
 from pydantic import v1 as pydantic_v1
 
+from telnyx_inference.chat.formats import wrap_root
 from telnyx_inference.chat.grounding import retrieval_tools, structured_tools
 from telnyx_inference.chat.structured import (
     Regex,
@@ -112,10 +113,11 @@ def _spec(schema: Any, method: str, strict: bool | None) -> StructuredSpec:
 
 
 def _ls_schema(schema: Any, spec: StructuredSpec | None) -> Any:
-    """What tracing shows as the schema (core turns it into JSON Schema itself)."""
+    """What tracing shows as the schema (core turns it into JSON Schema itself, keeping only
+    object schemas: a choice or a regex shows as the one-field object json_schema sends)."""
     if spec is None or spec.kind == "json":
         return schema
-    return spec.schema
+    return wrap_root(spec.schema)
 
 
 def _text_parser(parse: typing.Callable[[str], Any]) -> Runnable[BaseMessage, Any]:

@@ -306,6 +306,14 @@ def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     n = body.get("n")
     if n is not None and (n < 1 or float(n) != int(n)):
         return (BAD_REQUEST, "n", f"n must be a positive integer, not {n}.")
+    tier = body.get("service_tier")
+    if tier is not None and tier not in SERVICE_TIERS:
+        return (
+            BAD_REQUEST,
+            "service_tier",
+            f"Service tier {tier!r} is not available for {model}; use one of "
+            f"{', '.join(SERVICE_TIERS)}.",
+        )
     if body.get("guided_choice") == []:
         return (BAD_REQUEST, "guided_choice", "guided_choice must list at least one choice.")
     if body.get("top_logprobs") and not body.get("logprobs"):
