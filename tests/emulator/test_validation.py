@@ -256,3 +256,9 @@ def test_embedding_validation(http: httpx.Client) -> None:
     assert dims.status_code == 400
     chat_model = http.post("/v2/ai/openai/embeddings", json={"model": HOSTED, "input": "x"})
     assert chat_model.status_code == 400
+
+
+def test_ignored_field_names_are_header_safe(http: httpx.Client) -> None:
+    r = http.post(CHAT, json=chat_body(**{"naïve field": 1, "x\ny": 2}))
+    assert r.status_code == 200
+    assert r.headers["x-emulator-ignored-fields"] == "na%C3%AFve%20field,x%0Ay"

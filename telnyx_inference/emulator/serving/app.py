@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -219,7 +220,9 @@ async def chat(request: Request, state: State, call: Call) -> Response:
         return _bad_request(f"Guided decoding failed: {exc}")
     except UnknownBucket as exc:
         return errors.bucket_not_found(str(exc.args[0]))
-    headers = {EMULATOR_IGNORED_FIELDS_HEADER: ",".join(unknown)} if unknown else None
+    # Field names are the client's: percent-encoded, so any name fits in a header.
+    names = ",".join(quote(name, safe="_-.~!$*+") for name in unknown)
+    headers = {EMULATOR_IGNORED_FIELDS_HEADER: names} if unknown else None
     if body.get("stream"):
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         chunks = render.stream_chunks(comp, include_usage)
