@@ -187,13 +187,18 @@ def _regex_check(pattern: str) -> Check:
 
 
 def _from_json(check: Check, wrapped: bool) -> Callable[[str], Any]:
+    """Decode the answer and check its value. A wrapped value is read from its one-field
+    object; a bare answer (a model, a mock or a scripted reply that skipped the wrapper) is
+    checked as the value itself: the envelope is forgiven, the value never is."""
+
     def parse(text: str) -> Any:
-        value = load_json(text)
-        if wrapped:
-            if not isinstance(value, dict) or WRAPPED_FIELD not in value:
-                raise StructuredOutputError(
-                    f"the answer is not an object with a {WRAPPED_FIELD!r} field", text
-                )
+        if not wrapped:
+            return check(load_json(text), text)
+        try:
+            value = load_json(text)
+        except StructuredOutputError:
+            value = text
+        if isinstance(value, dict) and set(value) == {WRAPPED_FIELD}:
             value = value[WRAPPED_FIELD]
         return check(value, text)
 
