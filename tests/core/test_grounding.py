@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference.chat.grounding import structured_tools, retrieval_tools
+from telnyx_inference.chat.grounding import retrieval_tools, structured_tools
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import InvalidParameterError
 

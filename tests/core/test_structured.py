@@ -153,7 +153,7 @@ def test_choices_by_guided_choice_on_request() -> None:
     assert mood.params == {"guided_choice": ["happy", "sad"]}
     assert mood.parse(" sad\n") is Mood.SAD
     assert structured_spec(["a", "b"], "guided").parse("b") == "b"
-    with pytest.raises(StructuredOutputError, match="not one of.*guided_choice was probably"):
+    with pytest.raises(StructuredOutputError, match=r"not one of.*guided_choice was probably"):
         structured_spec(["a", "b"], "guided").parse("c")
 
 
