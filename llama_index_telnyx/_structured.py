@@ -142,7 +142,8 @@ class PartialOutputs:
 
     Pydantic outputs come as the class itself once the partial data validates, else as
     LlamaIndex's ``Flexible<Class>`` with the fields seen so far (what its own structured
-    streaming yields); other JSON outputs as a dict; choices and regexes as the text so far.
+    streaming yields); other JSON outputs as a dict (unwrapped from ``{"value": ...}``);
+    choices and regexes as the value so far (the text so far, by guided decoding).
     """
 
     __slots__ = ("_flexible", "_model", "spec")
@@ -167,13 +168,13 @@ class PartialOutputs:
         return partial
 
     def _partial(self, text: str) -> Any | None:
-        if self.spec.kind != "json":
-            return text
+        if self.spec.kind != "json" and not self.spec.wrapped:
+            return text  # a guided choice or regex: the text so far
         try:
-            data = parse_partial_json(text)
+            data = self.spec.unwrap(parse_partial_json(text))
         except ValueError:
             return None
-        if self._model is None or self._flexible is None:
+        if self.spec.kind != "json" or self._model is None or self._flexible is None:
             return data
         try:
             return self._model.model_validate(data)

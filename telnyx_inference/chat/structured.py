@@ -108,6 +108,17 @@ class StructuredSpec:
         """Validate and convert the model's answer; raise :class:`StructuredOutputError`."""
         return self._parse(text)
 
+    @property
+    def wrapped(self) -> bool:
+        """Whether the answer arrives as ``{"value": ...}`` (json_schema, non-object root)."""
+        return self.method == "json_schema" and not is_object_root(self.schema)
+
+    def unwrap(self, value: Any) -> Any:
+        """The value inside a (possibly partial) decoded answer; anything else as it is."""
+        if self.wrapped and isinstance(value, dict) and set(value) <= {WRAPPED_FIELD}:
+            return value.get(WRAPPED_FIELD)
+        return value
+
 
 # --- reading an answer ------------------------------------------------------------------------
 

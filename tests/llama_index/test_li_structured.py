@@ -172,3 +172,12 @@ def test_guided_regex_and_choice_per_call(emu: Emulator) -> None:
     assert re.fullmatch(r"[A-Z]{3}-\d{2}", text)
     llm.chat([ChatMessage(role="user", content="hi")], guided_json=Invoice)
     assert "number" in chat_bodies(emu)[-1]["guided_json"]["properties"]
+
+
+def test_streamed_choices_come_unwrapped(llm: Telnyx, emu: Emulator) -> None:
+    emu.script(ScriptedReply(content='{"value": "negative"}'))
+    sentiment: Any = Literal["positive", "negative"]
+    outputs = list(llm.stream_structured_predict(sentiment, PromptTemplate("Mood: {t}"), t="bad"))
+    assert outputs[-1] == "negative"
+    assert all(o is None or isinstance(o, str) for o in outputs)
+    assert "negative" in outputs[:-1]  # a partial that is the value, never the {"value": ...}
