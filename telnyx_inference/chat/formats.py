@@ -34,6 +34,7 @@ __all__ = [
     "WRAPPED_FIELD",
     "check_response_format",
     "format_name",
+    "is_object_root",
     "json_schema_format",
     "wrap_root",
 ]
@@ -52,6 +53,7 @@ def format_name(title: Any, fallback: str = "output") -> str:
 
 
 def is_object_root(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema`` describes an object, as a json_schema format's root must."""
     return schema.get("type") == "object"
 
 
