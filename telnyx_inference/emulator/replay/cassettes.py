@@ -40,6 +40,11 @@ SECRET_FIELDS = frozenset(
 )
 """Body fields whose values are never written, whatever they hold."""
 
+MIN_SECRET_LENGTH = 8
+"""Shorter strings are not replaced inside text: a dummy key such as ``test`` or ``k`` is no
+secret, and replacing it would rewrite every prompt that contains the word. Headers and
+``SECRET_FIELDS`` are hidden whatever their length."""
+
 RECORDED_REQUEST_HEADERS = ("content-type", "accept", "x-emulator-fault")
 """Request headers kept (for the reader's benefit; matching ignores headers)."""
 
@@ -212,16 +217,21 @@ def bearer_key(authorization: str | None) -> str | None:
     return key.strip() or None if scheme.lower() == "bearer" else None
 
 
+def text_secrets(secrets: Iterable[str | None]) -> list[str]:
+    """The secrets worth replacing inside text: at least :data:`MIN_SECRET_LENGTH` long."""
+    return [s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH]
+
+
 def scrub_text(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
+    for secret in text_secrets(secrets):
+        text = text.replace(secret, REDACTED)
     return text
 
 
 def scrub_json(value: Any, secrets: Iterable[str]) -> Any:
-    """``value`` with every secret string replaced and every ``SECRET_FIELDS`` value hidden."""
-    keys = [s for s in secrets if s]
+    """``value`` with every secret string replaced and every ``SECRET_FIELDS`` value hidden
+    (with no secrets: only the fields are hidden)."""
+    keys = text_secrets(secrets)
     if isinstance(value, dict):
         return {
             k: (REDACTED if k.lower() in SECRET_FIELDS and v is not None else scrub_json(v, keys))
@@ -236,7 +246,7 @@ def scrub_json(value: Any, secrets: Iterable[str]) -> Any:
 
 def scrub_interaction(item: Interaction, secrets: Iterable[str]) -> Interaction:
     """A copy of ``item`` with no secret left anywhere in it (headers, bodies, frames)."""
-    keys = [s for s in secrets if s]
+    keys = text_secrets(secrets)
 
     def headers(h: Mapping[str, str]) -> dict[str, str]:
         return {

@@ -23,6 +23,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -39,6 +40,8 @@ from telnyx_inference.emulator.replay.cassettes import (
     interaction_file_name,
     scrub_interaction,
     scrub_json,
+    scrub_text,
+    text_secrets,
 )
 from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS, Library, Miss
 
@@ -153,25 +156,35 @@ class Tape:
 
     async def answer(self, request: Request, raw: bytes, strict_default: bool) -> Response | None:
         """The answer from the cassette or the upstream; None lets the emulator answer."""
-        secrets = [
-            s for s in (bearer_key(request.headers.get("authorization")), *self.secrets) if s
-        ]
+        secrets = text_secrets((bearer_key(request.headers.get("authorization")), *self.secrets))
         if self.replay_dir is not None:
-            got = self.library.take(
-                request.method,
-                request.url.path,
-                request.url.query,
-                scrub_json(proxy.json_or_none(raw), secrets),
-            )
+            got = self._take(request, proxy.json_or_none(raw), secrets)
             if isinstance(got, Interaction):
                 return proxy.replay(got, self.speed)
             if self.upstream is None:
-                return self._miss(got, strict_default)
+                return self._miss(got, strict_default, secrets)
         assert self.upstream is not None
         return await self.upstream.forward(request, raw, lambda item: self._save(item, secrets))
 
-    def _miss(self, miss: Miss, strict_default: bool) -> Response | None:
-        text = miss.describe()
+    def _take(self, request: Request, body: Any, secrets: Sequence[str]) -> Interaction | Miss:
+        """The recording of this request, matched as sent (only ``SECRET_FIELDS`` hidden, as
+        they are on disk). Failing that, with the secrets replaced too: a recording whose
+        prompt held the key was written with ``[REDACTED]`` there."""
+        method, path, query = request.method, request.url.path, request.url.query
+        sent = scrub_json(body, ())
+        got = self.library.take(method, path, query, sent)
+        if isinstance(got, Miss) and secrets:
+            hidden = scrub_json(body, secrets)
+            if hidden != sent and isinstance(
+                again := self.library.take(method, path, query, hidden), Interaction
+            ):
+                return again
+        return got
+
+    def _miss(
+        self, miss: Miss, strict_default: bool, secrets: Sequence[str] = ()
+    ) -> Response | None:
+        text = scrub_text(miss.describe(), secrets)  # it quotes the request's body
         if not self.library.items:
             text += f" The cassette {self.replay_dir} is empty or missing."
         strict = self.strict if self.strict is not None else strict_default
