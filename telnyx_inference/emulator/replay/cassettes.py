@@ -25,6 +25,7 @@ the last whole frame in ``"tail"``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -379,6 +380,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def slug(text: str, limit: int = 60) -> str:
     """A file-name-safe version of ``text`` (letters, digits, ``.-_``)."""
     return _UNSAFE.sub("-", text).strip("-.")[:limit] or "x"
+
+
+def unique_slug(text: str, limit: int = 80) -> str:
+    """A readable, file-name-safe form of ``text`` that no other text shares: when making it
+    safe changed anything, a short hash of the original follows, so ``test_answer[What is
+    2+2?]`` and ``test_answer[What is 2-2?]`` get ``test_answer-What-is-2-2-`` and two hashes."""
+    safe = slug(text, limit)
+    if safe == text:
+        return safe
+    return f"{safe}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def interaction_file_name(seq: int, method: str, path: str) -> str:
