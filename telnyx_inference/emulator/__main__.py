@@ -64,7 +64,10 @@ def parser() -> argparse.ArgumentParser:
         "--api-key", default=None, help="accept only this key (default: any non-empty key)"
     )
     p.add_argument(
-        "--strict", action="store_true", help="reject unknown top-level request fields with 422"
+        "--strict",
+        action="store_true",
+        help="reject unknown top-level request fields with 422 (for replay misses see "
+        "--replay-strict)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
@@ -126,7 +129,15 @@ def _cassette_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--record", metavar="DIR", help="proxy to --upstream, write each answer to DIR")
     g.add_argument("--upstream", default=DEFAULT_UPSTREAM, help=f"default {DEFAULT_UPSTREAM}")
     g.add_argument(
-        "--replay", metavar="DIR", help="answer from DIR (with --strict a miss is an error)"
+        "--replay",
+        metavar="DIR",
+        help="answer from DIR (a request with no recording: see --replay-strict)",
+    )
+    g.add_argument(
+        "--replay-strict",
+        action="store_true",
+        help="with --replay, a request with no recording is a 400 naming the closest "
+        "recording (default: the emulator's model answers it, and the miss is logged)",
     )
     g.add_argument(
         "--replay-speed",
@@ -150,9 +161,18 @@ def _cassette_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _cassette_options(args: argparse.Namespace) -> dict[str, Any]:
+    replay_strict = args.replay_strict
+    if args.replay and args.strict and not replay_strict:
+        print(
+            "note: --strict also makes replay misses errors until the next release; say "
+            "--replay-strict for that (--strict checks request fields).",
+            file=sys.stderr,
+        )
+        replay_strict = True
     return {
         "record": args.record,
         "replay": args.replay,
+        "replay_strict": replay_strict,
         "upstream": args.upstream,
         "replay_speed": args.replay_speed,
         "ignore_fields": [f.strip() for f in args.replay_ignore.split(",") if f.strip()],
@@ -171,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from telnyx_inference.emulator.replay.tape import check_record_bind
+    from telnyx_inference.emulator.replay.tape import check_record_bind, check_replay_folder
     from telnyx_inference.emulator.serving.ops import configure_cli_logging
     from telnyx_inference.emulator.serving.server import Emulator, serve
 
@@ -181,6 +201,11 @@ def _run(args: argparse.Namespace) -> int:
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    try:
+        check_replay_folder(args.replay, args.record)
+    except FileNotFoundError as exc:
+        print(f"error: --replay: {exc}", file=sys.stderr)
+        return 2
     uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,

@@ -1,4 +1,4 @@
-"""``telnyx-emulator --record DIR --upstream URL`` then ``--replay DIR --strict``."""
+"""``telnyx-emulator --record DIR --upstream URL`` then ``--replay DIR --replay-strict``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ._support import PLAIN
 
 
 @contextmanager
-def cli(*args: str) -> Iterator[str]:
+def cli(*args: str, stderr: list[str] | None = None) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "telnyx_inference.emulator", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -28,7 +28,9 @@ def cli(*args: str) -> Iterator[str]:
         yield proc.stdout.readline().strip()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        _, err = proc.communicate(timeout=10)
+        if stderr is not None:
+            stderr.append(err)
 
 
 def _ask(url: str, text: str) -> str | None:
@@ -44,11 +46,36 @@ def test_cli_records_then_replays_strictly(tmp_path: Path) -> None:
                                      upstream.root) as url:
         recorded = _ask(url, "hello from the CLI")
     assert [p.name for p in tmp_path.iterdir()] == ["0001-post-v2-ai-openai-chat-completions.json"]
-    with cli("--replay", str(tmp_path), "--strict", "--replay-speed", "2") as url:
+    with cli("--replay", str(tmp_path), "--replay-strict", "--replay-speed", "2") as url:
         assert _ask(url, "hello from the CLI") == recorded
         with pytest.raises(openai.BadRequestError) as info:
             _ask(url, "something else")
     assert "Closest recording" in str(info.value.body)
+    # The old spelling still makes misses errors, and says what to write instead.
+    said: list[str] = []
+    with cli("--replay", str(tmp_path), "--strict", stderr=said) as url, pytest.raises(
+        openai.BadRequestError
+    ):
+        _ask(url, "something else")
+    assert "--replay-strict" in said[0]
+
+
+def test_replay_of_a_missing_folder_fails_at_start(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "telnyx_inference.emulator", "--replay", str(tmp_path / "nope")],
+        capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert done.stdout == ""  # never served
+    assert f"{tmp_path / 'nope'} does not exist" in done.stderr
+    assert "--record" in done.stderr
+
+
+def test_help_tells_request_strictness_from_replay_strictness() -> None:
+    done = subprocess.run([sys.executable, "-m", "telnyx_inference.emulator", "--help"],
+                          capture_output=True, text=True, timeout=30)
+    text = " ".join(done.stdout.split())
+    assert "--strict reject unknown top-level request fields" in text
+    assert "--replay-strict with --replay, a request with no recording is a 400" in text
 
 
 @pytest.mark.parametrize("args", [["--host", "0.0.0.0"], ["--replay-speed", "0"]])

@@ -137,6 +137,16 @@ def test_tests_whose_ids_sanitise_alike_get_their_own_cassettes(tmp_path: Path) 
     assert "3 passed" in done.stdout
 
 
+def test_a_marked_test_with_no_cassette_says_how_to_record(tmp_path: Path) -> None:
+    (tmp_path / "test_inner.py").write_text(INNER)
+    done = _pytest(tmp_path, "test_inner.py", "-k", "test_hello")
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = " ".join(done.stdout.split())
+    assert "empty or missing" in text
+    assert "--telnyx-record=new" in text
+    assert "--telnyx-upstream, now https://api.telnyx.com" in text
+
+
 def test_marker_refuses_a_name_leaving_the_folder(tmp_path: Path) -> None:
     mark = pytest.mark.telnyx_cassette("../../etc").mark
     node = SimpleNamespace(path=tmp_path / "test_x.py", name="test_x",

@@ -313,7 +313,7 @@ def test_a_key_streamed_back_in_pieces_never_reaches_a_cassette(tmp_path: Path) 
     assert "[REDACTED]" in written
     for piece in (FRAGMENT, "d0n0t", "l3ak"):
         assert piece not in written
-    with Emulator(replay=tmp_path, strict=True) as player:
+    with Emulator(replay=tmp_path, replay_strict=True) as player:
         content, reasoning = _streamed(player.base_url, "replaying")
     assert "".join(content) == "Your key is [REDACTED] - keep it."
     assert "".join(reasoning) == "The key [REDACTED]."

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 MARKER = "telnyx_cassette"
 RECORD_MODES = ("none", "new", "all")
 CASSETTE_FOLDER = "cassettes"
+RECORD_HINT = (
+    "To record it, run pytest with --telnyx-record=new and a real key in the test's client "
+    "(what is missing goes to --telnyx-upstream, now {upstream})."
+)
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -109,6 +113,7 @@ def marked_cassette(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[N
         upstream=upstream,
         strict=bool(marker.kwargs.get("strict", True)),
         ignore=marker.kwargs.get("ignore_fields") or DEFAULT_IGNORED_FIELDS,
+        hint=RECORD_HINT.format(upstream=upstream),
     )
     with emu.cassette(tape):
         yield

@@ -61,6 +61,24 @@ class RemoteRecordError(RuntimeError):
     """Record mode on an address beyond loopback, not explicitly allowed."""
 
 
+RECORD_HINT = (
+    "To record what is missing, give the same folder to record= and replay= "
+    "(--record DIR --replay DIR); requests go to the upstream with the client's own key."
+)
+
+
+def check_replay_folder(replay: str | Path | None, record: str | Path | None) -> None:
+    """Refuse a replay folder that does not exist (unless it is also the one recorded to)."""
+    if replay is None or Path(replay).is_dir():
+        return
+    if record is not None and Path(record).resolve() == Path(replay).resolve():
+        return
+    raise FileNotFoundError(
+        f"the replay folder {replay} does not exist: check the path, or record into it "
+        f"first (record={str(replay)!r}, --record {replay})."
+    )
+
+
 def check_record_bind(host: str, allowed: bool) -> None:
     if not allowed and not is_loopback_host(host):
         raise RemoteRecordError(
@@ -111,7 +129,7 @@ class Tape:
     misses are recorded); ``strict``: misses are errors (None: follow the emulator's
     ``strict`` setting); ``speed``: replay timing (None: as fast as possible); ``ignore``:
     body fields left out of matching; ``secrets``: strings scrubbed besides each request's
-    own key (``TELNYX_API_KEY`` is always one).
+    own key (``TELNYX_API_KEY`` is always one); ``hint``: how to record, said on a miss.
     """
 
     def __init__(
@@ -124,6 +142,7 @@ class Tape:
         speed: float | None = None,
         ignore: Sequence[str] = DEFAULT_IGNORED_FIELDS,
         secrets: Iterable[str] = (),
+        hint: str = RECORD_HINT,
     ) -> None:
         if replay is None and record is None:
             raise ValueError("a Tape needs replay=FOLDER, record=FOLDER or both")
@@ -133,7 +152,7 @@ class Tape:
             raise ValueError(f"upstream must be an http(s) URL, got {upstream!r}")
         self.replay_dir = Path(replay) if replay is not None else None
         self.record_dir = Path(record) if record is not None else None
-        self.strict, self.speed = strict, speed or None
+        self.strict, self.speed, self.hint = strict, speed or None, hint
         self.secrets = [s for s in (*secrets, os.environ.get(API_KEY_ENV, "")) if s]
         self.library = Library(
             load_cassette(self.replay_dir) if self.replay_dir else [], tuple(ignore)
@@ -187,6 +206,7 @@ class Tape:
         text = scrub_text(miss.describe(), secrets)  # it quotes the request's body
         if not self.library.items:
             text += f" The cassette {self.replay_dir} is empty or missing."
+        text += " " + self.hint
         strict = self.strict if self.strict is not None else strict_default
         log.warning("cassette miss (%s): %s", "error" if strict else "emulator answers", text)
         if not strict:

@@ -23,6 +23,7 @@ from telnyx_inference._constants import (
     NATIVE_ROOT_PATH,
     OPENAI_BASE_SUFFIX,
 )
+from telnyx_inference._warnings import warn_once
 from telnyx_inference.emulator import streaming
 from telnyx_inference.emulator.access import (
     exposure_notice,
@@ -33,7 +34,12 @@ from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import guided
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS
-from telnyx_inference.emulator.replay.tape import DEFAULT_UPSTREAM, Tape, check_record_bind
+from telnyx_inference.emulator.replay.tape import (
+    DEFAULT_UPSTREAM,
+    Tape,
+    check_record_bind,
+    check_replay_folder,
+)
 from telnyx_inference.emulator.serving import control
 from telnyx_inference.emulator.serving.app import create_app
 from telnyx_inference.emulator.serving.journal import (
@@ -74,6 +80,19 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _replay_strict(replay: object, replay_strict: bool | None, strict: bool) -> bool:
+    """Whether a replay miss is an error; ``strict`` decided it before ``replay_strict``."""
+    if replay_strict is None and strict and replay is not None:
+        warn_once(
+            "emulator-strict-replay",
+            "Emulator(strict=True) makes replay misses errors only until the next release: "
+            "pass replay_strict=True for that (strict checks the request fields).",
+            DeprecationWarning,
+        )
+        return True
+    return bool(replay_strict)
+
+
 class Emulator:
     """A Telnyx-compatible server on loopback, for tests and offline work.
 
@@ -88,9 +107,9 @@ class Emulator:
 
     Record and replay (see :mod:`telnyx_inference.emulator.replay.tape`): ``record=DIR`` proxies every API request to
     ``upstream`` (default ``https://api.telnyx.com``) and writes each interaction to DIR;
-    ``replay=DIR`` answers from DIR (``strict`` turns a miss into an error naming the closest
-    recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR replay what
-    was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
+    ``replay=DIR`` answers from DIR (``replay_strict`` turns a miss into an error naming the
+    closest recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR
+    replay what was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
     The journal keeps at most ``journal_max_entries`` requests and ``journal_max_bytes``
     bytes, dropping (and counting) the oldest. Bound beyond loopback, the control routes
     require ``control_token`` (generated when not given; see :attr:`control_token`).
@@ -117,6 +136,7 @@ class Emulator:
         replay: str | Path | None = None,
         upstream: str = DEFAULT_UPSTREAM,
         replay_speed: float | None = None,
+        replay_strict: bool | None = None,
         ignore_fields: Sequence[str] = DEFAULT_IGNORED_FIELDS,
         allow_remote_record: bool = False,
         storage_latency: float = 0.0,
@@ -149,10 +169,12 @@ class Emulator:
             control.set_fixed(self._state, True, chunks)
         self._allow_remote_record = allow_remote_record
         if record is not None or replay is not None:
+            check_replay_folder(replay, record)
             self._state.tape = Tape(
                 record=record,
                 replay=replay,
                 upstream=upstream,
+                strict=_replay_strict(replay, replay_strict, strict),
                 speed=replay_speed,
                 ignore=ignore_fields,
             )
