@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -50,11 +51,22 @@ UPSTREAM_TIMEOUT = 600.0
 
 
 def _lib() -> Any:
-    # Imported on first use: the HTTP library comes with the openai SDK, which costs the
-    # emulator's start-up half a second and is needed only when recording.
+    # Imported when a recorder is made: the HTTP library comes with the openai SDK, which
+    # costs half a second and is needed only when recording.
     from telnyx_inference.transport.sdk_http import http_module
 
     return http_module
+
+
+def _prepare() -> None:
+    """Import now, on the caller's thread, what recording imports on its first request (an
+    import on the server's thread can race the caller's use of ``ast``; see Emulator.start):
+    the HTTP library, its transport and TLS set-up (a client built and dropped), its asyncio
+    network backend, and the codec that resolving a host name loads."""
+    lib = _lib()
+    lib.AsyncClient(trust_env=False)
+    importlib.import_module(lib.__name__.replace("httpx", "httpcore") + "._backends.anyio")
+    import encodings.idna  # noqa: F401
 
 
 def json_or_none(raw: bytes) -> Any:
@@ -81,6 +93,7 @@ class Upstream:
         self.url = url.rstrip("/")
         self._client: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        _prepare()
 
     def _http(self) -> Any:
         loop = asyncio.get_running_loop()

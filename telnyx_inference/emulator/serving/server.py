@@ -67,6 +67,12 @@ def _flatten(items: tuple[Any, ...], kind: type[_T], method: str) -> list[_T]:
     return out
 
 
+def _import_event_loop_backends() -> None:
+    """What anyio and starlette import on their first use inside the event loop."""
+    import anyio._backends._asyncio  # anyio's asyncio backend, imported by name
+    import anyio.to_thread  # noqa: F401
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto must be IPPROTO_TCP (not 0): asyncio only turns on TCP_NODELAY for accepted
@@ -194,16 +200,23 @@ class Emulator:
         if not is_loopback_host(self._host):
             notice = exposure_notice(self._host, self.control_token, self._token_generated)
             logging.getLogger("telnyx_inference.emulator").warning(notice)
-        self._sock = _bind(self._host, self._port)
+        # Everything the server and model threads will need is imported here, on the
+        # caller's thread: an import on another thread can race the caller's own use of
+        # ``ast`` (pytest's, on CPython 3.11: gh-106905), and nothing is left to import then.
+        guided.warm_up()
         config = uvicorn.Config(
             create_app(self._state),
             log_level=self._log_level,
             access_log=False,
             lifespan="off",
+            ws="none",
             timeout_keep_alive=30,
             backlog=2048,
             timeout_graceful_shutdown=1,
         )
+        config.load()
+        _import_event_loop_backends()
+        self._sock = _bind(self._host, self._port)
         self._server = uvicorn.Server(config)
         sock, server = self._sock, self._server
         self._thread = threading.Thread(
@@ -215,7 +228,6 @@ class Emulator:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the Telnyx emulator failed to start")
             time.sleep(0.005)
-        threading.Thread(target=guided.warm_up, name="telnyx-emulator-warmup", daemon=True).start()
         return self
 
     def stop(self) -> None:
