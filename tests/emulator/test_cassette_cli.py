@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import openai
 import pytest
 
@@ -85,3 +90,65 @@ def test_cli_refuses_remote_record_and_bad_speed(tmp_path: Path, args: list[str]
         capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
     assert ("--allow-remote-record" in done.stderr) or ("--replay-speed" in done.stderr)
+
+
+@contextmanager
+def _upstream_that_lingers() -> Iterator[str]:
+    """An upstream that streams an answer, ``[DONE]`` included, then keeps the connection
+    open until the test ends (as a slow network can before the last bytes)."""
+    release = threading.Event()
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.end_headers()
+            for word in ("Hello", " there"):
+                chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
+                self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            release.wait(timeout=60)  # hang guard only
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_sigterm_right_after_the_end_of_a_stream_keeps_its_recording(tmp_path: Path) -> None:
+    body = {"model": PLAIN, "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+    with _upstream_that_lingers() as upstream:
+        for attempt in range(3):
+            folder = tmp_path / str(attempt)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "telnyx_inference.emulator", "--port", "0", "--quiet",
+                 "--record", str(folder), "--upstream", upstream],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            try:
+                assert proc.stdout is not None
+                url = proc.stdout.readline().strip()
+                with httpx.Client(headers={"Authorization": "Bearer cli-key"}) as http, \
+                        http.stream("POST", f"{url}/chat/completions", json=body) as answer:
+                    for line in answer.iter_lines():
+                        if line == "data: [DONE]":
+                            break
+                    proc.send_signal(signal.SIGTERM)  # the client has seen the end
+                _, err = proc.communicate(timeout=30)
+            finally:
+                proc.kill()
+            assert proc.returncode == 0, err  # stopped cleanly, not killed
+            (written,) = folder.iterdir()
+            stream = json.loads(written.read_text())["response"]["stream"]
+            assert stream["frames"][-1]["text"] == "data: [DONE]"
+            assert not stream["cut"]

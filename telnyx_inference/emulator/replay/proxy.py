@@ -46,6 +46,7 @@ _HOP_BY_HOP = frozenset(
         "content-encoding",
     }
 )
+DONE_FRAME = "data: [DONE]"
 UPSTREAM_TIMEOUT = 600.0
 """Seconds the recorder waits on the upstream (long generations stream slowly)."""
 
@@ -164,23 +165,37 @@ class Upstream:
     async def _relay(
         upstream: Any, item: Interaction, started: float, done: Callable[[Interaction], None]
     ) -> AsyncIterator[bytes]:
+        """Pass the stream on as it arrives. The interaction is written when ``[DONE]``
+        arrives, before the bytes that carry it go out (a client that has seen the end may
+        stop the recorder at once), and again at the end only if anything changed."""
         splitter, stream = FrameSplitter(), Stream()
         item.stream = stream
+        saved: tuple[int, str, bool] | None = None
+
+        def save() -> tuple[int, str, bool]:
+            stream.separator = splitter.separator or "\n\n"
+            stream.tail = splitter.tail
+            done(item)
+            return len(stream.frames), stream.tail, stream.cut
+
         try:
             async for data in upstream.aiter_raw():
                 now = time.monotonic() - started
-                stream.frames.extend(Frame(now, text) for text in splitter.feed(data))
+                texts = splitter.feed(data)
+                stream.frames.extend(Frame(now, text) for text in texts)
+                if saved is None and any(text.strip() == DONE_FRAME for text in texts):
+                    saved = save()
                 yield data
         except _lib().TransportError as exc:
             stream.cut = True
             raise DropConnection("the upstream cut the stream") from exc
         except BaseException:
-            stream.cut = True  # the client went away: what was recorded is incomplete
+            if saved is None:
+                stream.cut = True  # the client went away: what was recorded is incomplete
             raise
         finally:
-            stream.separator = splitter.separator or "\n\n"
-            stream.tail = splitter.tail
-            done(item)
+            if saved != (len(stream.frames), splitter.tail, stream.cut):
+                save()
             with contextlib.suppress(BaseException):  # after a cut or a cancellation
                 await upstream.aclose()
 

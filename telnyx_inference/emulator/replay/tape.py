@@ -218,10 +218,11 @@ class Tape:
     def _save(self, item: Interaction, secrets: Sequence[str]) -> None:
         assert self.record_dir is not None
         clean = scrub_interaction(item, secrets)
-        with self._lock:
-            name = interaction_file_name(self._next, clean.method, clean.path)
-            self._next += 1
-        clean.name = name
+        with self._lock:  # a stream saved twice (at [DONE], then at its end) keeps its file
+            if not item.name:
+                item.name = interaction_file_name(self._next, clean.method, clean.path)
+                self._next += 1
+        clean.name = name = item.name
         self.record_dir.mkdir(parents=True, exist_ok=True)
         target = self.record_dir / name
         temp = target.with_suffix(".tmp")

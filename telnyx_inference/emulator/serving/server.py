@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 import threading
 import time
@@ -402,8 +403,19 @@ class Emulator:
 
 
 def serve(emulator: Emulator, announce: bool = True) -> None:
-    """Run until interrupted (used by the CLI). Ctrl-C while serving returns normally; Ctrl-C
-    during start-up stops what was started and raises KeyboardInterrupt."""
+    """Run until interrupted (used by the CLI). Ctrl-C or SIGTERM (how containers and process
+    managers stop a server) while serving stops gracefully and returns; during start-up they
+    stop what was started and raise KeyboardInterrupt."""
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if on_main_thread else None
+    try:
+        _serve(emulator, announce)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(emulator: Emulator, announce: bool) -> None:
     try:
         emulator.start()
     except BaseException:
