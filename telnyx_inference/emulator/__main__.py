@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -74,6 +75,13 @@ def parser() -> argparse.ArgumentParser:
         "--adversarial",
         action="store_true",
         help="fill structured output and tool arguments with edge cases (robustness tests)",
+    )
+    p.add_argument(
+        "--responder",
+        default=None,
+        metavar="MODULE:FUNCTION",
+        help="your function answers chat requests before the heuristic model (imported from "
+        "the current directory or the installed packages; see docs/emulator-model.md)",
     )
     p.add_argument(
         "--fixed",
@@ -192,8 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from telnyx_inference.emulator.replay.tape import check_record_bind, check_replay_folder
+    from telnyx_inference.emulator.serving.foreground import serve
     from telnyx_inference.emulator.serving.ops import configure_cli_logging
-    from telnyx_inference.emulator.serving.server import Emulator, serve
+    from telnyx_inference.emulator.serving.server import Emulator
 
     if args.record:
         try:
@@ -206,6 +215,17 @@ def _run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"error: --replay: {exc}", file=sys.stderr)
         return 2
+    responder = None
+    if args.responder:
+        from telnyx_inference.emulator.responders import load_responder
+
+        if os.getcwd() not in sys.path:  # as `python -m` would: modules next to you import
+            sys.path.insert(0, os.getcwd())
+        try:
+            responder = load_responder(args.responder)
+        except ValueError as exc:
+            print(f"error: --responder: {exc}", file=sys.stderr)
+            return 2
     uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,
@@ -221,6 +241,7 @@ def _run(args: argparse.Namespace) -> int:
         control_token=args.control_token,
         storage_latency=args.storage_latency,
         adversarial=args.adversarial,
+        responder=responder,
         **_cassette_options(args),
     )
     for name, path in args.bucket:

@@ -52,7 +52,8 @@ class JournalEntry:
     received: the journal keeps bytes, which cost what its byte cap counts, and ``json``
     parses them on each read (a fresh value every time; None when there is no JSON body).
     ``size`` is what the entry counts against the cap; ``truncated`` says its body was too
-    big to keep.
+    big to keep; ``error`` says why a responder's answer became a 500 (see
+    :mod:`.responders`).
     """
 
     method: str
@@ -63,6 +64,7 @@ class JournalEntry:
     status: int | None = None
     size: int = 0
     truncated: bool = False
+    error: str | None = None
 
     @property
     def json(self) -> Any:
@@ -88,7 +90,17 @@ class JournalEntry:
         return out
 
 
-JOURNAL_FIELDS = ("method", "path", "query", "headers", "json", "status", "size", "truncated")
+JOURNAL_FIELDS = (
+    "method",
+    "path",
+    "query",
+    "headers",
+    "json",
+    "status",
+    "size",
+    "truncated",
+    "error",
+)
 """What an entry shows, in order."""
 
 

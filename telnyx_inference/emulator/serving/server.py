@@ -1,11 +1,10 @@
-"""Run the emulator: :class:`Emulator` on a background thread, or :func:`serve` in the
-foreground (the CLI)."""
+"""Run the emulator: :class:`Emulator` on a background thread (:func:`.foreground.serve` runs
+one in the foreground, for the CLI)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import socket
 import threading
 import time
@@ -41,6 +40,7 @@ from telnyx_inference.emulator.replay.tape import (
     check_record_bind,
     check_replay_folder,
 )
+from telnyx_inference.emulator.responders import Responder, ResponderError
 from telnyx_inference.emulator.serving import control
 from telnyx_inference.emulator.serving.app import create_app
 from telnyx_inference.emulator.serving.journal import (
@@ -57,13 +57,19 @@ START_TIMEOUT = 10.0
 _T = TypeVar("_T")
 
 
-def _flatten(items: tuple[Any, ...], kind: type[_T], method: str) -> list[_T]:
-    """``items`` with lists opened up; anything not of ``kind`` is refused here, not by a 500."""
+def _flatten(
+    items: tuple[Any, ...], kind: type[_T], method: str, *, functions: bool = False
+) -> list[_T]:
+    """``items`` with lists opened up; anything not of ``kind`` (or callable, with
+    ``functions``) is refused here, not by a 500."""
     out: list[_T] = []
     for item in items:
         for one in item if isinstance(item, list | tuple) else (item,):
-            if not isinstance(one, kind):
-                raise TypeError(f"emu.{method}() takes {kind.__name__} objects, got {one!r:.80}")
+            if not (isinstance(one, kind) or (functions and callable(one))):
+                also = " or functions" if functions else ""
+                raise TypeError(
+                    f"emu.{method}() takes {kind.__name__} objects{also}, got {one!r:.80}"
+                )
             out.append(one)
     return out
 
@@ -123,6 +129,8 @@ class Emulator:
     Buckets and models set up before :meth:`start` are the baseline :meth:`reset` returns to.
     ``adversarial=True`` fills structured output and tool arguments with edge cases instead
     of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
+    ``responder=fn`` lets your function answer chat requests before the heuristic model
+    (see :mod:`telnyx_inference.emulator.responders` and ``docs/emulator-model.md``).
     """
 
     def __init__(
@@ -148,9 +156,12 @@ class Emulator:
         allow_remote_record: bool = False,
         storage_latency: float = 0.0,
         adversarial: bool = False,
+        responder: Responder | None = None,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        if responder is not None and not callable(responder):
+            raise TypeError(f"responder must be callable, got {responder!r:.80}")
         if record is not None:
             check_record_bind(host, allow_remote_record)
         token, self._token_generated = resolve_control_token(host, control_token)
@@ -165,7 +176,8 @@ class Emulator:
                 journal_max_bytes=journal_max_bytes,
                 control_token=token,
                 adversarial=adversarial,
-            )
+            ),
+            responder,
         )
         self._baseline_marked = False
         self._host, self._port, self._log_level = host, port, log_level
@@ -289,9 +301,25 @@ class Emulator:
 
     # --- control (the same operations as the /_emulator/ routes) ----------------------------
 
-    def script(self, *replies: ScriptedReply | Iterable[ScriptedReply]) -> None:
-        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted."""
-        control.script(self._state, _flatten(replies, ScriptedReply, "script"))
+    def script(
+        self, *replies: ScriptedReply | Responder | Iterable[ScriptedReply | Responder]
+    ) -> None:
+        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted.
+        A function queued here answers that one request as a responder would (checked
+        against the request); a ScriptedReply is sent verbatim."""
+        items = _flatten(replies, ScriptedReply, "script", functions=True)
+        control.script(self._state, items)
+
+    def respond_with(self, responder: Responder | None) -> None:
+        """Let ``responder`` answer chat requests from now on; None: the heuristic model.
+        :meth:`reset` returns to the constructor's ``responder``."""
+        control.respond_with(self._state, responder)
+
+    def take_responder_errors(self) -> list[ResponderError]:
+        """What responders raised (or answered against the request) since the last call or
+        reset, oldest first, and forget them. The ``telnyx_emulator`` fixture raises the
+        first one left at the end of a test."""
+        return self._state.take_responder_errors()
 
     def fault(self, *faults: Fault | Iterable[Fault]) -> None:
         """Queue faults; each applies to the next matching requests, ``times`` times."""
@@ -400,35 +428,3 @@ class Emulator:
     def __repr__(self) -> str:
         where = self.root if self._sock is not None else "stopped"
         return f"Emulator({where})"
-
-
-def serve(emulator: Emulator, announce: bool = True) -> None:
-    """Run until interrupted (used by the CLI). Ctrl-C or SIGTERM (how containers and process
-    managers stop a server) while serving stops gracefully and returns; during start-up they
-    stop what was started and raise KeyboardInterrupt."""
-    on_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if on_main_thread else None
-    try:
-        _serve(emulator, announce)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _serve(emulator: Emulator, announce: bool) -> None:
-    try:
-        emulator.start()
-    except BaseException:
-        emulator.stop()
-        raise
-    if announce:
-        print(emulator.base_url, flush=True)
-    try:
-        if announce:  # starting the S3 endpoint takes a moment: Ctrl-C meanwhile is clean too
-            print(f"storage (S3): {emulator.storage_url}", flush=True)
-        while emulator._thread is not None and emulator._thread.is_alive():
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
