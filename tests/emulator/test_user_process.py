@@ -64,6 +64,7 @@ with Emulator() as emu, httpx.Client(
     ask(http)
     ask(http, guided_json=SCHEMA)
     ask(http, response_format={"type": "json_object"})
+    ask(http, response_format={"type": "json_schema", "json_schema": {"name": "p", "schema": SCHEMA}})
     ask(http, guided_regex=r"[A-Z]{3}-\d{4}")  # not in the conversation: Hypothesis draws it
     ask(http, tools=[TOOL], tool_choice="required")
     ask(http, stream=True, stream_options={"include_usage": True})
