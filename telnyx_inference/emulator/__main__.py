@@ -101,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--fixed",
-        type=int,
+        type=_positive,
         default=None,
         metavar="CHUNKS",
         help="benchmark mode: canned answers, streams of CHUNKS chunks",
@@ -250,7 +250,7 @@ def _run(args: argparse.Namespace) -> int:
         strict=args.strict,
         seed=args.seed,
         mode="fixed" if args.fixed is not None else "normal",
-        chunks=args.fixed or 16,
+        **({"chunks": args.fixed} if args.fixed is not None else {}),
         log_level=uvicorn_level,
         journal_max_entries=args.journal_max_entries,
         journal_max_bytes=args.journal_max_bytes,

@@ -105,6 +105,11 @@ JOURNAL_FIELDS = (
 
 
 REDACTED = "[REDACTED]"
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
+)
+"""Headers whose values are never kept: not in the journal (which shows an authorization
+header's scheme) nor in a cassette."""
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -112,11 +117,10 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in headers.items():
         low = name.lower()
-        if low in ("authorization", "proxy-authorization"):
-            scheme = value.split(" ", 1)[0] if " " in value else ""
-            out[low] = f"{scheme} {REDACTED}".strip()
-        elif low in ("x-api-key", "api-key", "cookie"):
-            out[low] = REDACTED
-        else:
+        if low not in SECRET_HEADERS:
             out[low] = value
+        elif low.endswith("authorization") and " " in value:
+            out[low] = f"{value.split(' ', 1)[0]} {REDACTED}"
+        else:
+            out[low] = REDACTED
     return out

@@ -43,6 +43,7 @@ from telnyx_inference._constants import (
 )
 from telnyx_inference.emulator import errors, streaming
 from telnyx_inference.emulator import faults as fk
+from telnyx_inference.emulator.access import bearer_token
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import tokens
 from telnyx_inference.emulator.model.guided import GenerationError
@@ -92,12 +93,9 @@ def _fault_response(fault: Fault) -> Response:
 
 
 def _authorised(request: Request, state: State) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        return False
+    key = bearer_token(request.headers.get("authorization"))
     expected = state.settings.api_key
-    return expected is None or key.strip() == expected
+    return key is not None and (expected is None or key == expected)
 
 
 def route(

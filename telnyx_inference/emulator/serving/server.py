@@ -48,7 +48,12 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     JournalPage,
 )
-from telnyx_inference.emulator.serving.state import Settings, State, check_setting
+from telnyx_inference.emulator.serving.state import (
+    DEFAULT_FIXED_CHUNKS,
+    Settings,
+    State,
+    check_setting,
+)
 from telnyx_inference.emulator.storage.s3 import StorageEndpoint
 
 START_TIMEOUT = 10.0
@@ -148,7 +153,7 @@ class Emulator:
         strict: bool = False,
         seed: int = 0,
         mode: str = "normal",
-        chunks: int = 16,
+        chunks: int = DEFAULT_FIXED_CHUNKS,
         journal_max_entries: int = DEFAULT_MAX_ENTRIES,
         journal_max_bytes: int = DEFAULT_MAX_BYTES,
         control_token: str | None = None,
@@ -175,6 +180,7 @@ class Emulator:
         if record is not None:
             check_record_bind(host, allow_remote_record)
         token, self._token_generated = resolve_control_token(host, control_token)
+        control.check_chunks(chunks)
         self._state = State(
             Settings(
                 api_key=api_key,
