@@ -25,7 +25,7 @@ from telnyx_inference.chat.params import ChatParamFields, ChatParams
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
-from telnyx_inference.chat.structured import StructuredOutputError
+from telnyx_inference.chat.structured import MissingDependencyError, StructuredOutputError
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.embeddings import AsyncEmbedder, Embedder
 from telnyx_inference.errors import (
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     )
     from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY: dict[str, tuple[str, str]] = {
     "AsyncTelnyxClient": ("telnyx_inference.chat.client", "AsyncTelnyxClient"),
@@ -112,6 +112,7 @@ __all__ = [
     "InvalidParameterError",
     "InvalidParameterTypeError",
     "MissingAPIKeyError",
+    "MissingDependencyError",
     "ModelFacts",
     "NotFoundError",
     "PermissionDeniedError",

@@ -22,7 +22,7 @@ import openai
 from pydantic import SecretStr
 
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
-from telnyx_inference._hints import explain
+from telnyx_inference._hints import add_hint, explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
     facts_for,
@@ -31,11 +31,19 @@ from telnyx_inference.chat.catalog import (
     store_catalog,
     store_failure,
 )
+from telnyx_inference.chat.guided_check import (
+    GuidedCheck,
+    check_guided_answer,
+    checked_policy,
+    refusal_hint,
+    sends_guided,
+)
 from telnyx_inference.chat.response import Completion, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.errors import (
     InvalidParameterError,
     NotFoundError,
+    RequestValidationError,
     StreamInterruptedError,
     TelnyxError,
 )
@@ -69,6 +77,27 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
         raise InvalidParameterError(
             "stream", f"the body must be built with stream={streaming} for this call"
         )
+
+
+def _checked(body: Mapping[str, Any], completion: Completion, policy: GuidedCheck) -> Completion:
+    """Fail closed: an answer that ignores the ``guided_*`` field sent is reported."""
+    check_guided_answer(body, completion, policy)
+    return completion
+
+
+def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
+    if policy != "off" and sends_guided(body):
+        check_guided_answer(body, acc.result(), policy)
+
+
+@contextlib.contextmanager
+def _refusal_explained(body: Mapping[str, Any]) -> Iterator[None]:
+    """A 422 refusing a structured-output field says what to send instead."""
+    try:
+        yield
+    except RequestValidationError as err:
+        add_hint(err, refusal_hint(err, body))
+        raise
 
 
 @contextlib.contextmanager
@@ -143,28 +172,37 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
 
     _transport_class = SyncTransport
 
-    def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
-        """Send a non-streamed chat request built by :func:`build_chat_request`."""
+    def chat(
+        self, body: Mapping[str, Any], *, guided_check: GuidedCheck = "warn", **send: Any
+    ) -> Completion:
+        """Send a non-streamed chat request built by :func:`build_chat_request`.
+
+        ``guided_check``: what an answer that ignores the ``guided_*`` field sent does
+        (see :mod:`telnyx_inference.chat.guided_check`)."""
         _check_stream_flag(body, False)
+        policy = checked_policy(guided_check)
         try:
-            answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
+            with _refusal_explained(body):
+                answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, self._known_models())
             raise
-        return parse_completion(answer)
+        return _checked(body, parse_completion(answer), policy)
 
     def stream_chat(
         self,
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        guided_check: GuidedCheck = "warn",
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
         _check_stream_flag(body, True)
+        policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         chunks = self.transport.stream(CHAT_PATH, body, **send)
-        with _partial_on_interruption(acc), contextlib.closing(chunks):
+        with _partial_on_interruption(acc), contextlib.closing(chunks), _refusal_explained(body):
             try:
                 for chunk in chunks:
                     yield acc.feed(chunk)
@@ -172,6 +210,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
                 explain(err, body, self._known_models())
                 raise
         acc.finish()
+        _checked_stream(body, acc, policy)
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         """The catalog of models, by id, read once per base URL and cached.
@@ -212,28 +251,34 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
 
     _transport_class = AsyncTransport
 
-    async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
+    async def chat(
+        self, body: Mapping[str, Any], *, guided_check: GuidedCheck = "warn", **send: Any
+    ) -> Completion:
         _check_stream_flag(body, False)
+        policy = checked_policy(guided_check)
         try:
-            answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
+            with _refusal_explained(body):
+                answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, await self._known_models())
             raise
-        return parse_completion(answer)
+        return _checked(body, parse_completion(answer), policy)
 
     async def stream_chat(
         self,
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        guided_check: GuidedCheck = "warn",
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
         _check_stream_flag(body, True)
+        policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         chunks = self.transport.stream(CHAT_PATH, body, **send)
         # Closed here, not by the garbage collector, when the caller stops early.
         async with contextlib.aclosing(chunks):
-            with _partial_on_interruption(acc):
+            with _partial_on_interruption(acc), _refusal_explained(body):
                 try:
                     async for chunk in chunks:
                         yield acc.feed(chunk)
@@ -241,6 +286,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
                     explain(err, body, await self._known_models())
                     raise
         acc.finish()
+        _checked_stream(body, acc, policy)
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         catalog = None if refresh else cached_catalog(self.settings.base_url)

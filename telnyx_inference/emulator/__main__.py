@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -64,7 +65,26 @@ def parser() -> argparse.ArgumentParser:
         "--api-key", default=None, help="accept only this key (default: any non-empty key)"
     )
     p.add_argument(
-        "--strict", action="store_true", help="reject unknown top-level request fields with 422"
+        "--strict",
+        action="store_true",
+        help="exactly the contract's published schema: any other top-level request field "
+        "(guided_* under the current contract) is a 422 (for replay misses see "
+        "--replay-strict)",
+    )
+    p.add_argument(
+        "--contract",
+        choices=["current", "seed"],
+        default="current",
+        help="chat schema served: current (Telnyx's published schema today: response_format "
+        "json_schema, no guided_*; default) or seed (the original endpoint doc: guided_*, no "
+        "json_schema)",
+    )
+    p.add_argument(
+        "--guided",
+        choices=["honour", "ignore", "reject"],
+        default="honour",
+        help="what the current contract does with guided_json/guided_regex/guided_choice: "
+        "honour them (default), ignore them (unconstrained answers) or reject them (422)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
@@ -73,8 +93,15 @@ def parser() -> argparse.ArgumentParser:
         help="fill structured output and tool arguments with edge cases (robustness tests)",
     )
     p.add_argument(
+        "--responder",
+        default=None,
+        metavar="MODULE:FUNCTION",
+        help="your function answers chat requests before the heuristic model (imported from "
+        "the current directory or the installed packages; see docs/emulator-model.md)",
+    )
+    p.add_argument(
         "--fixed",
-        type=int,
+        type=_positive,
         default=None,
         metavar="CHUNKS",
         help="benchmark mode: canned answers, streams of CHUNKS chunks",
@@ -126,7 +153,15 @@ def _cassette_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--record", metavar="DIR", help="proxy to --upstream, write each answer to DIR")
     g.add_argument("--upstream", default=DEFAULT_UPSTREAM, help=f"default {DEFAULT_UPSTREAM}")
     g.add_argument(
-        "--replay", metavar="DIR", help="answer from DIR (with --strict a miss is an error)"
+        "--replay",
+        metavar="DIR",
+        help="answer from DIR (a request with no recording: see --replay-strict)",
+    )
+    g.add_argument(
+        "--replay-strict",
+        action="store_true",
+        help="with --replay, a request with no recording is a 400 naming the closest "
+        "recording (default: the emulator's model answers it, and the miss is logged)",
     )
     g.add_argument(
         "--replay-speed",
@@ -150,9 +185,18 @@ def _cassette_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _cassette_options(args: argparse.Namespace) -> dict[str, Any]:
+    replay_strict = args.replay_strict
+    if args.replay and args.strict and not replay_strict:
+        print(
+            "note: --strict also makes replay misses errors until the next release; say "
+            "--replay-strict for that (--strict checks request fields).",
+            file=sys.stderr,
+        )
+        replay_strict = True
     return {
         "record": args.record,
         "replay": args.replay,
+        "replay_strict": replay_strict,
         "upstream": args.upstream,
         "replay_speed": args.replay_speed,
         "ignore_fields": [f.strip() for f in args.replay_ignore.split(",") if f.strip()],
@@ -171,15 +215,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from telnyx_inference.emulator.replay.tape import check_record_bind
+    from telnyx_inference.emulator.replay.tape import check_record_bind, check_replay_folder
+    from telnyx_inference.emulator.serving.foreground import serve
     from telnyx_inference.emulator.serving.ops import configure_cli_logging
-    from telnyx_inference.emulator.serving.server import Emulator, serve
+    from telnyx_inference.emulator.serving.server import Emulator
 
     if args.record:
         try:
             check_record_bind(args.host, args.allow_remote_record)
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
+            return 2
+    try:
+        check_replay_folder(args.replay, args.record)
+    except FileNotFoundError as exc:
+        print(f"error: --replay: {exc}", file=sys.stderr)
+        return 2
+    responder = None
+    if args.responder:
+        from telnyx_inference.emulator.responders import load_responder
+
+        if os.getcwd() not in sys.path:  # as `python -m` would: modules next to you import
+            sys.path.insert(0, os.getcwd())
+        try:
+            responder = load_responder(args.responder)
+        except ValueError as exc:
+            print(f"error: --responder: {exc}", file=sys.stderr)
             return 2
     uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
@@ -189,13 +250,16 @@ def _run(args: argparse.Namespace) -> int:
         strict=args.strict,
         seed=args.seed,
         mode="fixed" if args.fixed is not None else "normal",
-        chunks=args.fixed or 16,
+        **({"chunks": args.fixed} if args.fixed is not None else {}),
         log_level=uvicorn_level,
         journal_max_entries=args.journal_max_entries,
         journal_max_bytes=args.journal_max_bytes,
         control_token=args.control_token,
         storage_latency=args.storage_latency,
         adversarial=args.adversarial,
+        contract=args.contract,
+        guided=args.guided,
+        responder=responder,
         **_cassette_options(args),
     )
     for name, path in args.bucket:

@@ -1,5 +1,5 @@
-"""Run the emulator: :class:`Emulator` on a background thread, or :func:`serve` in the
-foreground (the CLI)."""
+"""Run the emulator: :class:`Emulator` on a background thread (:func:`.foreground.serve` runs
+one in the foreground, for the CLI)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from telnyx_inference._constants import (
     NATIVE_ROOT_PATH,
     OPENAI_BASE_SUFFIX,
 )
+from telnyx_inference._warnings import warn_once
 from telnyx_inference.emulator import streaming
 from telnyx_inference.emulator.access import (
     exposure_notice,
@@ -33,7 +34,13 @@ from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import guided
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS
-from telnyx_inference.emulator.replay.tape import DEFAULT_UPSTREAM, Tape, check_record_bind
+from telnyx_inference.emulator.replay.tape import (
+    DEFAULT_UPSTREAM,
+    Tape,
+    check_record_bind,
+    check_replay_folder,
+)
+from telnyx_inference.emulator.responders import Responder, ResponderError
 from telnyx_inference.emulator.serving import control
 from telnyx_inference.emulator.serving.app import create_app
 from telnyx_inference.emulator.serving.journal import (
@@ -41,7 +48,12 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     JournalPage,
 )
-from telnyx_inference.emulator.serving.state import Settings, State
+from telnyx_inference.emulator.serving.state import (
+    DEFAULT_FIXED_CHUNKS,
+    Settings,
+    State,
+    check_setting,
+)
 from telnyx_inference.emulator.storage.s3 import StorageEndpoint
 
 START_TIMEOUT = 10.0
@@ -50,15 +62,27 @@ START_TIMEOUT = 10.0
 _T = TypeVar("_T")
 
 
-def _flatten(items: tuple[Any, ...], kind: type[_T], method: str) -> list[_T]:
-    """``items`` with lists opened up; anything not of ``kind`` is refused here, not by a 500."""
+def _flatten(
+    items: tuple[Any, ...], kind: type[_T], method: str, *, functions: bool = False
+) -> list[_T]:
+    """``items`` with lists opened up; anything not of ``kind`` (or callable, with
+    ``functions``) is refused here, not by a 500."""
     out: list[_T] = []
     for item in items:
         for one in item if isinstance(item, list | tuple) else (item,):
-            if not isinstance(one, kind):
-                raise TypeError(f"emu.{method}() takes {kind.__name__} objects, got {one!r:.80}")
+            if not (isinstance(one, kind) or (functions and callable(one))):
+                also = " or functions" if functions else ""
+                raise TypeError(
+                    f"emu.{method}() takes {kind.__name__} objects{also}, got {one!r:.80}"
+                )
             out.append(one)
     return out
+
+
+def _import_event_loop_backends() -> None:
+    """What anyio and starlette import on their first use inside the event loop."""
+    import anyio._backends._asyncio  # anyio's asyncio backend, imported by name
+    import anyio.to_thread  # noqa: F401
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -72,6 +96,19 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+def _replay_strict(replay: object, replay_strict: bool | None, strict: bool) -> bool:
+    """Whether a replay miss is an error; ``strict`` decided it before ``replay_strict``."""
+    if replay_strict is None and strict and replay is not None:
+        warn_once(
+            "emulator-strict-replay",
+            "Emulator(strict=True) makes replay misses errors only until the next release: "
+            "pass replay_strict=True for that (strict checks the request fields).",
+            DeprecationWarning,
+        )
+        return True
+    return bool(replay_strict)
 
 
 class Emulator:
@@ -88,15 +125,23 @@ class Emulator:
 
     Record and replay (see :mod:`telnyx_inference.emulator.replay.tape`): ``record=DIR`` proxies every API request to
     ``upstream`` (default ``https://api.telnyx.com``) and writes each interaction to DIR;
-    ``replay=DIR`` answers from DIR (``strict`` turns a miss into an error naming the closest
-    recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR replay what
-    was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
+    ``replay=DIR`` answers from DIR (``replay_strict`` turns a miss into an error naming the
+    closest recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR
+    replay what was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
     The journal keeps at most ``journal_max_entries`` requests and ``journal_max_bytes``
     bytes, dropping (and counting) the oldest. Bound beyond loopback, the control routes
     require ``control_token`` (generated when not given; see :attr:`control_token`).
     Buckets and models set up before :meth:`start` are the baseline :meth:`reset` returns to.
     ``adversarial=True`` fills structured output and tool arguments with edge cases instead
     of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
+    ``contract="current"`` (default) serves Telnyx's published chat schema of today
+    (``response_format`` json_schema; ``strict`` refuses anything outside that schema, the
+    ``guided_*`` fields included); ``guided`` says what it does with ``guided_*`` otherwise:
+    ``"honour"`` (default), ``"ignore"`` (answered unconstrained) or ``"reject"`` (422).
+    ``contract="seed"`` serves the original endpoint doc: ``guided_*`` honoured, ``json_schema``
+    refused.
+    ``responder=fn`` lets your function answer chat requests before the heuristic model
+    (see :mod:`telnyx_inference.emulator.responders` and ``docs/emulator-model.md``).
     """
 
     def __init__(
@@ -108,7 +153,7 @@ class Emulator:
         strict: bool = False,
         seed: int = 0,
         mode: str = "normal",
-        chunks: int = 16,
+        chunks: int = DEFAULT_FIXED_CHUNKS,
         journal_max_entries: int = DEFAULT_MAX_ENTRIES,
         journal_max_bytes: int = DEFAULT_MAX_BYTES,
         control_token: str | None = None,
@@ -117,16 +162,25 @@ class Emulator:
         replay: str | Path | None = None,
         upstream: str = DEFAULT_UPSTREAM,
         replay_speed: float | None = None,
+        replay_strict: bool | None = None,
         ignore_fields: Sequence[str] = DEFAULT_IGNORED_FIELDS,
         allow_remote_record: bool = False,
         storage_latency: float = 0.0,
         adversarial: bool = False,
+        contract: str = "current",
+        guided: str = "honour",
+        responder: Responder | None = None,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        check_setting("contract", contract)
+        check_setting("guided", guided)
+        if responder is not None and not callable(responder):
+            raise TypeError(f"responder must be callable, got {responder!r:.80}")
         if record is not None:
             check_record_bind(host, allow_remote_record)
         token, self._token_generated = resolve_control_token(host, control_token)
+        control.check_chunks(chunks)
         self._state = State(
             Settings(
                 api_key=api_key,
@@ -138,7 +192,10 @@ class Emulator:
                 journal_max_bytes=journal_max_bytes,
                 control_token=token,
                 adversarial=adversarial,
-            )
+                contract=contract,
+                guided=guided,
+            ),
+            responder,
         )
         self._baseline_marked = False
         self._host, self._port, self._log_level = host, port, log_level
@@ -149,10 +206,12 @@ class Emulator:
             control.set_fixed(self._state, True, chunks)
         self._allow_remote_record = allow_remote_record
         if record is not None or replay is not None:
+            check_replay_folder(replay, record)
             self._state.tape = Tape(
                 record=record,
                 replay=replay,
                 upstream=upstream,
+                strict=_replay_strict(replay, replay_strict, strict),
                 speed=replay_speed,
                 ignore=ignore_fields,
             )
@@ -172,16 +231,23 @@ class Emulator:
         if not is_loopback_host(self._host):
             notice = exposure_notice(self._host, self.control_token, self._token_generated)
             logging.getLogger("telnyx_inference.emulator").warning(notice)
-        self._sock = _bind(self._host, self._port)
+        # Everything the server and model threads will need is imported here, on the
+        # caller's thread: an import on another thread can race the caller's own use of
+        # ``ast`` (pytest's, on CPython 3.11: gh-106905), and nothing is left to import then.
+        guided.warm_up()
         config = uvicorn.Config(
             create_app(self._state),
             log_level=self._log_level,
             access_log=False,
             lifespan="off",
+            ws="none",
             timeout_keep_alive=30,
             backlog=2048,
             timeout_graceful_shutdown=1,
         )
+        config.load()
+        _import_event_loop_backends()
+        self._sock = _bind(self._host, self._port)
         self._server = uvicorn.Server(config)
         sock, server = self._sock, self._server
         self._thread = threading.Thread(
@@ -193,7 +259,6 @@ class Emulator:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the Telnyx emulator failed to start")
             time.sleep(0.005)
-        threading.Thread(target=guided.warm_up, name="telnyx-emulator-warmup", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -254,9 +319,25 @@ class Emulator:
 
     # --- control (the same operations as the /_emulator/ routes) ----------------------------
 
-    def script(self, *replies: ScriptedReply | Iterable[ScriptedReply]) -> None:
-        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted."""
-        control.script(self._state, _flatten(replies, ScriptedReply, "script"))
+    def script(
+        self, *replies: ScriptedReply | Responder | Iterable[ScriptedReply | Responder]
+    ) -> None:
+        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted.
+        A function queued here answers that one request as a responder would (checked
+        against the request); a ScriptedReply is sent verbatim."""
+        items = _flatten(replies, ScriptedReply, "script", functions=True)
+        control.script(self._state, items)
+
+    def respond_with(self, responder: Responder | None) -> None:
+        """Let ``responder`` answer chat requests from now on; None: the heuristic model.
+        :meth:`reset` returns to the constructor's ``responder``."""
+        control.respond_with(self._state, responder)
+
+    def take_responder_errors(self) -> list[ResponderError]:
+        """What responders raised (or answered against the request) since the last call or
+        reset, oldest first, and forget them. The ``telnyx_emulator`` fixture raises the
+        first one left at the end of a test."""
+        return self._state.take_responder_errors()
 
     def fault(self, *faults: Fault | Iterable[Fault]) -> None:
         """Queue faults; each applies to the next matching requests, ``times`` times."""
@@ -317,7 +398,8 @@ class Emulator:
         control.set_fixed(self._state, enabled, chunks)
 
     def configure(self, **changes: Any) -> None:
-        """Change ``api_key``, ``strict``, ``seed`` or ``adversarial`` while running (undone
+        """Change ``api_key``, ``strict``, ``seed``, ``adversarial``, ``contract`` or ``guided``
+        while running (undone
         by reset)."""
         control.configure(self._state, **changes)
 
@@ -365,24 +447,3 @@ class Emulator:
     def __repr__(self) -> str:
         where = self.root if self._sock is not None else "stopped"
         return f"Emulator({where})"
-
-
-def serve(emulator: Emulator, announce: bool = True) -> None:
-    """Run until interrupted (used by the CLI). Ctrl-C while serving returns normally; Ctrl-C
-    during start-up stops what was started and raises KeyboardInterrupt."""
-    try:
-        emulator.start()
-    except BaseException:
-        emulator.stop()
-        raise
-    if announce:
-        print(emulator.base_url, flush=True)
-    try:
-        if announce:  # starting the S3 endpoint takes a moment: Ctrl-C meanwhile is clean too
-            print(f"storage (S3): {emulator.storage_url}", flush=True)
-        while emulator._thread is not None and emulator._thread.is_alive():
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
