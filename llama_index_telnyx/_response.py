@@ -63,7 +63,9 @@ def _logprob(entry: Mapping[str, Any]) -> LogProb:
 
 
 def response_kwargs(completion: Completion) -> dict[str, Any]:
-    """``ChatResponse.additional_kwargs``: token counts (where LlamaIndex looks) and more."""
+    """``ChatResponse.additional_kwargs``: token counts (where LlamaIndex looks), the finish
+    reason and the answer's ``cost`` (``{"total", "currency", "prompt", "cached_prompt",
+    "completion"}`` in exact decimals; ``"total": "unknown"`` without prices)."""
     out: dict[str, Any] = {}
     usage: Usage | None = completion.usage
     if usage is not None:
@@ -77,6 +79,8 @@ def response_kwargs(completion: Completion) -> dict[str, Any]:
     if completion.model:
         out["model"] = completion.model
     out["finish_reason"] = completion.first.finish_reason
+    if completion.cost is not None:
+        out["cost"] = completion.cost.to_dict()
     return out
 
 

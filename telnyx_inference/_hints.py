@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from telnyx_inference._constants import FALLBACK_MODELS, REASONING_EFFORTS_OFF
+from telnyx_inference._constants import FALLBACK_MODELS
 from telnyx_inference.errors import APIStatusError, TelnyxWarning
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "explain",
     "key_hint",
     "model_hint",
-    "note_effort_levels_once",
     "warn_unknown_model_once",
 ]
 
@@ -127,22 +126,3 @@ def warn_unknown_model_once(
     logger.info(message)
     warnings.warn(message, TelnyxWarning, stacklevel=3)
     return True
-
-
-_effort_noted = False
-
-
-def note_effort_levels_once(effort: str) -> None:
-    """``reasoning_effort`` is mapped onto Telnyx's on/off switch: say so once per process."""
-    global _effort_noted
-    if _effort_noted:
-        return
-    _effort_noted = True
-    thinking = effort not in REASONING_EFFORTS_OFF
-    message = (
-        f"Telnyx has no reasoning effort levels: reasoning_effort={effort!r} is sent as "
-        f"enable_thinking={thinking} ('none' and 'minimal' turn thinking off, any other level "
-        "turns it on at the model's own depth)"
-    )
-    logger.info(message)
-    warnings.warn(message, TelnyxWarning, stacklevel=5)

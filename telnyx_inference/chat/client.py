@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import openai
 from pydantic import SecretStr
 
-from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
+from telnyx_inference._constants import CHAT_PATH, DEFAULT_CHAT_MODEL, MODELS_PATH, ModelFacts
 from telnyx_inference._hints import explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
@@ -31,11 +31,21 @@ from telnyx_inference.chat.catalog import (
     store_catalog,
     store_failure,
 )
+from telnyx_inference.chat.cost import Cost, cost_of
+from telnyx_inference.chat.guards import (
+    body_without_refused_cap,
+    check_against_catalog,
+    region_refusal,
+    warn_if_budget_spent,
+)
 from telnyx_inference.chat.response import Completion, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
+from telnyx_inference.chat.tracking import record_answer, tracking
 from telnyx_inference.errors import (
+    BadRequestError,
     InvalidParameterError,
     NotFoundError,
+    RequestValidationError,
     StreamInterruptedError,
     TelnyxError,
 )
@@ -69,6 +79,10 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
         raise InvalidParameterError(
             "stream", f"the body must be built with stream={streaming} for this call"
         )
+
+
+def _model_of(body: Mapping[str, Any]) -> str:
+    return str(body.get("model") or DEFAULT_CHAT_MODEL)
 
 
 @contextlib.contextmanager
@@ -126,6 +140,35 @@ class _Base(Generic[_SDKClient, _Transport]):
     def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
         return None if refresh else known_facts(self.settings.base_url, model)
 
+    def _before_send(self, body: Mapping[str, Any], streaming: bool) -> None:
+        _check_stream_flag(body, streaming)
+        check_against_catalog(body, known_facts(self.settings.base_url, _model_of(body)))
+
+    @staticmethod
+    def _sent_again(
+        err: BadRequestError, body: Mapping[str, Any], retry: bool
+    ) -> Mapping[str, Any]:
+        """The body without a ``max_tokens`` the server refused (10015); else raise ``err``."""
+        again = body_without_refused_cap(err, body) if retry else None
+        if again is None:
+            raise err
+        return again
+
+    def _refined(self, err: RequestValidationError, body: Mapping[str, Any]) -> TelnyxError:
+        facts = known_facts(self.settings.base_url, _model_of(body))
+        return region_refusal(err, body, facts) or err
+
+    def _settle(
+        self, completion: Completion, body: Mapping[str, Any], facts: ModelFacts | None
+    ) -> Cost:
+        """Price a finished answer, count it in the active ``telnyx_usage`` blocks, and say
+        when its budget went to reasoning."""
+        cost = cost_of(completion.usage, facts.pricing if facts is not None else None)
+        completion.cost = cost
+        record_answer(completion.usage, cost)
+        warn_if_budget_spent(completion, body)
+        return cost
+
     def _catalog_failed(self, exc: TelnyxError) -> None:
         """Remember why the catalog could not be read, apart from the catalog itself, and
         say in the error which request failed."""
@@ -143,35 +186,69 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
 
     _transport_class = SyncTransport
 
-    def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
-        """Send a non-streamed chat request built by :func:`build_chat_request`."""
-        _check_stream_flag(body, False)
+    def chat(
+        self, body: Mapping[str, Any], *, retry_without_max_tokens: bool = True, **send: Any
+    ) -> Completion:
+        """Send a non-streamed chat request built by :func:`build_chat_request`.
+
+        On the 400 that refuses ``max_tokens`` beside function tools (code 10015), the request
+        is sent once more without it (unless ``retry_without_max_tokens=False``).
+        """
+        self._before_send(body, False)
         try:
-            answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
+            answer = self._post(body, send)
+        except BadRequestError as err:
+            body = self._sent_again(err, body, retry_without_max_tokens)
+            answer = self._post(body, send)
+        completion = parse_completion(answer)
+        self._settle(completion, body, self._pricing_facts(_model_of(body)))
+        return completion
+
+    def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
+        try:
+            return self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, self._known_models())
             raise
-        return parse_completion(answer)
+        except RequestValidationError as err:
+            raise self._refined(err, body) from None
 
     def stream_chat(
         self,
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
-        _check_stream_flag(body, True)
+        self._before_send(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        chunks = self.transport.stream(CHAT_PATH, body, **send)
-        with _partial_on_interruption(acc), contextlib.closing(chunks):
-            try:
-                for chunk in chunks:
-                    yield acc.feed(chunk)
-            except NotFoundError as err:
-                explain(err, body, self._known_models())
-                raise
-        acc.finish()
+        for _ in range(2):  # a second time only without a refused max_tokens
+            chunks = self.transport.stream(CHAT_PATH, body, **send)
+            with _partial_on_interruption(acc), contextlib.closing(chunks):
+                try:
+                    for chunk in chunks:
+                        yield acc.feed(chunk)
+                    break
+                except BadRequestError as err:  # an HTTP status: before the first chunk
+                    body = self._sent_again(err, body, retry_without_max_tokens)
+                    retry_without_max_tokens = False
+                except NotFoundError as err:
+                    explain(err, body, self._known_models())
+                    raise
+                except RequestValidationError as err:
+                    raise self._refined(err, body) from None
+        completion = acc.finish()
+        acc.cost = self._settle(completion, body, self._pricing_facts(_model_of(body)))
+
+    def _pricing_facts(self, model: str) -> ModelFacts | None:
+        """The model's facts for pricing: known without I/O, else (inside a ``telnyx_usage``
+        block, which asks for costs) read from the catalog once per base URL."""
+        known = known_facts(self.settings.base_url, model)
+        if known is None and tracking():
+            return self.model_facts(model)
+        return known
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         """The catalog of models, by id, read once per base URL and cached.
@@ -212,35 +289,64 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
 
     _transport_class = AsyncTransport
 
-    async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
-        _check_stream_flag(body, False)
+    async def chat(
+        self, body: Mapping[str, Any], *, retry_without_max_tokens: bool = True, **send: Any
+    ) -> Completion:
+        self._before_send(body, False)
         try:
-            answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
+            answer = await self._post(body, send)
+        except BadRequestError as err:
+            body = self._sent_again(err, body, retry_without_max_tokens)
+            answer = await self._post(body, send)
+        completion = parse_completion(answer)
+        self._settle(completion, body, await self._pricing_facts(_model_of(body)))
+        return completion
+
+    async def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
+        try:
+            return await self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, await self._known_models())
             raise
-        return parse_completion(answer)
+        except RequestValidationError as err:
+            raise self._refined(err, body) from None
 
     async def stream_chat(
         self,
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
-        _check_stream_flag(body, True)
+        self._before_send(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        chunks = self.transport.stream(CHAT_PATH, body, **send)
-        # Closed here, not by the garbage collector, when the caller stops early.
-        async with contextlib.aclosing(chunks):
-            with _partial_on_interruption(acc):
-                try:
-                    async for chunk in chunks:
-                        yield acc.feed(chunk)
-                except NotFoundError as err:
-                    explain(err, body, await self._known_models())
-                    raise
-        acc.finish()
+        for _ in range(2):  # a second time only without a refused max_tokens
+            chunks = self.transport.stream(CHAT_PATH, body, **send)
+            # Closed here, not by the garbage collector, when the caller stops early.
+            async with contextlib.aclosing(chunks):
+                with _partial_on_interruption(acc):
+                    try:
+                        async for chunk in chunks:
+                            yield acc.feed(chunk)
+                        break
+                    except BadRequestError as err:  # an HTTP status: before the first chunk
+                        body = self._sent_again(err, body, retry_without_max_tokens)
+                        retry_without_max_tokens = False
+                    except NotFoundError as err:
+                        explain(err, body, await self._known_models())
+                        raise
+                    except RequestValidationError as err:
+                        raise self._refined(err, body) from None
+        completion = acc.finish()
+        facts = await self._pricing_facts(_model_of(body))
+        acc.cost = self._settle(completion, body, facts)
+
+    async def _pricing_facts(self, model: str) -> ModelFacts | None:
+        known = known_facts(self.settings.base_url, model)
+        if known is None and tracking():
+            return await self.model_facts(model)
+        return known
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         catalog = None if refresh else cached_catalog(self.settings.base_url)

@@ -50,9 +50,11 @@ from telnyx_inference.emulator.model.guided import GenerationError
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
 from telnyx_inference.emulator.serving import render
 from telnyx_inference.emulator.serving import validation as v
+from telnyx_inference.emulator.serving.catalog import token_limit
 from telnyx_inference.emulator.serving.control import control_routes
 from telnyx_inference.emulator.serving.index import index_routes
 from telnyx_inference.emulator.serving.ops import Operations, note_faults
+from telnyx_inference.emulator.serving.schema import error as field_error
 from telnyx_inference.emulator.serving.state import State
 from telnyx_inference.emulator.storage import embedder
 from telnyx_inference.emulator.storage.buckets import UnknownBucket, UnknownJob
@@ -173,6 +175,7 @@ def _fixed_response(state: State, raw: bytes) -> Response | None:
 async def chat(request: Request, state: State, call: Call) -> Response:
     strict = state.settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
     errs, body, unknown = v.validate(v.CHAT_FIELDS, call.body, strict)
+    errs = errs or v.residency_errors(body)
     if errs:
         return _unprocessable(errs)
     model_id = str(body.setdefault("model", SCHEMA_DEFAULT_MODEL))
@@ -186,8 +189,14 @@ async def chat(request: Request, state: State, call: Call) -> Response:
         )
     if not state.catalog.is_chat(model_id):
         return _bad_request(f"The model '{model_id}' is not a chat model.", "model")
-    if quirk := v.chat_quirk(body):
-        code, field, detail = quirk
+    efforts = state.catalog.efforts(model_id)
+    refuse_cap = state.settings.refuse_max_tokens_with_tools
+    if refused := v.refusal(body, facts, efforts, refuse_max_tokens_with_tools=refuse_cap):
+        status, code, field, detail = refused
+        if status == 422:
+            return _unprocessable(
+                [field_error("value_error", ("body", field), detail, body[field])]
+            )
         return _bad_request(detail, field, code)
     mode = request.headers.get(EMULATOR_MODE_HEADER, "").strip().lower()
     if mode not in ("", EMULATOR_ADVERSARIAL, EMULATOR_REALISTIC):
@@ -197,6 +206,8 @@ async def chat(request: Request, state: State, call: Call) -> Response:
         )
     adversarial = mode == EMULATOR_ADVERSARIAL if mode else state.settings.adversarial
     scripted = state.next_script()
+    limit = token_limit(model_id, facts, body.get("max_tokens"))
+    cached = state.prefix_cache.lookup(model_id, body["messages"], model.prompt_tokens(body))
 
     def run() -> model.Completion:
         return model.complete(
@@ -206,6 +217,8 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             search=state.buckets.search,
             scripted=scripted,
             adversarial=adversarial,
+            limit=limit,
+            cached_tokens=cached,
         )
 
     heavy = scripted is None and any(

@@ -18,10 +18,14 @@ from telnyx_inference._constants import (
     GUIDED_FIELDS,
     MAX_STOP_SEQUENCES,
     MAX_TOP_LOGPROBS,
+    REASONING_EFFORTS,
+    REGION_DEPLOYMENTS,
+    REGIONS,
+    RESIDENCY_MODES,
     RESPONSE_FORMAT_TYPES,
     ROLES,
-    SERVICE_TIERS,
     TOOL_CHOICES,
+    ModelFacts,
 )
 from telnyx_inference.chat.catalog import is_hosted_model
 from telnyx_inference.emulator.model import guided
@@ -128,7 +132,10 @@ CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     "early_stopping": (s.boolean, False),
     "enable_thinking": (s.boolean, False),
     "api_key_ref": (s.string, False),
-    "service_tier": (s.enum(SERVICE_TIERS), False),
+    "service_tier": (s.string, False),
+    "reasoning_effort": (s.enum(REASONING_EFFORTS), False),
+    "region": (s.enum(REGIONS), False),
+    "mode": (s.enum(RESIDENCY_MODES), False),
 }
 
 EMBEDDING_FIELDS: dict[str, tuple[s.Validator, bool]] = {
@@ -177,8 +184,92 @@ def validate(
     return errs, value if isinstance(value, dict) else {}, unknown
 
 
-def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
-    """The first documented 400 this request triggers, as ``(code, field, detail)``."""
+def residency_errors(body: dict[str, Any]) -> list[s.Error]:
+    """``mode`` without ``region``: the schema's own rule, a 422 like FastAPI's."""
+    if body.get("mode") is not None and body.get("region") is None:
+        return [
+            s.error(
+                "value_error", ("body", "mode"), "Value error, mode requires region", body["mode"]
+            )
+        ]
+    return []
+
+
+def refusal(
+    body: dict[str, Any],
+    facts: ModelFacts,
+    efforts: tuple[str, ...],
+    *,
+    refuse_max_tokens_with_tools: bool = False,
+) -> tuple[int, str, str, str] | None:
+    """Why a valid request for this model is refused, as ``(status, code, field, detail)``."""
+    quirk = model_quirk(body, facts, efforts)
+    if quirk is not None:
+        status, field, detail = quirk
+        return status, str(status), field, detail
+    found = chat_quirk(body, refuse_max_tokens_with_tools=refuse_max_tokens_with_tools)
+    if found is not None:
+        code, field, detail = found
+        return 400, code, field, detail
+    return None
+
+
+def deployed_in(facts: ModelFacts, region: str) -> bool:
+    """Whether the catalog lists ``facts``' model in a deployment of ``region``."""
+    prefixes = REGION_DEPLOYMENTS.get(region, ())
+    return any(name.startswith(prefixes) for name in facts.regions)
+
+
+def model_quirk(
+    body: dict[str, Any], facts: ModelFacts, efforts: tuple[str, ...]
+) -> tuple[int, str, str] | None:
+    """What the chosen model refuses, as ``(status, field, detail)``: a 400 for an effort
+    level or service tier it lacks or a region on a proxied model, a 422 for ``mode=strict``
+    in a region it is not deployed in."""
+    model = str(body.get("model"))
+    effort = body.get("reasoning_effort")
+    if effort is not None and effort not in efforts:
+        return (
+            400,
+            "reasoning_effort",
+            (
+                f"reasoning_effort '{effort}' is not supported by {model}; supported values: "
+                f"{', '.join(efforts)}."
+            ),
+        )
+    tier = body.get("service_tier")
+    if tier is not None and tier not in (facts.service_tiers or ("default",)):
+        return (
+            400,
+            "service_tier",
+            (
+                f"service_tier '{tier}' is not available for {model}; available: "
+                f"{', '.join(facts.service_tiers or ('default',))}."
+            ),
+        )
+    region = body.get("region")
+    if region is not None and not is_hosted_model(model):
+        return 400, "region", f"region applies to Telnyx-hosted models only, not {model}."
+    if region is not None and body.get("mode") == "strict" and not deployed_in(facts, region):
+        return (
+            422,
+            "region",
+            (
+                f"{model} is not deployed in region {region}; mode 'strict' does not serve it "
+                "from another region."
+            ),
+        )
+    return None
+
+
+def chat_quirk(
+    body: dict[str, Any], *, refuse_max_tokens_with_tools: bool = False
+) -> tuple[str, str, str] | None:
+    """The first documented 400 this request triggers, as ``(code, field, detail)``.
+
+    ``refuse_max_tokens_with_tools``: answer ``max_tokens`` beside function tools on a
+    Telnyx-hosted model with the 400 (code 10015) seen in 2025 (today's docs omit it).
+    """
     guided_used = [f for f in GUIDED_FIELDS if body.get(f) is not None]
     if len(guided_used) > 1:
         return (
@@ -188,7 +279,12 @@ def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
         )
     function_tools = [t for t in body.get("tools") or [] if t.get("type") == "function"]
     model = str(body.get("model") or "")
-    if function_tools and body.get("max_tokens") is not None and is_hosted_model(model):
+    if (
+        refuse_max_tokens_with_tools
+        and function_tools
+        and body.get("max_tokens") is not None
+        and is_hosted_model(model)
+    ):
         return (
             ERROR_CODE_MAX_TOKENS_WITH_TOOLS,
             "max_tokens",
