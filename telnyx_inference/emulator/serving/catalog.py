@@ -64,7 +64,7 @@ EMULATED: dict[str, dict[str, Any]] = {
     },
     "meta-llama/Meta-Llama-3.1-8B-Instruct": {
         "tier": "small",
-        "service_tiers": ("default",),
+        "service_tiers": ("default", "flex"),
         "regions": (_US, _EU),
         "pricing": _price("0.02", None, "0.05"),
     },
