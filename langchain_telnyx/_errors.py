@@ -31,6 +31,7 @@ from langchain_core.exceptions import (
 )
 
 from telnyx_inference import errors as core
+from telnyx_inference.chat.guards import RegionUnavailableError
 
 __all__ = [
     "TelnyxAPIError",
@@ -86,7 +87,7 @@ class TelnyxValidationError(ModelInvalidRequestError, core.RequestValidationErro
     """422 from Telnyx; ``fields`` maps each offending field to its problem."""
 
 
-class TelnyxRegionUnavailableError(TelnyxValidationError, core.RegionUnavailableError):
+class TelnyxRegionUnavailableError(TelnyxValidationError, RegionUnavailableError):
     """422 to ``mode="strict"``: the model cannot be served from that region."""
 
 
@@ -125,7 +126,7 @@ _MAPPING: tuple[tuple[type[core.TelnyxError], type[Exception]], ...] = (
     (core.AuthenticationError, TelnyxAuthenticationError),
     (core.PermissionDeniedError, TelnyxPermissionDeniedError),
     (core.NotFoundError, TelnyxNotFoundError),
-    (core.RegionUnavailableError, TelnyxRegionUnavailableError),
+    (RegionUnavailableError, TelnyxRegionUnavailableError),
     (core.RequestValidationError, TelnyxValidationError),
     (core.RateLimitError, TelnyxRateLimitError),
     (core.ServerError, TelnyxServerError),

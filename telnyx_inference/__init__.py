@@ -22,6 +22,7 @@ from telnyx_inference._constants import (
 from telnyx_inference._lazy import lazy_exports
 from telnyx_inference.buckets.bucket_api import AsyncBuckets, Buckets, bucket_retrieval_tool
 from telnyx_inference.chat.cost import Cost
+from telnyx_inference.chat.guards import RegionUnavailableError
 from telnyx_inference.chat.params import ChatParamFields, ChatParams
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
@@ -47,7 +48,6 @@ from telnyx_inference.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    RegionUnavailableError,
     RequestValidationError,
     ServerError,
     StreamError,

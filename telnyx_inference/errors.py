@@ -39,7 +39,6 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
-    "RegionUnavailableError",
     "RequestValidationError",
     "ServerError",
     "StreamError",
@@ -163,16 +162,6 @@ class RequestValidationError(APIStatusError):
     def __init__(self, message: str, *, fields: Mapping[str, str] | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.fields = dict(fields or {})
-
-
-class RegionUnavailableError(RequestValidationError):
-    """422 to ``mode="strict"``: ``model`` cannot be served from ``region``, and strict mode
-    forbids serving it from anywhere else."""
-
-    def __init__(self, message: str, *, region: str, model: str, **kw: Any) -> None:
-        super().__init__(message, **kw)
-        self.region = region
-        self.model = model
 
 
 class RateLimitError(APIStatusError):
@@ -428,10 +417,7 @@ def error_from_body(
         text += f" (code {code})"
     text += f": {message}"
     if code == ERROR_CODE_MAX_TOKENS_WITH_TOOLS:
-        text += (
-            " — this Telnyx-hosted model refuses max_tokens beside function tools: drop "
-            "max_tokens, or let the client retry without it (max_tokens_with_tools='retry')."
-        )
+        text += " — hosted models reject max_tokens together with function tools; drop max_tokens."
     kw: dict[str, Any] = {"status": status, "code": code, "body": body, "request_id": request_id}
     if cls is RequestValidationError:
         return RequestValidationError(text, fields=fields, **kw)

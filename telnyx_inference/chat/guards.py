@@ -25,12 +25,12 @@ from telnyx_inference.errors import (
     APIStatusError,
     BadRequestError,
     InvalidParameterError,
-    RegionUnavailableError,
     RequestValidationError,
     TelnyxWarning,
 )
 
 __all__ = [
+    "RegionUnavailableError",
     "body_without_refused_cap",
     "check_against_catalog",
     "region_refusal",
@@ -38,6 +38,16 @@ __all__ = [
 ]
 
 _RESIDENCY_FIELDS = ("region", "mode")
+
+
+class RegionUnavailableError(RequestValidationError):
+    """422 to ``mode="strict"``: ``model`` cannot be served from ``region``, and strict mode
+    forbids serving it from anywhere else."""
+
+    def __init__(self, message: str, *, region: str, model: str, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.region = region
+        self.model = model
 
 
 def check_against_catalog(body: Mapping[str, Any], facts: ModelFacts | None) -> None:
