@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -71,6 +72,13 @@ def parser() -> argparse.ArgumentParser:
         "--adversarial",
         action="store_true",
         help="fill structured output and tool arguments with edge cases (robustness tests)",
+    )
+    p.add_argument(
+        "--responder",
+        default=None,
+        metavar="MODULE:FUNCTION",
+        help="your function answers chat requests before the heuristic model (imported from "
+        "the current directory or the installed packages; see docs/emulator-model.md)",
     )
     p.add_argument(
         "--fixed",
@@ -181,6 +189,17 @@ def _run(args: argparse.Namespace) -> int:
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    responder = None
+    if args.responder:
+        from telnyx_inference.emulator.responders import load_responder
+
+        if os.getcwd() not in sys.path:  # as `python -m` would: modules next to you import
+            sys.path.insert(0, os.getcwd())
+        try:
+            responder = load_responder(args.responder)
+        except ValueError as exc:
+            print(f"error: --responder: {exc}", file=sys.stderr)
+            return 2
     uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,
@@ -196,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
         control_token=args.control_token,
         storage_latency=args.storage_latency,
         adversarial=args.adversarial,
+        responder=responder,
         **_cassette_options(args),
     )
     for name, path in args.bucket:

@@ -49,7 +49,8 @@ class JournalEntry:
 
     Readable as attributes (``entry.json``) or as a mapping (``entry["json"]``).
     The ``Authorization`` header is redacted before it is stored. ``size`` is what the entry
-    counts against the journal's byte cap; ``truncated`` says its body was too big to keep.
+    counts against the journal's byte cap; ``truncated`` says its body was too big to keep;
+    ``error`` says why a responder's answer became a 500 (see :mod:`.responders`).
     """
 
     method: str
@@ -60,6 +61,7 @@ class JournalEntry:
     status: int | None = None
     size: int = 0
     truncated: bool = False
+    error: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         if key not in self.__dataclass_fields__:

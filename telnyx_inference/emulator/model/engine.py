@@ -290,7 +290,7 @@ def prompt_tokens(body: dict[str, Any]) -> int:
 
 
 def _usage(
-    body: dict[str, Any], choices: list[Choice], scripted: ScriptedReply | None, cached: int
+    body: dict[str, Any], choices: list[Choice], scripted: ScriptedReply | None, cached: int = 0
 ) -> dict[str, Any]:
     prompt = prompt_tokens(body)
     completion = reasoning = 0

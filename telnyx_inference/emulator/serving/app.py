@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -44,11 +43,12 @@ from telnyx_inference._constants import (
 from telnyx_inference.emulator import errors, streaming
 from telnyx_inference.emulator import faults as fk
 from telnyx_inference.emulator.faults import Fault
-from telnyx_inference.emulator.model import engine as model
 from telnyx_inference.emulator.model import tokens
+from telnyx_inference.emulator.model.engine import prompt_tokens
 from telnyx_inference.emulator.model.guided import GenerationError
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
-from telnyx_inference.emulator.serving import render
+from telnyx_inference.emulator.responders import ResponderError
+from telnyx_inference.emulator.serving import render, responding
 from telnyx_inference.emulator.serving import validation as v
 from telnyx_inference.emulator.serving.catalog import token_limit
 from telnyx_inference.emulator.serving.control import control_routes
@@ -69,8 +69,10 @@ _LEGACY = NATIVE_ROOT_PATH + LEGACY_BASE_SUFFIX
 class Call:
     """What the pipeline learnt about one request, handed to the route handler."""
 
-    def __init__(self, raw: bytes, body: Any, faults: dict[str, Fault]) -> None:
-        self.raw, self.body, self.faults = raw, body, faults
+    def __init__(
+        self, raw: bytes, body: Any, faults: dict[str, Fault], entry: JournalEntry
+    ) -> None:
+        self.raw, self.body, self.faults, self.entry = raw, body, faults, entry
 
 
 def _bad_request(detail: str, field: str | None = None, code: str = v.BAD_REQUEST) -> Response:
@@ -155,7 +157,7 @@ async def _pipeline(
     elif parse_errs:
         response = _unprocessable(parse_errs)
     else:
-        response = await handler(request, state, Call(raw, body, faults))
+        response = await handler(request, state, Call(raw, body, faults, entry))
     entry.status = response.status_code
     return response
 
@@ -205,31 +207,25 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             f"{EMULATOR_REALISTIC!r} or {EMULATOR_ADVERSARIAL!r}."
         )
     adversarial = mode == EMULATOR_ADVERSARIAL if mode else state.settings.adversarial
-    scripted = state.next_script()
     limit = token_limit(model_id, facts, body.get("max_tokens"))
-    cached = state.prefix_cache.lookup(model_id, body["messages"], model.prompt_tokens(body))
-
-    def run() -> model.Completion:
-        return model.complete(
+    cached = state.prefix_cache.lookup(model_id, body["messages"], prompt_tokens(body))
+    try:
+        comp = await responding.answer(
+            state,
             body,
-            seed=state.settings.seed,
+            request.headers,
             is_reasoning=facts.is_reasoning,
-            search=state.buckets.search,
-            scripted=scripted,
             adversarial=adversarial,
             limit=limit,
             cached_tokens=cached,
         )
-
-    heavy = scripted is None and any(
-        body.get(k) is not None for k in ("guided_json", "guided_regex", "tools")
-    )
-    try:
-        comp = await run_in_threadpool(run) if heavy else run()
     except GenerationError as exc:
         return _bad_request(f"Guided decoding failed: {exc}")
     except UnknownBucket as exc:
         return errors.bucket_not_found(str(exc.args[0]))
+    except ResponderError as exc:
+        call.entry.error = str(exc)
+        return errors.json_response(errors.telnyx_errors(500, str(exc)), 500)
     headers = {EMULATOR_IGNORED_FIELDS_HEADER: ",".join(unknown)} if unknown else None
     if body.get("stream"):
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))

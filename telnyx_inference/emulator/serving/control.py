@@ -32,6 +32,7 @@ from telnyx_inference.emulator import errors
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model.engine import Choice, Completion
 from telnyx_inference.emulator.records import ScriptedReply
+from telnyx_inference.emulator.responders import Responder
 from telnyx_inference.emulator.serving import render
 from telnyx_inference.emulator.serving.journal import encode_page
 from telnyx_inference.emulator.serving.state import FixedReplies, State
@@ -44,9 +45,17 @@ FIXED_WORD = " emulated"
 # --- operations --------------------------------------------------------------------------------
 
 
-def script(state: State, replies: Iterable[ScriptedReply]) -> None:
+def script(state: State, replies: Iterable[ScriptedReply | Responder]) -> None:
     with state.lock:
         state.scripts.extend(replies)
+
+
+def respond_with(state: State, responder: Responder | None) -> None:
+    """Let ``responder`` answer chat requests from now on (None: the heuristic model)."""
+    if responder is not None and not callable(responder):
+        raise TypeError(f"a responder must be callable, got {responder!r:.80}")
+    with state.lock:
+        state.responder = responder
 
 
 def add_faults(state: State, faults: Iterable[Fault]) -> None:

@@ -1,5 +1,6 @@
 """Everything one emulator remembers, behind one lock (the server thread and the test thread
-both touch it): settings, scripted replies, queued faults, the journal, buckets, models."""
+both touch it): settings, scripted replies and queued responders, the responder, queued
+faults, the journal, buckets, models."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
 from telnyx_inference.emulator.model.prefix_cache import PrefixCache
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+from telnyx_inference.emulator.responders import Responder, ResponderError, responder_name
 from telnyx_inference.emulator.serving.catalog import Catalog
 from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_BYTES,
@@ -57,11 +59,15 @@ class FixedReplies:
 
 
 class State:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, responder: Responder | None = None) -> None:
         self._defaults = settings
+        self._default_responder = responder
         self.lock = threading.RLock()
         self.settings = Settings(**vars(settings))
-        self.scripts: deque[ScriptedReply] = deque()
+        self.scripts: deque[ScriptedReply | Responder] = deque()
+        self.responder = responder
+        """What answers chat requests before the heuristic model (:mod:`..responders`)."""
+        self.responder_errors: list[ResponderError] = []
         self.faults: list[Fault] = []
         self.header_uses: dict[str, int] = {}
         self.journal = Journal(settings.journal_max_entries, settings.journal_max_bytes)
@@ -79,6 +85,8 @@ class State:
         with self.lock:
             self.settings = Settings(**vars(self._defaults))
             self.scripts.clear()
+            self.responder = self._default_responder
+            self.responder_errors.clear()
             self.faults.clear()
             self.header_uses.clear()
             self.journal.clear()
@@ -89,9 +97,18 @@ class State:
             if self.tape is not None:
                 self.tape.rewind()
 
-    def next_script(self) -> ScriptedReply | None:
+    def next_script(self) -> ScriptedReply | Responder | None:
         with self.lock:
             return self.scripts.popleft() if self.scripts else None
+
+    def note_responder_error(self, error: ResponderError) -> None:
+        with self.lock:
+            self.responder_errors.append(error)
+
+    def take_responder_errors(self) -> list[ResponderError]:
+        with self.lock:
+            taken, self.responder_errors = self.responder_errors, []
+            return taken
 
     def take_faults(self, path: str, streaming: bool, header: str | None) -> list[Fault]:
         """Faults for this request: the header's (counted per header value) and queued ones,
@@ -137,6 +154,7 @@ class State:
             return {
                 "settings": settings,
                 "scripts": len(self.scripts),
+                "responder": None if self.responder is None else responder_name(self.responder),
                 "faults": [f.to_dict() for f in self.faults],
                 "journal": len(self.journal),
                 "buckets": self.buckets.names(),
