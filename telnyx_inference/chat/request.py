@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from telnyx_inference._constants import DEFAULT_CHAT_MODEL
 from telnyx_inference.chat.catalog import is_hosted_model
@@ -24,6 +24,7 @@ sends the request once more without it (said once per model); ``"drop"`` leaves 
 such requests from the start; ``"keep"`` sends it and raises that error. Proxied models
 (``openai/…``, ``anthropic/…``) always keep it."""
 
+_CAP_POLICIES = get_args(MaxTokensWithTools)
 _RESERVED = frozenset({"messages", "model", "stream", "stream_options", "tools", "tool_choice"})
 
 
@@ -44,6 +45,11 @@ def build_chat_request(
     Raises a ``ValueError`` / ``TypeError`` subclass naming the parameter for anything
     Telnyx would refuse, before any byte is sent.
     """
+    if max_tokens_with_tools not in _CAP_POLICIES:
+        raise InvalidParameterError(
+            "max_tokens_with_tools",
+            f"must be one of {', '.join(map(repr, _CAP_POLICIES))}, got {max_tokens_with_tools!r}",
+        )
     if not isinstance(params, ChatParams):
         params = ChatParams.build(**(params or {}))
     body: dict[str, Any] = {"model": model or DEFAULT_CHAT_MODEL}

@@ -11,6 +11,7 @@ import pytest
 from telnyx_inference import (
     AsyncTelnyxClient,
     BadRequestError,
+    InvalidParameterError,
     TelnyxClient,
     TelnyxWarning,
     build_chat_request,
@@ -114,3 +115,10 @@ def test_keep_raises_the_refusal_and_other_400s_are_never_retried(
     with pytest.raises(BadRequestError, match="something else"):
         client.chat(body)
     assert len(_chat_bodies(telnyx_emulator)) == 2  # one each: nothing retried
+
+
+def test_an_unknown_policy_is_refused_by_name() -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        build_chat_request(USER, tools=[WEATHER], max_tokens_with_tools="error")  # type: ignore[arg-type]
+    assert caught.value.param == "max_tokens_with_tools"
+    assert "'retry'" in str(caught.value)
