@@ -124,12 +124,16 @@ def warn_if_budget_spent(completion: Completion, body: Mapping[str, Any]) -> Non
     cap = body.get("max_tokens")
     default = default_max_tokens(model)
     usual = f"{default} tokens" if default else "left to the engine"
-    spent = "max_tokens" if cap is None else f"max_tokens={cap}"
+    if cap is not None:
+        where = f"max_tokens={cap} ({model}'s default when it is not set: {usual})"
+    elif default:
+        where = f"its default max_tokens of {default} (max_tokens was not set)"
+    else:
+        where = "the engine's default limit (max_tokens was not set)"
     warn_once(
         ("reasoning_budget", model),
-        f"{model} stopped at {spent} (finish_reason='length') before writing any answer: "
-        "the budget went to reasoning, which max_tokens counts together with the answer "
-        f"({model}'s default when max_tokens is not set: {usual}). Raise max_tokens, or "
-        "lower reasoning_effort / set enable_thinking=False. Said once per model.",
+        f"{model} stopped at {where} before writing any answer (finish_reason='length'): the "
+        "budget went to reasoning, which max_tokens counts together with the answer. Raise "
+        "max_tokens, or lower reasoning_effort / set enable_thinking=False. Said once per model.",
         TelnyxWarning,
     )
