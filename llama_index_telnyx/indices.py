@@ -11,7 +11,7 @@ involved::
     index.as_chat_engine(llm=Telnyx()).chat("And sick days?")
     index.delete_ref_doc("leave")
 
-Grounded answers in a single request (Telnyx's ``retrieval`` tool, guided decoding)::
+Grounded answers in a single request (Telnyx's ``retrieval`` tool and a json_schema format)::
 
     index.as_query_engine(llm=Telnyx(), output_cls=Leave, use_retrieval_tool=True).query(...)
 """

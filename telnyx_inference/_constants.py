@@ -78,13 +78,22 @@ BUCKET_FILE_EMBEDDED_STATUSES: Final = ("success", "embedded", "completed")
 ROLES: Final = ("system", "user", "assistant", "tool")
 ROLE_ALIASES: Final = {"developer": "system", "human": "user", "ai": "assistant"}
 TOOL_CHOICES: Final = ("none", "auto", "required")
-RESPONSE_FORMAT_TYPES: Final = ("text", "json_object")
+RESPONSE_FORMAT_TYPES: Final = ("text", "json_object", "json_schema")
+JSON_SCHEMA_FORMAT_FIELDS: Final = ("name", "description", "schema", "strict")
+"""The keys of ``response_format.json_schema`` (``name`` required): Telnyx's supported way to
+structured output since autumn 2026 (telnyx SDK 4.180)."""
+JSON_SCHEMA_NAME_PATTERN: Final = r"^[a-zA-Z0-9_-]{1,64}$"
+"""OpenAI's rule for ``response_format.json_schema.name``, which Telnyx's OpenAI-compatible
+route follows (its schema only says "a string")."""
 SERVICE_TIERS: Final = ("default", "priority", "flex")
 """The service tiers Telnyx names; ``service_tier`` takes any string, and each model lists the
 ones it offers in the catalog's ``service_tiers``."""
 MAX_STOP_SEQUENCES: Final = 4
 MAX_TOP_LOGPROBS: Final = 20
 GUIDED_FIELDS: Final = ("guided_json", "guided_regex", "guided_choice")
+"""The seed's constrained-decoding fields: gone from Telnyx's published schema since telnyx SDK
+4.180, and from upstream vLLM (v0.12), which answers 200 with unconstrained output when sent
+them. Whether Telnyx honours, ignores or rejects them is unverified: answers are checked."""
 BEAM_SEARCH_FIELDS: Final = ("best_of", "length_penalty", "early_stopping")
 TEXT_PART_SEPARATOR: Final = "\n"
 """How a list of text parts reads as one string: vLLM (behind Telnyx) joins text parts with a

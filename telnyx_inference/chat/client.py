@@ -22,7 +22,7 @@ import openai
 from pydantic import SecretStr
 
 from telnyx_inference._constants import CHAT_PATH, DEFAULT_CHAT_MODEL, MODELS_PATH, ModelFacts
-from telnyx_inference._hints import explain
+from telnyx_inference._hints import add_hint, explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
     facts_for,
@@ -37,6 +37,13 @@ from telnyx_inference.chat.guards import (
     check_against_catalog,
     region_refusal,
     warn_if_budget_spent,
+)
+from telnyx_inference.chat.guided_check import (
+    GuidedCheck,
+    check_guided_answer,
+    checked_policy,
+    refusal_hint,
+    sends_guided,
 )
 from telnyx_inference.chat.response import Completion, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
@@ -83,6 +90,17 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
 
 def _model_of(body: Mapping[str, Any]) -> str:
     return str(body.get("model") or DEFAULT_CHAT_MODEL)
+
+
+def _checked(body: Mapping[str, Any], completion: Completion, policy: GuidedCheck) -> Completion:
+    """Fail closed: an answer that ignores the ``guided_*`` field sent is reported."""
+    check_guided_answer(body, completion, policy)
+    return completion
+
+
+def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
+    if policy != "off" and sends_guided(body):
+        check_guided_answer(body, acc.result(), policy)
 
 
 @contextlib.contextmanager
@@ -155,8 +173,10 @@ class _Base(Generic[_SDKClient, _Transport]):
         return again
 
     def _refined(self, err: RequestValidationError, body: Mapping[str, Any]) -> TelnyxError:
+        """A 422 that refuses a structured-output field says what to send instead; one to
+        ``mode="strict"`` names the region and the model."""
         facts = known_facts(self.settings.base_url, _model_of(body))
-        return region_refusal(err, body, facts) or err
+        return region_refusal(err, body, facts) or add_hint(err, refusal_hint(err, body))
 
     def _settle(
         self, completion: Completion, body: Mapping[str, Any], facts: ModelFacts | None
@@ -187,14 +207,22 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
     _transport_class = SyncTransport
 
     def chat(
-        self, body: Mapping[str, Any], *, retry_without_max_tokens: bool = True, **send: Any
+        self,
+        body: Mapping[str, Any],
+        *,
+        guided_check: GuidedCheck = "warn",
+        retry_without_max_tokens: bool = True,
+        **send: Any,
     ) -> Completion:
         """Send a non-streamed chat request built by :func:`build_chat_request`.
 
-        On the 400 that refuses ``max_tokens`` beside function tools (code 10015), the request
-        is sent once more without it (unless ``retry_without_max_tokens=False``).
+        ``guided_check``: what an answer that ignores the ``guided_*`` field sent does (see
+        :mod:`telnyx_inference.chat.guided_check`). On the 400 that refuses ``max_tokens``
+        beside function tools (code 10015), the request is sent once more without it (unless
+        ``retry_without_max_tokens=False``).
         """
         self._before_send(body, False)
+        policy = checked_policy(guided_check)
         try:
             answer = self._post(body, send)
         except BadRequestError as err:
@@ -202,7 +230,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
             answer = self._post(body, send)
         completion = parse_completion(answer)
         self._settle(completion, body, self._pricing_facts(_model_of(body)))
-        return completion
+        return _checked(body, completion, policy)
 
     def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
         try:
@@ -218,11 +246,13 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        guided_check: GuidedCheck = "warn",
         retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
         self._before_send(body, True)
+        policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         for _ in range(2):  # a second time only without a refused max_tokens
             chunks = self.transport.stream(CHAT_PATH, body, **send)
@@ -241,6 +271,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
                     raise self._refined(err, body) from None
         completion = acc.finish()
         acc.cost = self._settle(completion, body, self._pricing_facts(_model_of(body)))
+        _checked_stream(body, acc, policy)
 
     def _pricing_facts(self, model: str) -> ModelFacts | None:
         """The model's facts for pricing: known without I/O, else (inside a ``telnyx_usage``
@@ -290,9 +321,15 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     _transport_class = AsyncTransport
 
     async def chat(
-        self, body: Mapping[str, Any], *, retry_without_max_tokens: bool = True, **send: Any
+        self,
+        body: Mapping[str, Any],
+        *,
+        guided_check: GuidedCheck = "warn",
+        retry_without_max_tokens: bool = True,
+        **send: Any,
     ) -> Completion:
         self._before_send(body, False)
+        policy = checked_policy(guided_check)
         try:
             answer = await self._post(body, send)
         except BadRequestError as err:
@@ -300,7 +337,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
             answer = await self._post(body, send)
         completion = parse_completion(answer)
         self._settle(completion, body, await self._pricing_facts(_model_of(body)))
-        return completion
+        return _checked(body, completion, policy)
 
     async def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
         try:
@@ -316,10 +353,12 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        guided_check: GuidedCheck = "warn",
         retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
         self._before_send(body, True)
+        policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         for _ in range(2):  # a second time only without a refused max_tokens
             chunks = self.transport.stream(CHAT_PATH, body, **send)
@@ -341,6 +380,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         completion = acc.finish()
         facts = await self._pricing_facts(_model_of(body))
         acc.cost = self._settle(completion, body, facts)
+        _checked_stream(body, acc, policy)
 
     async def _pricing_facts(self, model: str) -> ModelFacts | None:
         known = known_facts(self.settings.base_url, model)

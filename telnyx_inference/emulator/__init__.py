@@ -91,7 +91,8 @@ in ``X-Emulator-Token``), each mirrored by an ``Emulator`` method. Request and r
                            chunk_size?, chunk_overlap?}``
 ``POST jobs/outcome``      ``emu.script_job(status, failures)``
 ``POST fixed``             ``emu.set_fixed(enabled, chunks)``: the benchmark mode
-``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?)``
+``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?, adversarial=?,
+                           contract=?, guided=?)``
 ``POST models``            ``emu.add_model(id, context_length, ...)``
 ``GET  storage``           ``{"storage_url": emu.storage_url}`` (starts the S3 endpoint);
                            ``POST {"latency": s}`` sets ``emu.storage.latency``
@@ -105,8 +106,19 @@ Record and replay
 :mod:`.replay.cassettes` (the file format), :mod:`.replay.matching` (which recording answers)
 and :mod:`.replay.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
 
+Contracts
+---------
+The chat route serves Telnyx's schema as published today (``contract="current"``, default):
+``response_format`` json_schema honoured, ``reasoning_effort`` / ``region`` / ``mode`` known,
+no ``guided_*`` and no ``logit_bias``. What it does with ``guided_*`` is the ``guided``
+setting: ``"honour"`` (default), ``"ignore"`` (answered unconstrained) or ``"reject"`` (422).
+``contract="seed"`` serves the original endpoint doc instead (``guided_*``, no json_schema).
+CLI: ``--contract``, ``--guided``.
+
 Responses to chat requests with unknown top-level fields carry
-``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
+``X-Emulator-Ignored-Fields`` (names percent-encoded); strict mode (or ``X-Emulator-Strict:
+1``) answers 422 instead: exactly the contract's schema, so ``guided_*`` too under the
+current contract (``stream_options``, accepted live, stays known).
 
 Values
 ------

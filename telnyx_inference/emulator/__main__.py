@@ -65,7 +65,25 @@ def parser() -> argparse.ArgumentParser:
         "--api-key", default=None, help="accept only this key (default: any non-empty key)"
     )
     p.add_argument(
-        "--strict", action="store_true", help="reject unknown top-level request fields with 422"
+        "--strict",
+        action="store_true",
+        help="exactly the contract's published schema: any other top-level request field "
+        "(guided_* under the current contract) is a 422",
+    )
+    p.add_argument(
+        "--contract",
+        choices=["current", "seed"],
+        default="current",
+        help="chat schema served: current (Telnyx's published schema today: response_format "
+        "json_schema, no guided_*; default) or seed (the original endpoint doc: guided_*, no "
+        "json_schema)",
+    )
+    p.add_argument(
+        "--guided",
+        choices=["honour", "ignore", "reject"],
+        default="honour",
+        help="what the current contract does with guided_json/guided_regex/guided_choice: "
+        "honour them (default), ignore them (unconstrained answers) or reject them (422)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
@@ -215,6 +233,8 @@ def _run(args: argparse.Namespace) -> int:
         control_token=args.control_token,
         storage_latency=args.storage_latency,
         adversarial=args.adversarial,
+        contract=args.contract,
+        guided=args.guided,
         responder=responder,
         **_cassette_options(args),
     )

@@ -160,7 +160,8 @@ def test_grounded_query_engine_sends_one_request(index: TelnyxIndex, emu: Emulat
             "retrieval": {"bucket_ids": [index.bucket_name], "max_num_results": 2},
         }
     ]
-    assert "guided_json" in bodies[0]
+    assert bodies[0]["response_format"]["json_schema"]["schema"] == Leave.model_json_schema()
+    assert not [k for k in bodies[0] if k.startswith("guided_")]
 
 
 def test_grounded_query_engine_value_comes_from_the_bucket(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -175,9 +176,11 @@ def _fixed_response(state: State, raw: bytes) -> Response | None:
 
 
 async def chat(request: Request, state: State, call: Call) -> Response:
-    strict = state.settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
-    errs, body, unknown = v.validate(v.CHAT_FIELDS, call.body, strict)
-    errs = errs or v.residency_errors(body)
+    settings = state.settings
+    strict = settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
+    errs, body, unknown = v.validate_chat(call.body, settings.contract, settings.guided, strict)
+    current = settings.contract != "seed"
+    errs = errs or (v.residency_errors(body) if current else [])
     if errs:
         return _unprocessable(errs)
     model_id = str(body.setdefault("model", SCHEMA_DEFAULT_MODEL))
@@ -191,8 +194,8 @@ async def chat(request: Request, state: State, call: Call) -> Response:
         )
     if not state.catalog.is_chat(model_id):
         return _bad_request(f"The model '{model_id}' is not a chat model.", "model")
-    efforts = state.catalog.efforts(model_id)
-    refuse_cap = state.settings.refuse_max_tokens_with_tools
+    efforts = state.catalog.efforts(model_id) if current else None
+    refuse_cap = settings.refuse_max_tokens_with_tools
     if refused := v.refusal(body, facts, efforts, refuse_max_tokens_with_tools=refuse_cap):
         status, code, field, detail = refused
         if status == 422:
@@ -226,7 +229,9 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     except ResponderError as exc:
         call.entry.error = str(exc)
         return errors.json_response(errors.telnyx_errors(500, str(exc)), 500)
-    headers = {EMULATOR_IGNORED_FIELDS_HEADER: ",".join(unknown)} if unknown else None
+    # Field names are the client's: percent-encoded, so any name fits in a header.
+    names = ",".join(quote(name, safe="_-.~!$*+") for name in unknown)
+    headers = {EMULATOR_IGNORED_FIELDS_HEADER: names} if unknown else None
     if body.get("stream"):
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         chunks = render.stream_chunks(comp, include_usage)

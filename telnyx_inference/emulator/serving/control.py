@@ -35,7 +35,7 @@ from telnyx_inference.emulator.records import ScriptedReply
 from telnyx_inference.emulator.responders import Responder
 from telnyx_inference.emulator.serving import render
 from telnyx_inference.emulator.serving.journal import encode_page
-from telnyx_inference.emulator.serving.state import FixedReplies, State
+from telnyx_inference.emulator.serving.state import FixedReplies, State, check_setting
 from telnyx_inference.emulator.storage.buckets import read_paths
 from telnyx_inference.emulator.storage.s3 import storage_routes
 
@@ -117,10 +117,20 @@ def build_fixed(chunks: int) -> FixedReplies:
 
 
 def configure(state: State, **changes: Any) -> None:
-    allowed = {"api_key", "strict", "seed", "adversarial", "refuse_max_tokens_with_tools"}
+    allowed = {
+        "api_key",
+        "strict",
+        "seed",
+        "adversarial",
+        "contract",
+        "guided",
+        "refuse_max_tokens_with_tools",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}; allowed: {sorted(allowed)}")
+    for key, value in changes.items():
+        check_setting(key, value)
     with state.lock:
         for key, value in changes.items():
             setattr(state.settings, key, value)

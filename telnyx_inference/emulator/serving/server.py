@@ -42,7 +42,7 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     JournalPage,
 )
-from telnyx_inference.emulator.serving.state import Settings, State
+from telnyx_inference.emulator.serving.state import Settings, State, check_setting
 from telnyx_inference.emulator.storage.s3 import StorageEndpoint
 
 START_TIMEOUT = 10.0
@@ -104,6 +104,12 @@ class Emulator:
     Buckets and models set up before :meth:`start` are the baseline :meth:`reset` returns to.
     ``adversarial=True`` fills structured output and tool arguments with edge cases instead
     of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
+    ``contract="current"`` (default) serves Telnyx's published chat schema of today
+    (``response_format`` json_schema; ``strict`` refuses anything outside that schema, the
+    ``guided_*`` fields included); ``guided`` says what it does with ``guided_*`` otherwise:
+    ``"honour"`` (default), ``"ignore"`` (answered unconstrained) or ``"reject"`` (422).
+    ``contract="seed"`` serves the original endpoint doc: ``guided_*`` honoured, ``json_schema``
+    refused.
     ``responder=fn`` lets your function answer chat requests before the heuristic model
     (see :mod:`telnyx_inference.emulator.responders` and ``docs/emulator-model.md``).
     """
@@ -130,10 +136,14 @@ class Emulator:
         allow_remote_record: bool = False,
         storage_latency: float = 0.0,
         adversarial: bool = False,
+        contract: str = "current",
+        guided: str = "honour",
         responder: Responder | None = None,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        check_setting("contract", contract)
+        check_setting("guided", guided)
         if responder is not None and not callable(responder):
             raise TypeError(f"responder must be callable, got {responder!r:.80}")
         if record is not None:
@@ -150,6 +160,8 @@ class Emulator:
                 journal_max_bytes=journal_max_bytes,
                 control_token=token,
                 adversarial=adversarial,
+                contract=contract,
+                guided=guided,
             ),
             responder,
         )
@@ -346,7 +358,8 @@ class Emulator:
         control.set_fixed(self._state, enabled, chunks)
 
     def configure(self, **changes: Any) -> None:
-        """Change ``api_key``, ``strict``, ``seed`` or ``adversarial`` while running (undone
+        """Change ``api_key``, ``strict``, ``seed``, ``adversarial``, ``contract`` or ``guided``
+        while running (undone
         by reset)."""
         control.configure(self._state, **changes)
 

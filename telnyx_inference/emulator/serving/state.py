@@ -26,6 +26,18 @@ if TYPE_CHECKING:
 
 SECRET_SETTINGS = ("api_key", "control_token")
 """Settings never shown by ``GET /_emulator/state``: only whether they are set."""
+CONTRACTS = ("current", "seed")
+GUIDED_MODES = ("honour", "ignore", "reject")
+"""What the current contract does with ``guided_*``: honour them as the seed did, ignore them
+(accepted and answered unconstrained, as vLLM ≥ 0.12 does), or reject them with a 422."""
+_CHOICES = {"contract": CONTRACTS, "guided": GUIDED_MODES}
+
+
+def check_setting(name: str, value: object) -> None:
+    """Raise ValueError naming ``name`` when ``value`` is not one of its choices."""
+    allowed = _CHOICES.get(name)
+    if allowed is not None and value not in allowed:
+        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
 
 
 @dataclass
@@ -40,6 +52,13 @@ class Settings:
     control_token: str | None = None
     adversarial: bool = False
     """Fill values with Hypothesis edge cases instead of values from the conversation."""
+    contract: str = "current"
+    """Which chat schema is served: ``"current"`` (Telnyx's published schema today:
+    ``json_schema``, no ``guided_*``) or ``"seed"`` (the original endpoint doc: ``guided_*``,
+    no ``json_schema``)."""
+    guided: str = "honour"
+    """What the current contract does with ``guided_*``: ``"honour"``, ``"ignore"`` (answer
+    unconstrained) or ``"reject"`` (422). Strict mode refuses them whatever this says."""
     refuse_max_tokens_with_tools: bool = False
     """Answer ``max_tokens`` beside function tools on hosted models with 2025's 400 (10015)."""
 

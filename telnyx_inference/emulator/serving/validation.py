@@ -4,6 +4,14 @@ The field specs follow Telnyx's published request schemas, with what the issue a
 behaviour add (``min_p`` in [0, 1], ``top_logprobs`` in [0, 20], ``guided_json`` must be a
 valid JSON Schema, image parts must be strings). Unknown top-level fields are returned to
 the caller, which ignores them (and says so in a header) or, in strict mode, rejects them.
+
+Two chat contracts (:func:`validate_chat`): ``"current"`` (default) is Telnyx's published
+schema of autumn 2026 (telnyx SDK 4.189): ``response_format`` takes ``json_schema``;
+``reasoning_effort``, ``region`` and ``mode`` are fields; ``guided_*`` and ``logit_bias`` are
+not, and the ``guided`` setting decides what happens to the guided fields (``honour``,
+``ignore``: answered unconstrained, ``reject``: 422). ``stream_options`` is not in that schema
+but accepted live (checked by Telnyx's own plugin), so it stays known. ``"seed"`` is the
+endpoint doc the project started from: ``guided_*`` honoured, ``json_schema`` refused.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from telnyx_inference._constants import (
     RESIDENCY_MODES,
     RESPONSE_FORMAT_TYPES,
     ROLES,
+    SERVICE_TIERS,
     TOOL_CHOICES,
     ModelFacts,
 )
@@ -33,6 +42,9 @@ from telnyx_inference.emulator.serving import schema as s
 
 BAD_REQUEST = "400"
 """Code for 400s that Telnyx documents no specific code for."""
+
+SEED_RESPONSE_FORMAT_TYPES = ("text", "json_object")
+"""The seed endpoint doc's formats: no ``json_schema``."""
 
 _part = s.model(
     {
@@ -93,7 +105,7 @@ def _regex_problem(value: Any) -> str | None:
     return f"guided_regex is not valid: {problem}" if problem else None
 
 
-CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
+_COMMON_CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     "messages": (s.list_of(_message), True),
     "model": (s.string, False),
     "stream": (s.boolean, False),
@@ -109,7 +121,6 @@ CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     "frequency_penalty": (s.number, False),
     "presence_penalty": (s.number, False),
     "length_penalty": (s.number, False),
-    "max_tokens": (s.integer, False),
     "seed": (s.integer, False),
     "n": (s.number, False),
     "best_of": (s.integer, False),
@@ -119,24 +130,84 @@ CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
         ),
         False,
     ),
-    "logit_bias": (s.any_dict, False),
     "logprobs": (s.boolean, False),
     "top_logprobs": (s.bounded(s.integer, ge=0, le=MAX_TOP_LOGPROBS), False),
-    "response_format": (s.model({"type": (s.enum(RESPONSE_FORMAT_TYPES), True)}), False),
     "tools": (s.list_of(_tool), False),
     "tool_choice": (s.enum(TOOL_CHOICES), False),
-    "guided_json": (s.checked(s.any_dict, _schema_problem), False),
-    "guided_regex": (s.checked(s.string, _regex_problem), False),
-    "guided_choice": (s.list_of(s.string), False),
     "use_beam_search": (s.boolean, False),
     "early_stopping": (s.boolean, False),
     "enable_thinking": (s.boolean, False),
     "api_key_ref": (s.string, False),
-    "service_tier": (s.string, False),
+}
+
+GUIDED_CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
+    "guided_json": (s.checked(s.any_dict, _schema_problem), False),
+    "guided_regex": (s.checked(s.string, _regex_problem), False),
+    "guided_choice": (s.list_of(s.string), False),
+}
+
+SEED_CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
+    **_COMMON_CHAT_FIELDS,
+    "max_tokens": (s.integer, False),
+    "logit_bias": (s.any_dict, False),
+    "response_format": (s.model({"type": (s.enum(SEED_RESPONSE_FORMAT_TYPES), True)}), False),
+    "service_tier": (s.enum(SERVICE_TIERS), False),
+    **GUIDED_CHAT_FIELDS,
+}
+"""The seed endpoint doc's fields: guided decoding, no json_schema format."""
+
+_json_schema_spec = s.model(
+    {
+        "name": (s.string, True),
+        "description": (s.string, False),
+        "schema": (s.any_dict, False),
+        "strict": (s.boolean, False),
+    }
+)
+_plain_format = s.model({"type": (s.enum(RESPONSE_FORMAT_TYPES), True)})
+_schema_format = s.model(
+    {"type": (s.enum(("json_schema",)), True), "json_schema": (_json_schema_spec, True)}
+)
+
+
+def _response_format(value: Any, loc: s.Loc) -> s.Result:
+    kind = value.get("type") if isinstance(value, dict) else None
+    return (_schema_format if kind == "json_schema" else _plain_format)(value, loc)
+
+
+CURRENT_CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
+    **_COMMON_CHAT_FIELDS,
+    "max_tokens": (s.nullable(s.integer), False),
+    "response_format": (_response_format, False),
     "reasoning_effort": (s.enum(REASONING_EFFORTS), False),
     "region": (s.enum(REGIONS), False),
     "mode": (s.enum(RESIDENCY_MODES), False),
+    "service_tier": (s.string, False),
 }
+"""Today's published schema (autumn 2026), ``stream_options`` included (accepted live)."""
+
+
+def validate_chat(
+    body: Any, contract: str = "current", guided_mode: str = "honour", strict: bool = False
+) -> tuple[list[s.Error], dict[str, Any], list[str]]:
+    """:func:`validate` under one contract. Strict means exactly that contract's fields, so
+    under the current contract ``guided_*`` are refused whatever ``guided_mode`` says."""
+    if contract == "seed":
+        return validate(SEED_CHAT_FIELDS, body, strict)
+    honoured = guided_mode == "honour" and not strict
+    fields = {**CURRENT_CHAT_FIELDS, **GUIDED_CHAT_FIELDS} if honoured else CURRENT_CHAT_FIELDS
+    errs, value, unknown = validate(fields, body, strict)
+    if not honoured:
+        guided_sent = [k for k in GUIDED_FIELDS if k in value]
+        if guided_mode == "reject" and not strict:
+            errs += [
+                s.error("extra_forbidden", ("body", k), "Extra inputs are not permitted", value[k])
+                for k in guided_sent
+            ]
+        for k in guided_sent:  # ignored: the model never sees them
+            value.pop(k)
+    return errs, value, unknown
+
 
 EMBEDDING_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     "input": (s.union([("str", s.string), ("list[str]", s.list_of(s.string))]), True),
@@ -198,11 +269,13 @@ def residency_errors(body: dict[str, Any]) -> list[s.Error]:
 def refusal(
     body: dict[str, Any],
     facts: ModelFacts,
-    efforts: tuple[str, ...],
+    efforts: tuple[str, ...] | None,
     *,
     refuse_max_tokens_with_tools: bool = False,
 ) -> tuple[int, str, str, str] | None:
-    """Why a valid request for this model is refused, as ``(status, code, field, detail)``."""
+    """Why a valid request for this model is refused, as ``(status, code, field, detail)``.
+    ``efforts``: the levels the model takes, ``None`` under the seed contract (which has no
+    ``reasoning_effort``, ``region`` or ``mode``)."""
     quirk = model_quirk(body, facts, efforts)
     if quirk is not None:
         status, field, detail = quirk
@@ -221,22 +294,13 @@ def deployed_in(facts: ModelFacts, region: str) -> bool:
 
 
 def model_quirk(
-    body: dict[str, Any], facts: ModelFacts, efforts: tuple[str, ...]
+    body: dict[str, Any], facts: ModelFacts, efforts: tuple[str, ...] | None
 ) -> tuple[int, str, str] | None:
     """What the chosen model refuses, as ``(status, field, detail)``: a 400 for an effort
     level or service tier it lacks or a region on a proxied model, a 422 for ``mode=strict``
-    in a region it is not deployed in."""
+    in a region it is not deployed in (``efforts`` ``None``: the seed contract, service tiers
+    only)."""
     model = str(body.get("model"))
-    effort = body.get("reasoning_effort")
-    if effort is not None and effort not in efforts:
-        return (
-            400,
-            "reasoning_effort",
-            (
-                f"reasoning_effort '{effort}' is not supported by {model}; supported values: "
-                f"{', '.join(efforts)}."
-            ),
-        )
     tier = body.get("service_tier")
     if tier is not None and tier not in (facts.service_tiers or ("default",)):
         return (
@@ -245,6 +309,18 @@ def model_quirk(
             (
                 f"service_tier '{tier}' is not available for {model}; available: "
                 f"{', '.join(facts.service_tiers or ('default',))}."
+            ),
+        )
+    if efforts is None:
+        return None
+    effort = body.get("reasoning_effort")
+    if effort is not None and effort not in efforts:
+        return (
+            400,
+            "reasoning_effort",
+            (
+                f"reasoning_effort '{effort}' is not supported by {model}; supported values: "
+                f"{', '.join(efforts)}."
             ),
         )
     region = body.get("region")
@@ -262,14 +338,16 @@ def model_quirk(
     return None
 
 
-def chat_quirk(
-    body: dict[str, Any], *, refuse_max_tokens_with_tools: bool = False
-) -> tuple[str, str, str] | None:
-    """The first documented 400 this request triggers, as ``(code, field, detail)``.
+def json_schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    """``response_format.json_schema`` when the request asks for one, else None."""
+    fmt = body.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema")
+        return spec if isinstance(spec, dict) else None
+    return None
 
-    ``refuse_max_tokens_with_tools``: answer ``max_tokens`` beside function tools on a
-    Telnyx-hosted model with the 400 (code 10015) seen in 2025 (today's docs omit it).
-    """
+
+def _structured_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     guided_used = [f for f in GUIDED_FIELDS if body.get(f) is not None]
     if len(guided_used) > 1:
         return (
@@ -277,6 +355,36 @@ def chat_quirk(
             guided_used[1],
             f"Only one guided decoding option may be used; got {', '.join(guided_used)}.",
         )
+    spec = json_schema_of(body)
+    if spec is None:
+        return None
+    if guided_used:
+        return (
+            BAD_REQUEST,
+            guided_used[0],
+            f"{guided_used[0]} and response_format json_schema cannot be used together.",
+        )
+    problem = guided.schema_problem(spec["schema"]) if "schema" in spec else None
+    if problem:
+        return (
+            BAD_REQUEST,
+            "response_format",
+            f"response_format.json_schema.schema is not a valid JSON Schema: {problem}",
+        )
+    return None
+
+
+def chat_quirk(
+    body: dict[str, Any], *, refuse_max_tokens_with_tools: bool = False
+) -> tuple[str, str, str] | None:
+    """The first documented 400 this request triggers, as ``(code, field, detail)``.
+
+    ``refuse_max_tokens_with_tools``: answer ``max_tokens`` beside function tools on a
+    Telnyx-hosted model with the 400 (code 10015) seen in 2025 (today's docs omit it).
+    A service tier the model lacks is :func:`model_quirk`'s (per model, from the catalog).
+    """
+    if structured := _structured_quirk(body):
+        return structured
     function_tools = [t for t in body.get("tools") or [] if t.get("type") == "function"]
     model = str(body.get("model") or "")
     if (
