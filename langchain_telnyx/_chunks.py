@@ -69,7 +69,7 @@ class ChunkTranslator:
         if isinstance(last, AIMessageChunk):
             last.chunk_position = "last"
         if cost is not None:
-            last.response_metadata["cost"] = cost.to_dict()
+            last.response_metadata["cost"] = cost.metadata()
         return held
 
     def _stamp_first(self, message: AIMessageChunk) -> None:

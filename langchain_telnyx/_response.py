@@ -69,7 +69,7 @@ def _metadata(completion: Completion, choice: Choice, first: bool) -> dict[str, 
     if completion.service_tier:
         meta["service_tier"] = completion.service_tier
     if first and completion.cost is not None:  # like usage: the request's, on the first choice
-        meta["cost"] = completion.cost.to_dict()
+        meta["cost"] = completion.cost.metadata()
     return meta
 
 
@@ -92,7 +92,8 @@ def _message(
 def to_chat_result(completion: Completion) -> ChatResult:
     """One generation per choice; usage and cost ride on the first (they cover the whole
     request): ``response_metadata["cost"]`` is ``{"total", "currency", "prompt",
-    "cached_prompt", "completion"}`` in exact decimals, ``"total": "unknown"`` without prices."""
+    "cached_prompt", "completion"}`` as exact decimal text (``Decimal(text)`` reads it), with
+    ``"total": "unknown"`` without prices."""
     usage = usage_metadata(completion.usage) if completion.usage else None
     generations = [
         ChatGeneration(message=_message(completion, choice, usage if i == 0 else None, i == 0))

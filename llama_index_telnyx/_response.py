@@ -65,7 +65,8 @@ def _logprob(entry: Mapping[str, Any]) -> LogProb:
 def response_kwargs(completion: Completion) -> dict[str, Any]:
     """``ChatResponse.additional_kwargs``: token counts (where LlamaIndex looks), the finish
     reason and the answer's ``cost`` (``{"total", "currency", "prompt", "cached_prompt",
-    "completion"}`` in exact decimals; ``"total": "unknown"`` without prices)."""
+    "completion"}`` as exact decimal text; ``"total": "unknown"`` without prices; ``raw.cost``
+    holds the decimals)."""
     out: dict[str, Any] = {}
     usage: Usage | None = completion.usage
     if usage is not None:
@@ -80,7 +81,7 @@ def response_kwargs(completion: Completion) -> dict[str, Any]:
         out["model"] = completion.model
     out["finish_reason"] = completion.first.finish_reason
     if completion.cost is not None:
-        out["cost"] = completion.cost.to_dict()
+        out["cost"] = completion.cost.metadata()
     return out
 
 

@@ -53,8 +53,19 @@ class Cost:
             "completion": self.completion,
         }
 
+    def metadata(self) -> dict[str, str | None]:
+        """:meth:`to_dict` with the amounts as exact decimal text (``"0.00092"``): what an
+        answer's metadata carries, so that it stays JSON (LangChain serialises messages for
+        caches and histories; a ``Decimal`` would not survive). ``Decimal(text)`` reads it back.
+        """
+        return {k: _text(v) for k, v in self.to_dict().items()}
+
 
 UNKNOWN = Cost(UNKNOWN_COST)
+
+
+def _text(value: Decimal | str | None) -> str | None:
+    return format(value, "f") if isinstance(value, Decimal) else value
 
 
 def _tidy(value: Decimal) -> Decimal:

@@ -159,3 +159,16 @@ def test_unpriced_or_mixed_currency_totals_are_unknown() -> None:
 def test_model_facts_keep_their_positional_form() -> None:
     facts = ModelFacts(1000, 100, is_vision=True)
     assert (facts.context_length, facts.max_completion_tokens, facts.pricing) == (1000, 100, None)
+
+
+def test_metadata_carries_exact_decimal_text_never_exponents() -> None:
+    tiny = cost_of(Usage(1, 0, 1), Pricing(Decimal("0.5"), Decimal("1")))
+    assert tiny.total == Decimal("0.0000005")
+    assert tiny.metadata() == {
+        "total": "0.0000005",
+        "currency": "USD",
+        "prompt": "0.0000005",
+        "cached_prompt": "0",
+        "completion": "0",
+    }
+    assert UNKNOWN.metadata()["total"] == "unknown"

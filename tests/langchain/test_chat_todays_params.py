@@ -10,6 +10,7 @@ import warnings
 from decimal import Decimal
 
 import pytest
+from langchain_core.load import dumps, loads
 from langchain_core.messages import AIMessageChunk
 
 from langchain_telnyx import ChatTelnyx, telnyx_usage
@@ -153,9 +154,14 @@ def test_two_calls_at_known_prices_cost_an_exact_total(emu: Emulator) -> None:
         first = llm.invoke("Hello")
         second = asyncio.run(llm.ainvoke("Hello again"))
     # 600 × 0.60 + 400 × 0.15 + 200 × 2.50 = 920, then 2000 × 0.60 + 100 × 2.50 = 1450 (per 1M)
-    assert first.response_metadata["cost"]["total"] == Decimal("0.00092")
-    assert first.response_metadata["cost"]["cached_prompt"] == Decimal("0.00006")
-    assert second.response_metadata["cost"]["total"] == Decimal("0.00145")
+    assert first.response_metadata["cost"] == {
+        "total": "0.00092",  # exact decimal text: JSON, so the message survives dumps/loads
+        "currency": "EUR",
+        "prompt": "0.00036",
+        "cached_prompt": "0.00006",
+        "completion": "0.0005",
+    }
+    assert second.response_metadata["cost"]["total"] == "0.00145"
     assert usage.total_cost == Decimal("0.00237")
     assert isinstance(usage.total_cost, Decimal)
     assert usage.currency == "EUR"
@@ -193,10 +199,15 @@ def test_totals_cover_threads_tasks_and_streams(emu: Emulator) -> None:
     assert isinstance(streamed, AIMessageChunk)
     assert outer.calls == 7
     assert inner.calls == 2
-    costs = [m.response_metadata["cost"]["total"] for m in messages]
-    costs.append(streamed.response_metadata["cost"]["total"])
-    costs.append(sum(c.response_metadata.get("cost", {}).get("total", 0) for c in repeat))
-    assert all(isinstance(c, Decimal) and c > 0 for c in costs)
+    costs = [Decimal(m.response_metadata["cost"]["total"]) for m in messages]
+    costs.append(Decimal(streamed.response_metadata["cost"]["total"]))
+    costs += [
+        Decimal(c.response_metadata["cost"]["total"])
+        for c in repeat
+        if "cost" in c.response_metadata
+    ]
+    assert len(costs) == 7
+    assert all(c > 0 for c in costs)
     assert outer.total_cost == sum(costs)
     assert streamed.usage_metadata is not None
     assert streamed.usage_metadata["output_token_details"]["reasoning"] > 0
@@ -232,3 +243,11 @@ def test_a_small_cap_really_cuts_the_answer_inside_the_reasoning(emu: Emulator) 
     assert message.response_metadata["finish_reason"] == "length"
     assert message.usage_metadata is not None
     assert message.usage_metadata["output_token_details"]["reasoning"] == 3
+
+
+def test_a_priced_message_survives_langchains_serialisation(emu: Emulator) -> None:
+    llm = _llm(emu)
+    with telnyx_usage():
+        message = llm.invoke("Hello")
+    assert message.response_metadata["cost"]["currency"] == "USD"
+    assert loads(dumps(message)).response_metadata["cost"] == message.response_metadata["cost"]
