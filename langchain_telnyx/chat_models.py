@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -25,7 +24,12 @@ from langchain_telnyx._binding import ToolBinding
 from langchain_telnyx._chunks import ChunkTranslator
 from langchain_telnyx._errors import translated_errors
 from langchain_telnyx._messages import to_wire_messages
-from langchain_telnyx._request import checked_params, merge_params, split_call_kwargs
+from langchain_telnyx._request import (
+    checked_params,
+    merge_params,
+    split_call_kwargs,
+    warn_no_parallel_switch,
+)
 from langchain_telnyx._response import PROVIDER, to_chat_result
 from langchain_telnyx._structured import StructuredMethod, structured_runnable
 from langchain_telnyx._tools import check_tool_choice, format_tools
@@ -36,7 +40,7 @@ from telnyx_inference.chat.params import ChatParamFields
 from telnyx_inference.chat.request import MaxTokensWithTools, build_chat_request
 from telnyx_inference.chat.stream import StreamAccumulator
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
+from telnyx_inference.errors import InvalidParameterError
 
 __all__ = ["ChatTelnyx"]
 
@@ -291,12 +295,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
             check_tool_choice(tool_choice, formatted)
             kwargs["tool_choice"] = tool_choice
         if parallel_tool_calls is False:
-            warnings.warn(
-                "Telnyx has no parallel_tool_calls option; the model may still call several "
-                "tools at once.",
-                TelnyxWarning,
-                stacklevel=2,
-            )
+            warn_no_parallel_switch()
         return ToolBinding(bound=self, kwargs={"tools": formatted, **kwargs}, config={})
 
     def with_structured_output(  # type: ignore[override]

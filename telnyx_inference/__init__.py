@@ -27,7 +27,7 @@ from telnyx_inference.chat.params import ChatParamFields, ChatParams
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
-from telnyx_inference.chat.structured import StructuredOutputError
+from telnyx_inference.chat.structured import MissingDependencyError, StructuredOutputError
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.chat.tracking import UsageTracker, telnyx_usage
 from telnyx_inference.embeddings import AsyncEmbedder, Embedder
@@ -116,6 +116,7 @@ __all__ = [
     "InvalidParameterError",
     "InvalidParameterTypeError",
     "MissingAPIKeyError",
+    "MissingDependencyError",
     "ModelFacts",
     "NotFoundError",
     "PermissionDeniedError",

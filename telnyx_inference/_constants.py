@@ -49,6 +49,9 @@ STORAGE_MAX_METADATA_BYTES: Final = 2048
 STORAGE_MAX_KEY_BYTES: Final = 1024
 EMULATOR_STORAGE_PATH: Final = "/_emulator/storage"
 """Where a local emulator advertises its S3 endpoint (``{"storage_url": ...}``)."""
+EMULATOR_CONTROL_TOKEN_ENV: Final = "TELNYX_EMULATOR_CONTROL_TOKEN"
+EMULATOR_CONTROL_TOKEN_HEADER: Final = "X-Emulator-Token"
+"""An emulator with a control token wants it on its control routes (storage discovery too)."""
 
 # --- Defaults ------------------------------------------------------------------------------
 
@@ -61,6 +64,8 @@ DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_TOTAL_TIMEOUT: Final = 180.0
 """Seconds for all attempts of one request together (retries and backoff included)."""
 
+DEFAULT_POLL_INTERVAL: Final = 2.0
+"""Seconds between status reads while waiting for a bucket's embeddings (a job, or files)."""
 DEFAULT_CHUNK_SIZE: Final = 1024
 DEFAULT_CHUNK_OVERLAP: Final = 512
 DEFAULT_NUM_OF_DOCS: Final = 3

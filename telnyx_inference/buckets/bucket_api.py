@@ -27,6 +27,7 @@ from telnyx_inference._constants import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_NUM_OF_DOCS,
+    DEFAULT_POLL_INTERVAL,
     SIMILARITY_SEARCH_PATH,
 )
 from telnyx_inference.buckets.bucket_wire import (
@@ -73,7 +74,6 @@ __all__ = [
 
 DEFAULT_JOB_TIMEOUT = 900.0
 """Seconds :meth:`Buckets.wait` waits before giving up (the job itself keeps running)."""
-DEFAULT_POLL_INTERVAL = 2.0
 
 
 class JobDeadline:

@@ -31,7 +31,8 @@ from pydantic import SecretStr
 
 from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
 from telnyx_inference.buckets.s3 import S3Clients, discover_storage_url
-from telnyx_inference.buckets.storage_flows import Flow, Flows, UploadRun
+from telnyx_inference.buckets.single_flight import AsyncSingleFlight, SingleFlight
+from telnyx_inference.buckets.storage_flows import Flow, Flows, Home, UploadRun
 from telnyx_inference.buckets.storage_types import (
     BucketAlreadyExistsError,
     DeleteError,
@@ -48,7 +49,12 @@ from telnyx_inference.buckets.storage_types import (
     UploadReport,
     WrongRegionError,
 )
-from telnyx_inference.buckets.storage_wire import check_bucket, check_keys, plan_upload
+from telnyx_inference.buckets.storage_wire import (
+    check_bucket,
+    check_keys,
+    check_storage_url,
+    plan_upload,
+)
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.settings import TelnyxSettings
 
@@ -116,6 +122,13 @@ class _StorageBase:
         self.progress = progress
         self.region = region
         self._storage_url = storage_url or os.environ.get(STORAGE_URL_ENV) or None
+        self._url_source = "storage_url" if storage_url else STORAGE_URL_ENV
+        if self._storage_url is not None:
+            check_storage_url(
+                self._storage_url,
+                self._url_source,
+                allow_insecure_http=self.settings.allow_insecure_http,
+            )
         self._flows = Flows(region)
         self._s3 = S3Clients(
             key=self.settings.require_key,
@@ -124,9 +137,12 @@ class _StorageBase:
             max_retries=self.settings.max_retries,
             max_pool=max_concurrency,
             allow_insecure_http=self.settings.allow_insecure_http,
+            source=lambda: self._url_source,
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._flights: SingleFlight[str] = SingleFlight()  # region lookups, one per bucket
+        self._aflights: AsyncSingleFlight[str] = AsyncSingleFlight()
 
     @property
     def storage_url(self) -> str:
@@ -134,6 +150,7 @@ class _StorageBase:
         Telnyx's ``https://{region}.telnyxcloudstorage.com``. Found once, on first use."""
         if self._storage_url is None:
             found = discover_storage_url(self.settings.base_url)
+            self._url_source = "base_url" if found else "default"
             self._storage_url = found or STORAGE_URL_TEMPLATE
         return self._storage_url
 
@@ -166,13 +183,17 @@ class Storage(_StorageBase):
             call = next(flow)
             while True:
                 try:
-                    answer = self._s3.send(call)
+                    answer = self._home(call) if isinstance(call, Home) else self._s3.send(call)
                 except Exception as exc:
                     call = flow.throw(exc)
                 else:
                     call = flow.send(answer)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+
+    def _home(self, ask: Home) -> str:
+        """The bucket's region: looked up by the first caller, awaited by the others."""
+        return self._flights.run(ask.bucket, lambda: self._run(self._flows.locate(ask.bucket)))
 
     def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         """Create the bucket unless it exists; return its home region. ``region`` (else the
@@ -293,13 +314,21 @@ class AsyncStorage(_StorageBase):
             call = next(flow)
             while True:
                 try:
-                    answer = await loop.run_in_executor(self._executor(), self._s3.send, call)
+                    if isinstance(call, Home):
+                        answer: Any = await self._home(call)
+                    else:
+                        answer = await loop.run_in_executor(self._executor(), self._s3.send, call)
                 except Exception as exc:
                     call = flow.throw(exc)
                 else:
                     call = flow.send(answer)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+
+    async def _home(self, ask: Home) -> str:
+        return await self._aflights.run(
+            ask.bucket, lambda: self._run(self._flows.locate(ask.bucket))
+        )
 
     async def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         return await self._run(self._flows.ensure_bucket(check_bucket(bucket), region))

@@ -44,6 +44,7 @@ from telnyx_inference.chat.schema import to_json_schema, type_adapter
 from telnyx_inference.errors import InvalidParameterError, TelnyxError
 
 __all__ = [
+    "MissingDependencyError",
     "Regex",
     "StructuredMethod",
     "StructuredOutputError",
@@ -57,6 +58,10 @@ StructuredMethod = Literal["json_schema", "guided"]
 """How the constraint travels: ``response_format: json_schema`` (today's contract) or the
 seed's ``guided_json`` / ``guided_choice`` / ``guided_regex``."""
 STRUCTURED_METHODS: tuple[str, ...] = typing.get_args(StructuredMethod)
+
+
+class MissingDependencyError(TelnyxError, ImportError):
+    """A package this feature needs is not installed; the message says how to get it."""
 
 
 class StructuredOutputError(TelnyxError, ValueError):
@@ -144,14 +149,18 @@ Check = Callable[[Any, str], Any]
 
 
 def _schema_check(schema: Mapping[str, Any]) -> Check:
+    try:
+        import jsonschema
+    except ImportError:
+        raise MissingDependencyError(
+            "checking answers against a JSON Schema dict needs the jsonschema package, which "
+            "is not installed: pip install jsonschema (the langchain and llama-index extras "
+            "bring it), or describe the output with a pydantic model or TypedDict instead"
+        ) from None
+    validator = jsonschema.validators.validator_for(schema)(schema)
+
     def check(value: Any, text: str) -> Any:
-        try:
-            import jsonschema
-        except ImportError:
-            return value
-        errors = sorted(
-            jsonschema.validators.validator_for(schema)(schema).iter_errors(value), key=str
-        )
+        errors = sorted(validator.iter_errors(value), key=str)
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
             raise StructuredOutputError(f"{where}: {errors[0].message}", text)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from typing import Any, Literal, TypedDict
 
 import pytest
 from pydantic import BaseModel
 
 from telnyx_inference.chat.formats import format_name
+from telnyx_inference.chat.params import ChatParams
 from telnyx_inference.chat.structured import (
+    MissingDependencyError,
     Regex,
     StructuredOutputError,
     StructuredSpec,
     structured_spec,
 )
-from telnyx_inference.errors import InvalidParameterError
+from telnyx_inference.errors import InvalidParameterError, TelnyxError
 
 
 class Person(BaseModel):
@@ -186,3 +189,51 @@ def test_non_object_roots_are_wrapped_with_their_defs_at_the_root() -> None:
 def test_unusable_schema_named() -> None:
     with pytest.raises(InvalidParameterError, match="schema"):
         structured_spec(42)
+
+
+def test_a_dict_schema_without_jsonschema_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Answers are promised to be validated: without the validator, say so before sending
+    # rather than hand back whatever the model wrote.
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # import jsonschema -> ImportError
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    with pytest.raises(MissingDependencyError, match=r"jsonschema.*pip install") as info:
+        structured_spec(schema)
+    assert isinstance(info.value, ImportError)
+    assert isinstance(info.value, TelnyxError)
+    assert structured_spec(Person).parse('{"name": "Ada", "age": 36}')  # pydantic still checks
+
+
+def test_a_dangling_ref_is_refused_naming_where_it_is() -> None:
+    dangling = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/Missing"}, "b": {"type": "string"}},
+        "$defs": {"Here": {"type": "string"}},
+    }
+    with pytest.raises(InvalidParameterError, match=r"#/\$defs/Missing") as info:
+        structured_spec(dangling)
+    assert info.value.param == "schema.properties.a.$ref"
+    with pytest.raises(InvalidParameterError) as info:
+        ChatParams.build(guided_json={"items": {"$ref": "#/definitions/x"}, "type": "array"})
+    assert info.value.param == "guided_json.items.$ref"
+    with pytest.raises(InvalidParameterError, match="only references inside the schema"):
+        structured_spec({"$ref": "https://example.com/schema.json"})
+
+
+def test_refs_that_resolve_are_kept() -> None:
+    class Node(BaseModel):
+        name: str
+        children: list[Node] = []
+
+    class Tree(BaseModel):
+        root: Node
+        people: list[Person]
+
+    assert structured_spec(Tree).kind == "json"  # $defs and a recursive $ref
+    escaped = {
+        "$defs": {"a/b": {"type": "integer"}, "c~d": {"type": "string"}},
+        "properties": {"x": {"$ref": "#/$defs/a~1b"}, "y": {"$ref": "#/$defs/c~0d"}},
+        "prefixItems": [{"$ref": "#"}],
+        "anyOf": [{"$anchor": "top"}, {"$ref": "#top"}],
+        "enum": [{"$ref": "#/not/a/schema"}],  # data, not a reference
+    }
+    assert structured_spec(escaped).schema == escaped

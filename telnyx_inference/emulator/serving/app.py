@@ -43,6 +43,7 @@ from telnyx_inference._constants import (
 )
 from telnyx_inference.emulator import errors, streaming
 from telnyx_inference.emulator import faults as fk
+from telnyx_inference.emulator.access import bearer_token
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import tokens
 from telnyx_inference.emulator.model.engine import prompt_tokens
@@ -95,12 +96,9 @@ def _fault_response(fault: Fault) -> Response:
 
 
 def _authorised(request: Request, state: State) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        return False
+    key = bearer_token(request.headers.get("authorization"))
     expected = state.settings.api_key
-    return expected is None or key.strip() == expected
+    return key is not None and (expected is None or key == expected)
 
 
 def route(
@@ -123,7 +121,7 @@ async def _pipeline(
     raw = await request.body()
     parse_errs, body = v.parse_body(raw) if request.method == "POST" else ([], None)
     entry = JournalEntry(
-        request.method, request.url.path, request.url.query, redact_headers(request.headers), body
+        request.method, request.url.path, request.url.query, redact_headers(request.headers), raw
     )
     state.record(entry, len(raw))
     if state.tape is not None:  # record / replay answer before the emulator's own model

@@ -93,8 +93,17 @@ def reset(state: State) -> None:
         set_fixed(state, True, state.settings.chunks)
 
 
+def check_chunks(chunks: Any) -> int:
+    """``chunks`` if it is a chunk count for the canned stream (at least one)."""
+    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+        raise ValueError(f"chunks must be a positive integer, got {chunks!r}")
+    return chunks
+
+
 def set_fixed(state: State, enabled: bool, chunks: int | None = None) -> None:
     """Switch the benchmark mode: canned completion and canned ``chunks``-chunk stream."""
+    if chunks is not None:
+        check_chunks(chunks)
     with state.lock:
         if chunks is not None:
             state.settings.chunks = chunks

@@ -40,13 +40,17 @@ def check_setting(name: str, value: object) -> None:
         raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
 
 
+DEFAULT_FIXED_CHUNKS = 16
+"""Chunks of the canned stream in the benchmark (``fixed``) mode, unless told otherwise."""
+
+
 @dataclass
 class Settings:
     api_key: str | None = None
     strict: bool = False
     seed: int = 0
     mode: str = "normal"
-    chunks: int = 16
+    chunks: int = DEFAULT_FIXED_CHUNKS
     journal_max_entries: int = DEFAULT_MAX_ENTRIES
     journal_max_bytes: int = DEFAULT_MAX_BYTES
     control_token: str | None = None
