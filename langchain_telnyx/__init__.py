@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from langchain_telnyx.vectorstores import TelnyxVectorStore
     from telnyx_inference.chat.structured import Regex
     from telnyx_inference.chat.tools import RetrievalTool as TelnyxRetrievalTool
+    from telnyx_inference.chat.tracking import telnyx_usage
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "ChatTelnyx": ("langchain_telnyx.chat_models", "ChatTelnyx"),
@@ -37,6 +38,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Regex": ("telnyx_inference.chat.structured", "Regex"),
     "TelnyxRetrievalTool": ("telnyx_inference.chat.tools", "RetrievalTool"),
     "TelnyxVectorStore": ("langchain_telnyx.vectorstores", "TelnyxVectorStore"),
+    "telnyx_usage": ("telnyx_inference.chat.tracking", "telnyx_usage"),
 }
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "TelnyxRetrievalTool",
     "TelnyxVectorStore",
     "bucket_retrieval_tool",
+    "telnyx_usage",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

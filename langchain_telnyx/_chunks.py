@@ -2,8 +2,8 @@
 
 LangChain adds chunks together with ``merge_dicts``, which concatenates equal strings, so
 string metadata must appear once: ``model_name`` and ``finish_reason`` ride on the chunk that
-carries the finish reason, usage on the usage chunk, the response id and ``model_provider`` on
-the first chunk. With ``output_version="v1"`` LangChain converts every chunk to content blocks,
+carries the finish reason, usage on the usage chunk, the cost on the last chunk, the response
+id and ``model_provider`` on the first chunk. With ``output_version="v1"`` LangChain converts every chunk to content blocks,
 so then every chunk names the provider (merged as one value), and this package's translator
 (see ``_blocks``) does the conversion. Tool-call fragments keep the core's distinct ``index`` per call, with the name
 on the first fragment only. The translator holds each chunk back until the next arrives so
@@ -22,6 +22,7 @@ from langchain_core.messages.tool import ToolCallChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_telnyx._response import PROVIDER, REASONING_KEY, usage_metadata
+from telnyx_inference.chat.cost import Cost
 from telnyx_inference.chat.stream import ChoiceDelta, StreamEvent
 
 __all__ = ["ChunkTranslator"]
@@ -54,8 +55,8 @@ class ChunkTranslator:
         self._held = ChatGenerationChunk.model_construct(message=message, text=message.content)
         return ready
 
-    def finish(self) -> ChatGenerationChunk:
-        """The last chunk, marked ``chunk_position="last"``."""
+    def finish(self, cost: Cost | None = None) -> ChatGenerationChunk:
+        """The last chunk, marked ``chunk_position="last"``, with the answer's ``cost``."""
         held = self._held
         self._held = None
         if held is None:
@@ -63,10 +64,12 @@ class ChunkTranslator:
                 content="", chunk_position="last", response_metadata={"model_provider": PROVIDER}
             )
             self._stamp_first(message)
-            return ChatGenerationChunk(message=message)
+            held = ChatGenerationChunk(message=message)
         last = held.message
         if isinstance(last, AIMessageChunk):
             last.chunk_position = "last"
+        if cost is not None:
+            last.response_metadata["cost"] = cost.metadata()
         return held
 
     def _stamp_first(self, message: AIMessageChunk) -> None:

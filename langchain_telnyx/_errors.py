@@ -31,6 +31,7 @@ from langchain_core.exceptions import (
 )
 
 from telnyx_inference import errors as core
+from telnyx_inference.chat.guards import RegionUnavailableError
 
 __all__ = [
     "TelnyxAPIError",
@@ -42,6 +43,7 @@ __all__ = [
     "TelnyxNotFoundError",
     "TelnyxPermissionDeniedError",
     "TelnyxRateLimitError",
+    "TelnyxRegionUnavailableError",
     "TelnyxServerError",
     "TelnyxStreamError",
     "TelnyxStreamInterruptedError",
@@ -85,6 +87,10 @@ class TelnyxValidationError(ModelInvalidRequestError, core.RequestValidationErro
     """422 from Telnyx; ``fields`` maps each offending field to its problem."""
 
 
+class TelnyxRegionUnavailableError(TelnyxValidationError, RegionUnavailableError):
+    """422 to ``mode="strict"``: the model cannot be served from that region."""
+
+
 class TelnyxServerError(ModelAPIError, core.ServerError):
     """5xx from Telnyx."""
 
@@ -120,6 +126,7 @@ _MAPPING: tuple[tuple[type[core.TelnyxError], type[Exception]], ...] = (
     (core.AuthenticationError, TelnyxAuthenticationError),
     (core.PermissionDeniedError, TelnyxPermissionDeniedError),
     (core.NotFoundError, TelnyxNotFoundError),
+    (RegionUnavailableError, TelnyxRegionUnavailableError),
     (core.RequestValidationError, TelnyxValidationError),
     (core.RateLimitError, TelnyxRateLimitError),
     (core.ServerError, TelnyxServerError),

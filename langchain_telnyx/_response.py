@@ -54,7 +54,7 @@ def _tool_calls(calls: list[CoreToolCall]) -> tuple[list[ToolCall], list[Invalid
     return valid, invalid
 
 
-def _metadata(completion: Completion, choice: Choice) -> dict[str, Any]:
+def _metadata(completion: Completion, choice: Choice, first: bool) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "model_name": completion.model,
         "model_provider": PROVIDER,
@@ -68,10 +68,14 @@ def _metadata(completion: Completion, choice: Choice) -> dict[str, Any]:
         meta["system_fingerprint"] = completion.system_fingerprint
     if completion.service_tier:
         meta["service_tier"] = completion.service_tier
+    if first and completion.cost is not None:  # like usage: the request's, on the first choice
+        meta["cost"] = completion.cost.metadata()
     return meta
 
 
-def _message(completion: Completion, choice: Choice, usage: UsageMetadata | None) -> AIMessage:
+def _message(
+    completion: Completion, choice: Choice, usage: UsageMetadata | None, first: bool
+) -> AIMessage:
     valid, invalid = _tool_calls(choice.tool_calls)
     extra = {REASONING_KEY: choice.reasoning} if choice.reasoning else {}
     return AIMessage(
@@ -80,16 +84,19 @@ def _message(completion: Completion, choice: Choice, usage: UsageMetadata | None
         tool_calls=valid,
         invalid_tool_calls=invalid,
         usage_metadata=usage,
-        response_metadata=_metadata(completion, choice),
+        response_metadata=_metadata(completion, choice, first),
         id=completion.id,
     )
 
 
 def to_chat_result(completion: Completion) -> ChatResult:
-    """One generation per choice; usage rides on the first (it covers the whole request)."""
+    """One generation per choice; usage and cost ride on the first (they cover the whole
+    request): ``response_metadata["cost"]`` is ``{"total", "currency", "prompt",
+    "cached_prompt", "completion"}`` as exact decimal text (``Decimal(text)`` reads it), with
+    ``"total": "unknown"`` without prices."""
     usage = usage_metadata(completion.usage) if completion.usage else None
     generations = [
-        ChatGeneration(message=_message(completion, choice, usage if i == 0 else None))
+        ChatGeneration(message=_message(completion, choice, usage if i == 0 else None, i == 0))
         for i, choice in enumerate(completion.choices)
     ]
     if not generations:

@@ -38,6 +38,7 @@ from telnyx_inference.chat.catalog import ModelFacts, facts_for, known_facts, wh
 from telnyx_inference.chat.grounding import Retrieval
 from telnyx_inference.chat.params import ChatParamFields
 from telnyx_inference.chat.request import MaxTokensWithTools, build_chat_request
+from telnyx_inference.chat.stream import StreamAccumulator
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 
@@ -97,10 +98,11 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     """More body fields; sampling parameters among them are validated like the typed ones."""
     extra_body: dict[str, Any] | None = None
     """Body fields sent as they are."""
-    max_tokens_with_tools: MaxTokensWithTools = "drop"
-    """Telnyx-hosted models refuse ``max_tokens`` beside function tools: drop it (default; a
-    ``TelnyxWarning`` once per model), ``"keep"`` it, or raise (``"error"``). Proxied models
-    (``openai/…``, ``anthropic/…``) always keep it."""
+    max_tokens_with_tools: MaxTokensWithTools = "retry"
+    """``max_tokens`` beside function tools: sent; on the 400 (code 10015) Telnyx-hosted models
+    gave for it in 2025 the call is sent once more without it (``"retry"``, the default; a
+    ``TelnyxWarning`` once per model). ``"drop"`` leaves it out of such calls, ``"keep"``
+    raises that 400."""
 
     @model_validator(mode="before")
     @classmethod
@@ -191,6 +193,7 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The one request builder: (body, send options) for this call."""
         call = split_call_kwargs(kwargs)
+        policy = call.max_tokens_with_tools or self.max_tokens_with_tools
         base = self.param_values()
         extra: dict[str, Any] = {}
         for name, value in self.model_kwargs.items():
@@ -207,9 +210,9 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
             stream=stream,
             include_usage=self.stream_usage if call.stream_usage is None else call.stream_usage,
             extra_body=extra,
-            max_tokens_with_tools=call.max_tokens_with_tools or self.max_tokens_with_tools,  # type: ignore[arg-type]
+            max_tokens_with_tools=policy,  # type: ignore[arg-type]
         )
-        return body, call.send
+        return body, {**call.send, "retry_without_max_tokens": policy == "retry"}
 
     def _generate(
         self,
@@ -242,12 +245,13 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> Iterator[ChatGenerationChunk]:
         body, send = self._request(messages, stop, kwargs, stream=True)
         translator = ChunkTranslator(provider_on_every_chunk=self.output_version == "v1")
+        acc = StreamAccumulator()
         with translated_errors():
-            for event in self.telnyx_client().stream_chat(body, **send):
+            for event in self.telnyx_client().stream_chat(body, accumulator=acc, **send):
                 chunk = translator.feed(event)
                 if chunk is not None:
                     yield chunk
-        yield translator.finish()
+        yield translator.finish(acc.cost)
 
     async def _astream(
         self,
@@ -258,12 +262,15 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body, send = self._request(messages, stop, kwargs, stream=True)
         translator = ChunkTranslator(provider_on_every_chunk=self.output_version == "v1")
+        acc = StreamAccumulator()
         with translated_errors():
-            async for event in self.telnyx_async_client().stream_chat(body, **send):
+            async for event in self.telnyx_async_client().stream_chat(
+                body, accumulator=acc, **send
+            ):
                 chunk = translator.feed(event)
                 if chunk is not None:
                     yield chunk
-        yield translator.finish()
+        yield translator.finish(acc.cost)
 
     # --- Tools and structured output -------------------------------------------------------
 

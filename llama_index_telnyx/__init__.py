@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from llama_index_telnyx.indices import TelnyxIndex
     from llama_index_telnyx.llm import Telnyx
     from llama_index_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
+    from telnyx_inference.chat.tracking import telnyx_usage
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "Telnyx": ("llama_index_telnyx.llm", "Telnyx"),
@@ -35,6 +36,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "bucket_retrieval_tool": ("llama_index_telnyx.retrievers", "bucket_retrieval_tool"),
     "TelnyxRetrievalTool": ("llama_index_telnyx._tools", "TelnyxRetrievalTool"),
     "TelnyxIndex": ("llama_index_telnyx.indices", "TelnyxIndex"),
+    "telnyx_usage": ("telnyx_inference.chat.tracking", "telnyx_usage"),
 }
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "TelnyxIndex",
     "TelnyxRetrievalTool",
     "bucket_retrieval_tool",
+    "telnyx_usage",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

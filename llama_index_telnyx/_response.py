@@ -63,7 +63,10 @@ def _logprob(entry: Mapping[str, Any]) -> LogProb:
 
 
 def response_kwargs(completion: Completion) -> dict[str, Any]:
-    """``ChatResponse.additional_kwargs``: token counts (where LlamaIndex looks) and more."""
+    """``ChatResponse.additional_kwargs``: token counts (where LlamaIndex looks), the finish
+    reason and the answer's ``cost`` (``{"total", "currency", "prompt", "cached_prompt",
+    "completion"}`` as exact decimal text; ``"total": "unknown"`` without prices; ``raw.cost``
+    holds the decimals)."""
     out: dict[str, Any] = {}
     usage: Usage | None = completion.usage
     if usage is not None:
@@ -77,6 +80,8 @@ def response_kwargs(completion: Completion) -> dict[str, Any]:
     if completion.model:
         out["model"] = completion.model
     out["finish_reason"] = completion.first.finish_reason
+    if completion.cost is not None:
+        out["cost"] = completion.cost.metadata()
     return out
 
 

@@ -81,9 +81,10 @@ class Telnyx(ConnectionFields, StructuredFields, FunctionCallingLLM, ChatParamFi
         default=None, gt=0, description="Overrides the context window read from the catalog."
     )
     max_tokens_with_tools: MaxTokensWithTools = Field(
-        default="drop",
-        description="Telnyx-hosted models refuse max_tokens beside function tools: drop (warned "
-        "once per model), keep or error. Proxied models (openai/…, anthropic/…) always keep it.",
+        default="retry",
+        description="max_tokens beside function tools is sent; on the 400 (code 10015) "
+        "Telnyx-hosted models gave for it in 2025 the call is sent once more without it "
+        "('retry', warned once per model). 'drop' leaves it out of such calls, 'keep' raises.",
     )
 
     _metadata: tuple[tuple[Any, ...], LLMMetadata] | None = PrivateAttr(default=None)
@@ -165,6 +166,7 @@ class Telnyx(ConnectionFields, StructuredFields, FunctionCallingLLM, ChatParamFi
         check_call_names(kwargs, _OWN_OPTIONS)
         params = overlay_params(params, {k: v for k, v in kwargs.items() if k in _PARAMS})
         extra.update(kwargs.get("extra_body") or {})
+        policy = kwargs.get("max_tokens_with_tools", self.max_tokens_with_tools)
         body = build_chat_request(
             to_wire_messages(messages),
             model=kwargs.get("model") or self.model,
@@ -173,9 +175,9 @@ class Telnyx(ConnectionFields, StructuredFields, FunctionCallingLLM, ChatParamFi
             tool_choice=kwargs.get("tool_choice"),
             stream=stream,
             extra_body=extra or None,
-            max_tokens_with_tools=kwargs.get("max_tokens_with_tools", self.max_tokens_with_tools),
+            max_tokens_with_tools=policy,
         )
-        send: dict[str, Any] = {}
+        send: dict[str, Any] = {"retry_without_max_tokens": policy == "retry"}
         if kwargs.get("timeout") is not None:
             send["timeout"] = kwargs["timeout"]
         if kwargs.get("extra_headers"):

@@ -21,12 +21,15 @@ from telnyx_inference._constants import (
 )
 from telnyx_inference._lazy import lazy_exports
 from telnyx_inference.buckets.bucket_api import AsyncBuckets, Buckets, bucket_retrieval_tool
+from telnyx_inference.chat.cost import Cost
+from telnyx_inference.chat.guards import RegionUnavailableError
 from telnyx_inference.chat.params import ChatParamFields, ChatParams
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.chat.structured import MissingDependencyError, StructuredOutputError
 from telnyx_inference.chat.tools import RetrievalTool
+from telnyx_inference.chat.tracking import UsageTracker, telnyx_usage
 from telnyx_inference.embeddings import AsyncEmbedder, Embedder
 from telnyx_inference.errors import (
     APIStatusError,
@@ -107,6 +110,7 @@ __all__ = [
     "Choice",
     "Completion",
     "ContextWindowExceededError",
+    "Cost",
     "Embedder",
     "InsecureTransportError",
     "InvalidParameterError",
@@ -117,6 +121,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RegionUnavailableError",
     "RequestValidationError",
     "RetrievalTool",
     "SSEDecoder",
@@ -139,8 +144,10 @@ __all__ = [
     "UploadError",
     "UploadReport",
     "Usage",
+    "UsageTracker",
     "__version__",
     "bucket_retrieval_tool",
     "build_chat_request",
     "parse_completion",
+    "telnyx_usage",
 ]

@@ -6,6 +6,8 @@ and the emulator rely on lives here, so a change on Telnyx's side is a change in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Final, Literal, get_args
 
 # --- Hosts and paths -----------------------------------------------------------------------
@@ -88,8 +90,9 @@ structured output since autumn 2026 (telnyx SDK 4.180)."""
 JSON_SCHEMA_NAME_PATTERN: Final = r"^[a-zA-Z0-9_-]{1,64}$"
 """OpenAI's rule for ``response_format.json_schema.name``, which Telnyx's OpenAI-compatible
 route follows (its schema only says "a string")."""
-ServiceTier = Literal["default", "priority", "flex"]
-SERVICE_TIERS: Final = get_args(ServiceTier)
+SERVICE_TIERS: Final = ("default", "priority", "flex")
+"""The service tiers Telnyx names; ``service_tier`` takes any string, and each model lists the
+ones it offers in the catalog's ``service_tiers``."""
 MAX_STOP_SEQUENCES: Final = 4
 MAX_TOP_LOGPROBS: Final = 20
 GUIDED_FIELDS: Final = ("guided_json", "guided_regex", "guided_choice")
@@ -106,10 +109,35 @@ REASONING_HISTORY: Final = get_args(ReasoningHistory)
 DEFAULT_REASONING_HISTORY: Final = "tool_turns"
 """Which assistant turns send their reasoning back as ``reasoning_content``: Kimi and GLM chat
 templates expect it on tool-call turns of a tool loop (Kimi elsewhere answers 400 without it)."""
-ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 REASONING_EFFORTS: Final = get_args(ReasoningEffort)
-REASONING_EFFORTS_OFF: Final = ("none", "minimal")
-"""OpenAI's ``reasoning_effort`` levels; Telnyx has only ``enable_thinking`` on or off."""
+"""Telnyx's ``reasoning_effort`` levels, sent as they are; a model answers 400 to a level it
+does not support (which levels each model supports is not published)."""
+
+Region = Literal["USA", "EU", "AUS", "UAE"]
+REGIONS: Final = get_args(Region)
+"""Data residency: where a Telnyx-hosted model must be served from (``region``)."""
+ResidencyMode = Literal["preferred", "strict"]
+RESIDENCY_MODES: Final = get_args(ResidencyMode)
+"""``mode`` (requires ``region``): ``preferred`` (Telnyx's default) may serve from elsewhere;
+``strict`` is served from that region or answers 422, never redirected."""
+REGION_DEPLOYMENTS: Final[dict[str, tuple[str, ...]]] = {
+    "USA": ("us-",),
+    "EU": ("eu-",),
+    "AUS": ("au-", "ap-southeast-2"),
+    "UAE": ("me-", "ae-"),
+}
+"""How the catalog's deployment names (``regions``: ``us-central-1``, …) map onto the request's
+``region`` values, by prefix (unverified beyond ``us-`` and ``eu-``)."""
+
+DEFAULT_MAX_TOKENS: Final[dict[str, int]] = {
+    "zai-org/GLM-5.3": 8192,
+    "zai-org/GLM-5.3-Flash": 8192,
+    "deepseek-ai/DeepSeek-V4.1-Flash": 8192,
+}
+"""``max_tokens`` (reasoning and answer together) when a request leaves it out, on the models
+Telnyx names; other hosted models leave it to the engine. Explicit values are clamped to the
+model's ``max_completion_tokens``."""
 
 # --- Errors --------------------------------------------------------------------------------
 
@@ -123,39 +151,55 @@ RATE_LIMIT_HEADERS: Final = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ra
 
 CHAT_TASKS: Final = ("text-generation", "text generation")
 
+PRICING_UNITS: Final[dict[str, int]] = {"1M_tokens": 1_000_000, "1K_tokens": 1_000}
+"""Tokens per priced unit, by the catalog's ``pricing.unit`` (Telnyx writes ``1M_tokens``)."""
+UNKNOWN_COST: Final = "unknown"
+"""What a cost reads when the model's pricing is not known: never a made-up zero."""
+MODEL_TIERS: Final = ("small", "medium", "large", "unlisted")
+"""The catalog's ``tier``: the token rate-limit tier a model belongs to."""
 
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """A model's prices from the catalog, as exact decimals (Telnyx sends them as strings)."""
+
+    prompt: Decimal
+    completion: Decimal
+    cached_prompt: Decimal | None = None
+    """``None`` when the catalog gives no cached price: cached tokens then cost ``prompt``."""
+    currency: str = "USD"
+    unit: str = "1M_tokens"
+
+
+@dataclass(slots=True)
 class ModelFacts:
-    """Context window and capabilities of one model, as the catalog reports them."""
+    """What the catalog says about one model: sizes, capabilities, tiers, regions, prices.
 
-    __slots__ = ("context_length", "is_reasoning", "is_vision", "max_completion_tokens", "task")
+    ``None`` (or an empty tuple) means the catalog did not say.
+    """
 
-    def __init__(
-        self,
-        context_length: int,
-        max_completion_tokens: int | None = None,
-        *,
-        is_vision: bool = False,
-        is_reasoning: bool = False,
-        task: str = "text-generation",
-    ) -> None:
-        self.context_length = context_length
-        self.max_completion_tokens = max_completion_tokens
-        self.is_vision = is_vision
-        self.is_reasoning = is_reasoning
-        self.task = task
-
-    def __repr__(self) -> str:
-        return (
-            f"ModelFacts(context_length={self.context_length}, "
-            f"max_completion_tokens={self.max_completion_tokens}, is_vision={self.is_vision}, "
-            f"is_reasoning={self.is_reasoning}, task={self.task!r})"
-        )
+    context_length: int
+    max_completion_tokens: int | None = None
+    is_vision: bool = field(default=False, kw_only=True)
+    is_reasoning: bool = field(default=False, kw_only=True)
+    task: str = field(default="text-generation", kw_only=True)
+    tier: str | None = field(default=None, kw_only=True)
+    """``small`` / ``medium`` / ``large`` / ``unlisted``: the token rate-limit tier."""
+    service_tiers: tuple[str, ...] = field(default=(), kw_only=True)
+    """The ``service_tier`` values the model offers (empty: not known)."""
+    regions: tuple[str, ...] = field(default=(), kw_only=True)
+    """Deployment names the model runs in (``us-central-1``, …; empty: not known)."""
+    pricing: Pricing | None = field(default=None, kw_only=True)
 
 
 FALLBACK_MODELS: Final[dict[str, ModelFacts]] = {
-    "moonshotai/Kimi-K2.6": ModelFacts(262_144, 32_768, is_vision=True, is_reasoning=True),
-    "moonshotai/Kimi-K3": ModelFacts(1_048_576, 65_536, is_vision=True, is_reasoning=True),
-    "zai-org/GLM-5.2": ModelFacts(1_048_576, 65_536, is_reasoning=True),
+    "moonshotai/Kimi-K2.6": ModelFacts(
+        262_144, 32_768, is_vision=True, is_reasoning=True, tier="medium"
+    ),
+    "moonshotai/Kimi-K3": ModelFacts(
+        1_048_576, 65_536, is_vision=True, is_reasoning=True, tier="large"
+    ),
+    "zai-org/GLM-5.2": ModelFacts(1_048_576, 65_536, is_reasoning=True, tier="medium"),
     "MiniMaxAI/MiniMax-M3-MXFP8": ModelFacts(1_048_576, 65_536, is_reasoning=True),
     "meta-llama/Meta-Llama-3.1-8B-Instruct": ModelFacts(131_072, 8_192),
     "thenlper/gte-large": ModelFacts(512, task="feature-extraction"),
@@ -167,7 +211,7 @@ UNKNOWN_MODEL_CONTEXT: Final = 131_072
 
 PROXIED_MODEL_PREFIXES: Final = ("openai/", "anthropic/")
 """Model ids Telnyx forwards to another provider (with ``api_key_ref``); every other chat model
-is Telnyx-hosted, where the ``max_tokens``-with-function-tools refusal applies."""
+is Telnyx-hosted: only those take ``region`` / ``mode`` (data residency)."""
 
 EMULATOR_FAULT_HEADER: Final = "x-emulator-fault"
 """Request header asking the local emulator for a fault (see ``telnyx_inference.emulator``)."""

@@ -8,11 +8,10 @@ model, so the cost of a successful call is unchanged.
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from telnyx_inference._constants import FALLBACK_MODELS, REASONING_EFFORTS_OFF
+from telnyx_inference._constants import FALLBACK_MODELS
 from telnyx_inference._warnings import warn_once
 from telnyx_inference.errors import APIStatusError, TelnyxWarning
 
@@ -21,7 +20,6 @@ __all__ = [
     "explain",
     "key_hint",
     "model_hint",
-    "note_effort_levels_once",
     "warn_unknown_model_once",
 ]
 
@@ -121,22 +119,3 @@ def warn_unknown_model_once(
     if warn_once(("unknown_model", model), message, TelnyxWarning):
         logger.info(message)
     return True
-
-
-_effort_noted = False
-
-
-def note_effort_levels_once(effort: str) -> None:
-    """``reasoning_effort`` is mapped onto Telnyx's on/off switch: say so once per process."""
-    global _effort_noted
-    if _effort_noted:
-        return
-    _effort_noted = True
-    thinking = effort not in REASONING_EFFORTS_OFF
-    message = (
-        f"Telnyx has no reasoning effort levels: reasoning_effort={effort!r} is sent as "
-        f"enable_thinking={thinking} ('none' and 'minimal' turn thinking off, any other level "
-        "turns it on at the model's own depth)"
-    )
-    logger.info(message)
-    warnings.warn(message, TelnyxWarning, stacklevel=5)

@@ -12,26 +12,32 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from telnyx_inference._constants import (
     CHAT_TASKS,
+    DEFAULT_MAX_TOKENS,
     FALLBACK_MODELS,
     PROXIED_MODEL_PREFIXES,
     UNKNOWN_MODEL_CONTEXT,
     ModelFacts,
+    Pricing,
 )
 
 __all__ = [
     "CATALOG_TTL",
     "FAILED_CATALOG_TTL",
     "ModelFacts",
+    "Pricing",
     "cached_catalog",
     "catalog_failure",
+    "default_max_tokens",
     "facts_for",
     "is_hosted_model",
     "known_facts",
     "parse_models",
+    "parse_pricing",
     "store_catalog",
     "store_failure",
     "when_catalog_read",
@@ -54,13 +60,54 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, str) and item)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """A price: strings (Telnyx's wire form) and ints read exactly; floats through their
+    shortest text; anything else, negative or not finite is no price."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return price if price.is_finite() and price >= 0 else None
+
+
+def parse_pricing(value: Any) -> Pricing | None:
+    """The catalog's ``pricing`` object; ``None`` unless prompt and completion prices read."""
+    if not isinstance(value, Mapping):
+        return None
+    prompt, completion = _decimal(value.get("prompt")), _decimal(value.get("completion"))
+    if prompt is None or completion is None:
+        return None
+    currency, unit = value.get("currency"), value.get("unit")
+    return Pricing(
+        prompt,
+        completion,
+        _decimal(value.get("cached_prompt")),
+        currency if isinstance(currency, str) and currency else "USD",
+        unit if isinstance(unit, str) and unit else "1M_tokens",
+    )
+
+
 def is_hosted_model(model: str) -> bool:
     """Whether Telnyx serves ``model`` itself, rather than forwarding it to another provider
     (``openai/…``, ``anthropic/…``, used with ``api_key_ref``).
 
-    Hosted models are the ones that refuse ``max_tokens`` beside function tools.
+    Only hosted models take ``region`` / ``mode``.
     """
     return not model.startswith(PROXIED_MODEL_PREFIXES)
+
+
+def default_max_tokens(model: str) -> int | None:
+    """What ``max_tokens`` is when a request leaves it out, where Telnyx says (else ``None``:
+    the engine decides)."""
+    return DEFAULT_MAX_TOKENS.get(model)
 
 
 def parse_models(body: Any) -> dict[str, ModelFacts]:
@@ -76,14 +123,22 @@ def parse_models(body: Any) -> dict[str, ModelFacts]:
             fallback.context_length if fallback else UNKNOWN_MODEL_CONTEXT
         )
         task = str(entry.get("task") or (fallback.task if fallback else CHAT_TASKS[0]))
+        tier = entry.get("tier")
         catalog[model_id] = ModelFacts(
             context,
             _int_or_none(entry.get("max_completion_tokens")),
             is_vision=bool(entry.get("is_vision_supported")),
             is_reasoning=bool(
-                entry.get("is_reasoning_model", fallback.is_reasoning if fallback else False)
+                entry.get(
+                    "is_reasoning_model",
+                    entry.get("is_reasoning", fallback.is_reasoning if fallback else False),
+                )
             ),
             task=task,
+            tier=tier if isinstance(tier, str) and tier else (fallback.tier if fallback else None),
+            service_tiers=_strings(entry.get("service_tiers")),
+            regions=_strings(entry.get("regions")),
+            pricing=parse_pricing(entry.get("pricing")),
         )
     return catalog
 

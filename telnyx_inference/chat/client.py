@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import openai
 from pydantic import SecretStr
 
-from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
+from telnyx_inference._constants import CHAT_PATH, DEFAULT_CHAT_MODEL, MODELS_PATH, ModelFacts
 from telnyx_inference._hints import add_hint, explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
@@ -30,6 +30,13 @@ from telnyx_inference.chat.catalog import (
     parse_models,
     store_catalog,
     store_failure,
+)
+from telnyx_inference.chat.cost import Cost, cost_of
+from telnyx_inference.chat.guards import (
+    body_without_refused_cap,
+    check_against_catalog,
+    region_refusal,
+    warn_if_budget_spent,
 )
 from telnyx_inference.chat.guided_check import (
     GuidedCheck,
@@ -40,7 +47,9 @@ from telnyx_inference.chat.guided_check import (
 )
 from telnyx_inference.chat.response import Completion, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
+from telnyx_inference.chat.tracking import record_answer, tracking
 from telnyx_inference.errors import (
+    BadRequestError,
     InvalidParameterError,
     NotFoundError,
     RequestValidationError,
@@ -79,6 +88,10 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
         )
 
 
+def _model_of(body: Mapping[str, Any]) -> str:
+    return str(body.get("model") or DEFAULT_CHAT_MODEL)
+
+
 def _checked(body: Mapping[str, Any], completion: Completion, policy: GuidedCheck) -> Completion:
     """Fail closed: an answer that ignores the ``guided_*`` field sent is reported."""
     check_guided_answer(body, completion, policy)
@@ -88,16 +101,6 @@ def _checked(body: Mapping[str, Any], completion: Completion, policy: GuidedChec
 def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
     if policy != "off" and sends_guided(body):
         check_guided_answer(body, acc.result(), policy)
-
-
-@contextlib.contextmanager
-def _refusal_explained(body: Mapping[str, Any]) -> Iterator[None]:
-    """A 422 refusing a structured-output field says what to send instead."""
-    try:
-        yield
-    except RequestValidationError as err:
-        add_hint(err, refusal_hint(err, body))
-        raise
 
 
 @contextlib.contextmanager
@@ -155,6 +158,37 @@ class _Base(Generic[_SDKClient, _Transport]):
     def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
         return None if refresh else known_facts(self.settings.base_url, model)
 
+    def _before_send(self, body: Mapping[str, Any], streaming: bool) -> None:
+        _check_stream_flag(body, streaming)
+        check_against_catalog(body, known_facts(self.settings.base_url, _model_of(body)))
+
+    @staticmethod
+    def _sent_again(
+        err: BadRequestError, body: Mapping[str, Any], retry: bool
+    ) -> Mapping[str, Any]:
+        """The body without a ``max_tokens`` the server refused (10015); else raise ``err``."""
+        again = body_without_refused_cap(err, body) if retry else None
+        if again is None:
+            raise err
+        return again
+
+    def _refined(self, err: RequestValidationError, body: Mapping[str, Any]) -> TelnyxError:
+        """A 422 that refuses a structured-output field says what to send instead; one to
+        ``mode="strict"`` names the region and the model."""
+        facts = known_facts(self.settings.base_url, _model_of(body))
+        return region_refusal(err, body, facts) or add_hint(err, refusal_hint(err, body))
+
+    def _settle(
+        self, completion: Completion, body: Mapping[str, Any], facts: ModelFacts | None
+    ) -> Cost:
+        """Price a finished answer, count it in the active ``telnyx_usage`` blocks, and say
+        when its budget went to reasoning."""
+        cost = cost_of(completion.usage, facts.pricing if facts is not None else None)
+        completion.cost = cost
+        record_answer(completion.usage, cost)
+        warn_if_budget_spent(completion, body)
+        return cost
+
     def _catalog_failed(self, exc: TelnyxError) -> None:
         """Remember why the catalog could not be read, apart from the catalog itself, and
         say in the error which request failed."""
@@ -173,21 +207,39 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
     _transport_class = SyncTransport
 
     def chat(
-        self, body: Mapping[str, Any], *, guided_check: GuidedCheck = "warn", **send: Any
+        self,
+        body: Mapping[str, Any],
+        *,
+        guided_check: GuidedCheck = "warn",
+        retry_without_max_tokens: bool = True,
+        **send: Any,
     ) -> Completion:
         """Send a non-streamed chat request built by :func:`build_chat_request`.
 
-        ``guided_check``: what an answer that ignores the ``guided_*`` field sent does
-        (see :mod:`telnyx_inference.chat.guided_check`)."""
-        _check_stream_flag(body, False)
+        ``guided_check``: what an answer that ignores the ``guided_*`` field sent does (see
+        :mod:`telnyx_inference.chat.guided_check`). On the 400 that refuses ``max_tokens``
+        beside function tools (code 10015), the request is sent once more without it (unless
+        ``retry_without_max_tokens=False``).
+        """
+        self._before_send(body, False)
         policy = checked_policy(guided_check)
         try:
-            with _refusal_explained(body):
-                answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
+            answer = self._post(body, send)
+        except BadRequestError as err:
+            body = self._sent_again(err, body, retry_without_max_tokens)
+            answer = self._post(body, send)
+        completion = parse_completion(answer)
+        self._settle(completion, body, self._pricing_facts(_model_of(body)))
+        return _checked(body, completion, policy)
+
+    def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
+        try:
+            return self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, self._known_models())
             raise
-        return _checked(body, parse_completion(answer), policy)
+        except RequestValidationError as err:
+            raise self._refined(err, body) from None
 
     def stream_chat(
         self,
@@ -195,22 +247,39 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         *,
         accumulator: StreamAccumulator | None = None,
         guided_check: GuidedCheck = "warn",
+        retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
-        _check_stream_flag(body, True)
+        self._before_send(body, True)
         policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        chunks = self.transport.stream(CHAT_PATH, body, **send)
-        with _partial_on_interruption(acc), contextlib.closing(chunks), _refusal_explained(body):
-            try:
-                for chunk in chunks:
-                    yield acc.feed(chunk)
-            except NotFoundError as err:
-                explain(err, body, self._known_models())
-                raise
-        acc.finish()
+        for _ in range(2):  # a second time only without a refused max_tokens
+            chunks = self.transport.stream(CHAT_PATH, body, **send)
+            with _partial_on_interruption(acc), contextlib.closing(chunks):
+                try:
+                    for chunk in chunks:
+                        yield acc.feed(chunk)
+                    break
+                except BadRequestError as err:  # an HTTP status: before the first chunk
+                    body = self._sent_again(err, body, retry_without_max_tokens)
+                    retry_without_max_tokens = False
+                except NotFoundError as err:
+                    explain(err, body, self._known_models())
+                    raise
+                except RequestValidationError as err:
+                    raise self._refined(err, body) from None
+        completion = acc.finish()
+        acc.cost = self._settle(completion, body, self._pricing_facts(_model_of(body)))
         _checked_stream(body, acc, policy)
+
+    def _pricing_facts(self, model: str) -> ModelFacts | None:
+        """The model's facts for pricing: known without I/O, else (inside a ``telnyx_usage``
+        block, which asks for costs) read from the catalog once per base URL."""
+        known = known_facts(self.settings.base_url, model)
+        if known is None and tracking():
+            return self.model_facts(model)
+        return known
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         """The catalog of models, by id, read once per base URL and cached.
@@ -252,17 +321,32 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     _transport_class = AsyncTransport
 
     async def chat(
-        self, body: Mapping[str, Any], *, guided_check: GuidedCheck = "warn", **send: Any
+        self,
+        body: Mapping[str, Any],
+        *,
+        guided_check: GuidedCheck = "warn",
+        retry_without_max_tokens: bool = True,
+        **send: Any,
     ) -> Completion:
-        _check_stream_flag(body, False)
+        self._before_send(body, False)
         policy = checked_policy(guided_check)
         try:
-            with _refusal_explained(body):
-                answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
+            answer = await self._post(body, send)
+        except BadRequestError as err:
+            body = self._sent_again(err, body, retry_without_max_tokens)
+            answer = await self._post(body, send)
+        completion = parse_completion(answer)
+        self._settle(completion, body, await self._pricing_facts(_model_of(body)))
+        return _checked(body, completion, policy)
+
+    async def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
+        try:
+            return await self.transport.request("POST", CHAT_PATH, body=body, **send)
         except NotFoundError as err:
             explain(err, body, await self._known_models())
             raise
-        return _checked(body, parse_completion(answer), policy)
+        except RequestValidationError as err:
+            raise self._refined(err, body) from None
 
     async def stream_chat(
         self,
@@ -270,23 +354,39 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         *,
         accumulator: StreamAccumulator | None = None,
         guided_check: GuidedCheck = "warn",
+        retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
-        _check_stream_flag(body, True)
+        self._before_send(body, True)
         policy = checked_policy(guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        chunks = self.transport.stream(CHAT_PATH, body, **send)
-        # Closed here, not by the garbage collector, when the caller stops early.
-        async with contextlib.aclosing(chunks):
-            with _partial_on_interruption(acc), _refusal_explained(body):
-                try:
-                    async for chunk in chunks:
-                        yield acc.feed(chunk)
-                except NotFoundError as err:
-                    explain(err, body, await self._known_models())
-                    raise
-        acc.finish()
+        for _ in range(2):  # a second time only without a refused max_tokens
+            chunks = self.transport.stream(CHAT_PATH, body, **send)
+            # Closed here, not by the garbage collector, when the caller stops early.
+            async with contextlib.aclosing(chunks):
+                with _partial_on_interruption(acc):
+                    try:
+                        async for chunk in chunks:
+                            yield acc.feed(chunk)
+                        break
+                    except BadRequestError as err:  # an HTTP status: before the first chunk
+                        body = self._sent_again(err, body, retry_without_max_tokens)
+                        retry_without_max_tokens = False
+                    except NotFoundError as err:
+                        explain(err, body, await self._known_models())
+                        raise
+                    except RequestValidationError as err:
+                        raise self._refined(err, body) from None
+        completion = acc.finish()
+        facts = await self._pricing_facts(_model_of(body))
+        acc.cost = self._settle(completion, body, facts)
         _checked_stream(body, acc, policy)
+
+    async def _pricing_facts(self, model: str) -> ModelFacts | None:
+        known = known_facts(self.settings.base_url, model)
+        if known is None and tracking():
+            return await self.model_facts(model)
+        return known
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         catalog = None if refresh else cached_catalog(self.settings.base_url)

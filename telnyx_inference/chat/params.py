@@ -22,12 +22,11 @@ from telnyx_inference._constants import (
     GUIDED_FIELDS,
     MAX_STOP_SEQUENCES,
     MAX_TOP_LOGPROBS,
-    REASONING_EFFORTS_OFF,
     ReasoningEffort,
     ReasoningHistory,
-    ServiceTier,
+    Region,
+    ResidencyMode,
 )
-from telnyx_inference._hints import note_effort_levels_once
 from telnyx_inference._validation import parameter_error, unknown_parameter
 from telnyx_inference.chat.formats import check_response_format
 from telnyx_inference.chat.schema import to_json_schema
@@ -77,10 +76,18 @@ class ChatParamFields(BaseModel):
     """Reasoning models think unless this is False (Telnyx's default is True)."""
     api_key_ref: str | None = None
     """Id of a Telnyx integration secret, for proxied providers."""
-    service_tier: ServiceTier | None = None
+    service_tier: str | None = Field(default=None, min_length=1)
+    """``default``, ``priority``, ``flex``…: the ones a model offers are in the catalog's
+    ``service_tiers`` (another is refused before sending once the catalog is known)."""
     reasoning_effort: ReasoningEffort | None = None
-    """OpenAI's spelling, for ``ChatOpenAI`` users: ``"none"`` / ``"minimal"`` send
-    ``enable_thinking=False``, any other level ``enable_thinking=True`` (Telnyx has no levels)."""
+    """How hard a reasoning model thinks: ``none``, ``minimal``, ``low``, ``medium``, ``high``,
+    ``xhigh`` or ``max``, sent as is (a model answers 400 to a level it does not support).
+    Independent of ``enable_thinking``."""
+    region: Region | None = None
+    """Data residency for Telnyx-hosted models: ``USA``, ``EU``, ``AUS`` or ``UAE``."""
+    mode: ResidencyMode | None = None
+    """With ``region``: ``preferred`` (Telnyx's default) or ``strict`` (served from that region
+    or refused with a 422, never redirected)."""
     reasoning_history: ReasoningHistory | None = None
     """Which assistant turns send back the reasoning they carried, as ``reasoning_content``:
     ``"tool_turns"`` (unset: turns with tool calls, as Kimi and GLM expect in tool loops),
@@ -154,12 +161,11 @@ class ChatParamFields(BaseModel):
             raise InvalidParameterError("best_of", f"must be at least n ({self.n})")
         if self.top_logprobs and not self.logprobs:
             raise InvalidParameterError("top_logprobs", "requires logprobs=True")
-        effort, thinking = self.reasoning_effort, self.enable_thinking
-        if effort is not None and thinking is not None and thinking != _thinks(effort):
+        if self.mode is not None and self.region is None:
             raise InvalidParameterError(
-                "reasoning_effort",
-                f"{effort!r} means enable_thinking={_thinks(effort)}, but "
-                f"enable_thinking={thinking} is also given; set one of them",
+                "mode",
+                f"mode={self.mode!r} needs a region (region='USA', 'EU', 'AUS' or 'UAE'): "
+                "Telnyx refuses mode without region",
             )
         return self
 
@@ -171,12 +177,8 @@ class ChatParamFields(BaseModel):
 
 
 PARAM_NAMES: tuple[str, ...] = tuple(ChatParamFields.model_fields)
-CLIENT_SIDE: frozenset[str] = frozenset({"reasoning_effort", "reasoning_history"})
+CLIENT_SIDE: frozenset[str] = frozenset({"reasoning_history"})
 """Parameters that shape the request here and are never sent under their own name."""
-
-
-def _thinks(effort: str) -> bool:
-    return effort not in REASONING_EFFORTS_OFF
 
 
 CALL_OPTIONS: tuple[str, ...] = (
@@ -217,13 +219,6 @@ def overlay_params(base: Mapping[str, Any], call: Mapping[str, Any]) -> dict[str
     if any(name in call for name in GUIDED_FIELDS) or "response_format" in call:
         for name in (*GUIDED_FIELDS, "response_format"):
             values.pop(name, None)
-    # enable_thinking and reasoning_effort are two spellings of one switch: a call's wins.
-    for given, replaced in (
-        ("reasoning_effort", "enable_thinking"),
-        ("enable_thinking", "reasoning_effort"),
-    ):
-        if call.get(given) is not None:
-            values.pop(replaced, None)
     values.update(call)
     return values
 
@@ -246,9 +241,6 @@ class ChatParams(ChatParamFields):
         body = self.param_values()
         if isinstance(body.get("stop"), str):
             body["stop"] = [body["stop"]]
-        body.pop("reasoning_history", None)
-        effort = body.pop("reasoning_effort", None)
-        if effort is not None:
-            body.setdefault("enable_thinking", _thinks(effort))
-            note_effort_levels_once(effort)
+        for name in CLIENT_SIDE:
+            body.pop(name, None)
         return body

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from telnyx_inference._constants import DEFAULT_CHAT_MODEL
-from telnyx_inference._warnings import warn_once
 from telnyx_inference.chat.catalog import is_hosted_model
 from telnyx_inference.chat.messages import apply_reasoning_history, normalize_messages
 from telnyx_inference.chat.params import ChatParams
 from telnyx_inference.chat.tools import ToolChoice, map_tool_choice, normalize_tools
-from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
+from telnyx_inference.errors import InvalidParameterError
 
 __all__ = ["MaxTokensWithTools", "build_chat_request"]
 
 logger = logging.getLogger("telnyx_inference")
 
-MaxTokensWithTools = Literal["drop", "keep", "error"]
-"""What to do with ``max_tokens`` beside function tools, which Telnyx-hosted models refuse
-(proxied models, ``openai/…`` and ``anthropic/…``, keep it whatever this says)."""
+MaxTokensWithTools = Literal["retry", "drop", "keep"]
+"""``max_tokens`` beside function tools, which Telnyx-hosted models refused in 2025 (400, code
+10015; today's docs no longer say so): ``"retry"`` sends it and, only on that exact error,
+sends the request once more without it (said once per model); ``"drop"`` leaves it out of
+such requests from the start; ``"keep"`` sends it and raises that error. Proxied models
+(``openai/…``, ``anthropic/…``) always keep it."""
 
+_CAP_POLICIES = get_args(MaxTokensWithTools)
 _RESERVED = frozenset({"messages", "model", "stream", "stream_options", "tools", "tool_choice"})
 
 
@@ -35,13 +38,18 @@ def build_chat_request(
     stream: bool = False,
     include_usage: bool = True,
     extra_body: Mapping[str, Any] | None = None,
-    max_tokens_with_tools: MaxTokensWithTools = "drop",
+    max_tokens_with_tools: MaxTokensWithTools = "retry",
 ) -> dict[str, Any]:
     """Return the JSON body for ``POST chat/completions``.
 
     Raises a ``ValueError`` / ``TypeError`` subclass naming the parameter for anything
     Telnyx would refuse, before any byte is sent.
     """
+    if max_tokens_with_tools not in _CAP_POLICIES:
+        raise InvalidParameterError(
+            "max_tokens_with_tools",
+            f"must be one of {', '.join(map(repr, _CAP_POLICIES))}, got {max_tokens_with_tools!r}",
+        )
     if not isinstance(params, ChatParams):
         params = ChatParams.build(**(params or {}))
     body: dict[str, Any] = {"model": model or DEFAULT_CHAT_MODEL}
@@ -49,6 +57,12 @@ def build_chat_request(
         normalize_messages(messages), params.reasoning_history
     )
     body.update(params.render())
+    if body.get("region") is not None and not is_hosted_model(body["model"]):
+        raise InvalidParameterError(
+            "region",
+            f"{body['model']} is forwarded to another provider, and data residency "
+            "(region / mode) applies to Telnyx-hosted models only",
+        )
     wire_tools = normalize_tools(tools)
     choice, wire_tools = map_tool_choice(tool_choice, wire_tools)
     if wire_tools:
@@ -56,11 +70,12 @@ def build_chat_request(
     if choice is not None:
         body["tool_choice"] = choice
     if (
-        "max_tokens" in body
+        max_tokens_with_tools == "drop"
+        and "max_tokens" in body
         and any(t["type"] == "function" for t in wire_tools)
         and is_hosted_model(body["model"])
     ):
-        _max_tokens_beside_tools(body, max_tokens_with_tools)
+        _drop_max_tokens(body)
     if stream:
         body["stream"] = True
         if include_usage:
@@ -75,20 +90,7 @@ def build_chat_request(
     return body
 
 
-def _max_tokens_beside_tools(body: dict[str, Any], policy: MaxTokensWithTools) -> None:
-    if policy == "keep":
-        return
-    if policy == "error":
-        raise InvalidParameterError(
-            "max_tokens", "Telnyx-hosted models refuse max_tokens together with function tools"
-        )
+def _drop_max_tokens(body: dict[str, Any]) -> None:
+    """``max_tokens_with_tools="drop"``: the user asked for it, so a debug line is enough."""
     dropped = body.pop("max_tokens")
-    model = body["model"]
-    logger.debug("max_tokens=%s not sent beside function tools to %s", dropped, model)
-    warn_once(
-        ("max_tokens_with_tools", model),
-        f"max_tokens={dropped} was not sent to {model}: Telnyx-hosted models refuse it together "
-        "with function tools (set max_tokens_with_tools='keep' to send it anyway). Said once "
-        "per model.",
-        TelnyxWarning,
-    )
+    logger.debug("max_tokens=%s not sent beside function tools to %s", dropped, body["model"])

@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.errors import UnexpectedResponseError, error_from_stream_event
+
+if TYPE_CHECKING:
+    from telnyx_inference.chat.cost import Cost
 
 __all__ = ["Choice", "Completion", "ToolCall", "Usage", "parse_completion", "parse_usage"]
 
@@ -43,6 +46,9 @@ class ToolCall:
 
 @dataclass(slots=True)
 class Usage:
+    """Token counts; ``cached_tokens`` (part of the prompt) and ``reasoning_tokens`` (part of
+    the completion) are ``None`` when Telnyx did not report them."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
@@ -70,6 +76,8 @@ class Completion:
     usage: Usage | None = None
     system_fingerprint: str | None = None
     service_tier: str | None = None
+    cost: Cost | None = None
+    """Set by the client from the catalog's pricing (``None`` in what the pure readers return)."""
 
     @property
     def first(self) -> Choice:
@@ -91,13 +99,14 @@ def parse_usage(data: Any) -> Usage | None:
         prompt_tokens=prompt,
         completion_tokens=completion,
         total_tokens=_int(data.get("total_tokens")) or prompt + completion,
-        reasoning_tokens=completion_details.get("reasoning_tokens")
-        if isinstance(completion_details, Mapping)
-        else None,
-        cached_tokens=prompt_details.get("cached_tokens")
-        if isinstance(prompt_details, Mapping)
-        else None,
+        reasoning_tokens=_count_in(completion_details, "reasoning_tokens"),
+        cached_tokens=_count_in(prompt_details, "cached_tokens"),
     )
+
+
+def _count_in(details: Any, name: str) -> int | None:
+    value = details.get(name) if isinstance(details, Mapping) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _reasoning(message: Mapping[str, Any]) -> str | None:

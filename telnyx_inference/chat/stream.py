@@ -20,10 +20,13 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_usage
 from telnyx_inference.errors import StreamError, StreamInterruptedError
+
+if TYPE_CHECKING:
+    from telnyx_inference.chat.cost import Cost
 
 __all__ = ["ChoiceDelta", "StreamAccumulator", "StreamEvent", "ToolCallDelta"]
 
@@ -144,6 +147,8 @@ class StreamAccumulator:
         self.system_fingerprint: str | None = None
         self.service_tier: str | None = None
         self.usage: Usage | None = None
+        self.cost: Cost | None = None
+        """Set by the client once the stream ends (from the catalog's pricing)."""
         self.chunks = 0
 
     def feed(self, chunk: Mapping[str, Any]) -> StreamEvent:
@@ -221,6 +226,7 @@ class StreamAccumulator:
             usage=self.usage,
             system_fingerprint=self.system_fingerprint,
             service_tier=self.service_tier,
+            cost=self.cost,
         )
 
     def finish(self) -> Completion:

@@ -22,14 +22,15 @@ class ScriptedReply:
     ``tool_calls`` items may be ``{"name", "arguments"[, "id"]}`` (arguments a dict or a JSON
     string) or the OpenAI shape ``{"id", "type", "function": {"name", "arguments"}}``.
     ``finish_reason`` defaults to ``tool_calls`` when there are calls, else ``stop``.
-    ``usage`` replaces the counted usage (missing keys are counted as usual).
+    ``usage`` replaces the counted usage (missing keys are counted as usual), details too:
+    ``{"prompt_tokens_details": {"cached_tokens": 64}}``.
     """
 
     content: str | None = None
     tool_calls: list[dict[str, Any]] | None = None
     reasoning: str | None = None
     finish_reason: str | None = None
-    usage: dict[str, int] | None = None
+    usage: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScriptedReply:

@@ -66,7 +66,8 @@ EVERY_CLASS = {
         ({"temperature": 3}, "temperature: must be between 0 and 2, got 3"),
         ({"max_tokens": 0}, "max_tokens: must be at least 1, got 0"),
         ({"top_p": 0}, "top_p: must be greater than 0 and at most 1, got 0"),
-        ({"service_tier": "gold"}, "service_tier: must be one of 'default', 'priority' or 'flex'"),
+        ({"reasoning_effort": "extreme"}, "reasoning_effort: must be one of 'none', "),
+        ({"mode": "strict"}, "mode: mode='strict' needs a region"),
         ({"temperature": "hot"}, "temperature: "),
     ],
 )

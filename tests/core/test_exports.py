@@ -10,12 +10,12 @@ import pytest
 
 import telnyx_inference
 from telnyx_inference import errors
-from telnyx_inference.chat import structured
+from telnyx_inference.chat import guards, structured
 
 
 def _core_error_classes() -> list[type[BaseException]]:
     found = []
-    for module in (errors, structured):
+    for module in (errors, structured, guards):
         for _, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, errors.TelnyxError) and value.__module__ == module.__name__:
                 found.append(value)

@@ -48,7 +48,11 @@ def test_render_keeps_only_what_is_set() -> None:
         ({"length_penalty": 0.5}, "length_penalty"),
         ({"early_stopping": True}, "early_stopping"),
         ({"use_beam_search": True, "best_of": 1, "n": 2}, "best_of"),
-        ({"service_tier": "gold"}, "service_tier"),
+        ({"service_tier": ""}, "service_tier"),
+        ({"reasoning_effort": "extreme"}, "reasoning_effort"),
+        ({"region": "Mars"}, "region"),
+        ({"mode": "sometimes", "region": "EU"}, "mode"),
+        ({"mode": "strict"}, "mode"),
         ({"response_format": {"type": "json_schema"}}, "response_format.json_schema"),
         ({"response_format": {"type": "xml"}}, "response_format.type"),
         (

@@ -1,5 +1,5 @@
-"""reasoning_history (which turns send their reasoning back) and reasoning_effort (OpenAI's
-spelling of Telnyx's enable_thinking), both decided once in the core."""
+"""reasoning_history (which turns send their reasoning back) and reasoning_effort (Telnyx's own
+levels, sent as they are, apart from enable_thinking), both decided once in the core."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference import InvalidParameterError, TelnyxWarning, _hints, build_chat_request
+from telnyx_inference import InvalidParameterError, build_chat_request
+from telnyx_inference._constants import REASONING_EFFORTS
 from telnyx_inference.chat.messages import join_text
 from telnyx_inference.chat.params import overlay_params
 
@@ -59,45 +60,35 @@ def test_only_assistant_turns_carry_reasoning() -> None:
     assert "reasoning_content" not in body["messages"][0]
 
 
-@pytest.mark.parametrize(
-    ("effort", "thinking"),
-    [("none", False), ("minimal", False), ("low", True), ("medium", True), ("high", True)],
-)
-def test_reasoning_effort_maps_onto_enable_thinking(effort: str, thinking: bool) -> None:
+@pytest.mark.parametrize("effort", REASONING_EFFORTS)
+def test_every_reasoning_effort_is_sent_as_is(effort: str) -> None:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("error")  # no notice any more: the level is Telnyx's own
         body = build_chat_request(HISTORY[:1], params={"reasoning_effort": effort})
-    assert body["enable_thinking"] is thinking
-    assert "reasoning_effort" not in body
+    assert body["reasoning_effort"] == effort
+    assert "enable_thinking" not in body
 
 
-def test_reasoning_effort_notes_once_that_telnyx_has_no_levels(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(_hints, "_effort_noted", False)
-    with pytest.warns(TelnyxWarning, match="no reasoning effort levels"):
-        build_chat_request(HISTORY[:1], params={"reasoning_effort": "high"})
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        build_chat_request(HISTORY[:1], params={"reasoning_effort": "low"})
+def test_seven_levels_named_once() -> None:
+    assert REASONING_EFFORTS == ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 
 
-def test_reasoning_effort_and_enable_thinking_must_agree() -> None:
+def test_reasoning_effort_and_enable_thinking_are_separate_switches() -> None:
+    body = build_chat_request(
+        HISTORY[:1], params={"reasoning_effort": "none", "enable_thinking": True}
+    )
+    assert (body["reasoning_effort"], body["enable_thinking"]) == ("none", True)
     with pytest.raises(InvalidParameterError) as caught:
-        build_chat_request(
-            HISTORY[:1], params={"reasoning_effort": "none", "enable_thinking": True}
-        )
-    assert caught.value.param == "reasoning_effort"
-    with pytest.raises(InvalidParameterError, match="reasoning_effort"):
         build_chat_request(HISTORY[:1], params={"reasoning_effort": "extreme"})
+    assert caught.value.param == "reasoning_effort"
+    assert "'xhigh'" in str(caught.value)
+    assert "'max'" in str(caught.value)
 
 
-def test_a_calls_spelling_replaces_the_models() -> None:
+def test_a_calls_effort_leaves_the_models_thinking_switch_alone() -> None:
     assert overlay_params({"enable_thinking": False}, {"reasoning_effort": "high"}) == {
-        "reasoning_effort": "high"
-    }
-    assert overlay_params({"reasoning_effort": "none"}, {"enable_thinking": True}) == {
-        "enable_thinking": True
+        "enable_thinking": False,
+        "reasoning_effort": "high",
     }
 
 

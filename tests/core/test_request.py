@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from telnyx_inference import InvalidParameterError, RetrievalTool, TelnyxWarning, build_chat_request
+from telnyx_inference import InvalidParameterError, RetrievalTool, build_chat_request
 from telnyx_inference.chat.messages import normalize_messages
 from telnyx_inference.chat.tools import map_tool_choice, normalize_tools
 
@@ -154,24 +154,22 @@ def test_unknown_tool_name_refused() -> None:
         map_tool_choice("nope", normalize_tools([WEATHER]))
 
 
-def test_max_tokens_with_function_tools_dropped_with_warning() -> None:
-    with pytest.warns(TelnyxWarning, match="max_tokens=50 was not sent"):
-        body = build_chat_request(USER, params={"max_tokens": 50}, tools=[WEATHER])
-    assert "max_tokens" not in body
+def test_max_tokens_is_kept_beside_function_tools_unless_dropped_on_request() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        kept = build_chat_request(
-            USER, params={"max_tokens": 50}, tools=[WEATHER], max_tokens_with_tools="keep"
-        )
+        kept = build_chat_request(USER, params={"max_tokens": 50}, tools=[WEATHER])
         assert kept["max_tokens"] == 50
+        dropped = build_chat_request(
+            USER, params={"max_tokens": 50}, tools=[WEATHER], max_tokens_with_tools="drop"
+        )
+        assert "max_tokens" not in dropped
         only_retrieval = build_chat_request(
-            USER, params={"max_tokens": 50}, tools=[RetrievalTool(bucket_ids=["b"])]
+            USER,
+            params={"max_tokens": 50},
+            tools=[RetrievalTool(bucket_ids=["b"])],
+            max_tokens_with_tools="drop",
         )
         assert only_retrieval["max_tokens"] == 50
-    with pytest.raises(InvalidParameterError, match="max_tokens"):
-        build_chat_request(
-            USER, params={"max_tokens": 50}, tools=[WEATHER], max_tokens_with_tools="error"
-        )
 
 
 def test_stream_body_asks_for_usage() -> None:

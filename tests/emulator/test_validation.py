@@ -73,6 +73,13 @@ CASES_422: list[tuple[str, dict[str, Any], str, list[Any]]] = [
      ["body", "tools", 0, "ChatCompletionToolParam", "function"]),
     ("retrieval without bucket_ids", chat_body(tools=[{"type": "retrieval", "retrieval": {}}]),
      "missing", ["body", "tools", 0, "retrieval", "bucket_ids"]),
+    ("service_tier not a string", chat_body(service_tier=5), "string_type",
+     ["body", "service_tier"]),
+    ("reasoning_effort unknown", chat_body(reasoning_effort="extreme"), "enum",
+     ["body", "reasoning_effort"]),
+    ("region unknown", chat_body(region="Mars"), "enum", ["body", "region"]),
+    ("mode unknown", chat_body(region="EU", mode="sometimes"), "enum", ["body", "mode"]),
+    ("mode without region", chat_body(mode="strict"), "value_error", ["body", "mode"]),
     ("body is a list", [USER], "model_attributes_type", ["body"]),  # type: ignore[list-item]
 ]
 
@@ -161,7 +168,9 @@ def test_auth_comes_before_validation(emu: Emulator) -> None:
 
 # --- 400 quirks and 404 ------------------------------------------------------------------------
 
-def test_max_tokens_with_function_tools_on_hosted_model(http: httpx.Client) -> None:
+def test_max_tokens_with_function_tools_on_hosted_model(emu: Emulator, http: httpx.Client) -> None:
+    assert http.post(CHAT, json=chat_body(tools=[MAGIC_TOOL], max_tokens=50)).status_code == 200
+    emu.configure(refuse_max_tokens_with_tools=True)  # 2025's behaviour, on request
     r = http.post(CHAT, json=chat_body(tools=[MAGIC_TOOL], max_tokens=50))
     assert r.status_code == 400
     err = r.json()["errors"][0]
@@ -171,6 +180,7 @@ def test_max_tokens_with_function_tools_on_hosted_model(http: httpx.Client) -> N
 
 
 def test_max_tokens_with_tools_is_fine_on_proxied_model(emu: Emulator, http: httpx.Client) -> None:
+    emu.configure(refuse_max_tokens_with_tools=True)
     emu.add_model("openai/gpt-4o-mini", 128_000)
     body = chat_body(tools=[MAGIC_TOOL], max_tokens=50)
     body["model"] = "openai/gpt-4o-mini"
@@ -178,6 +188,7 @@ def test_max_tokens_with_tools_is_fine_on_proxied_model(emu: Emulator, http: htt
 
 
 def test_max_tokens_with_only_retrieval_tool_is_fine(emu: Emulator, http: httpx.Client) -> None:
+    emu.configure(refuse_max_tokens_with_tools=True)
     emu.seed_bucket("docs", texts={"a.txt": "alpha"})
     tool = {"type": "retrieval", "retrieval": {"bucket_ids": ["docs"]}}
     assert http.post(CHAT, json=chat_body(tools=[tool], max_tokens=50)).status_code == 200

@@ -17,7 +17,7 @@ from llama_index.core.llms import ChatMessage
 
 from langchain_telnyx import ChatTelnyx
 from llama_index_telnyx import Telnyx
-from telnyx_inference._constants import REASONING_EFFORTS, REASONING_HISTORY, SERVICE_TIERS
+from telnyx_inference._constants import REASONING_EFFORTS, REASONING_HISTORY, REGIONS
 from telnyx_inference.chat.params import PARAM_NAMES, ChatParams
 from telnyx_inference.emulator import Emulator
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
@@ -72,7 +72,9 @@ INVALID: dict[str, st.SearchStrategy[Any]] = {
     "early_stopping": st.booleans() | not_bools,  # refused without beam search
     "enable_thinking": not_bools,
     "api_key_ref": not_text,
-    "service_tier": st.text(max_size=10).filter(lambda t: t not in SERVICE_TIERS) | not_text,
+    "service_tier": st.just("") | not_text,  # any other string is Telnyx's to judge, per model
+    "region": st.text(max_size=10).filter(lambda t: t not in REGIONS) | not_text,
+    "mode": st.text(max_size=10) | not_text,  # even a valid mode is refused without a region
     "reasoning_effort": st.text(max_size=10).filter(lambda t: t not in REASONING_EFFORTS)
     | not_text,
     "reasoning_history": st.text(max_size=10).filter(lambda t: t not in REASONING_HISTORY)

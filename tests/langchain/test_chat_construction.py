@@ -78,8 +78,12 @@ def test_every_telnyx_parameter_is_a_field() -> None:
         enable_thinking=False,
         api_key_ref="secret-ref",
         service_tier="flex",
+        reasoning_effort="xhigh",
+        region="EU",
+        mode="strict",
     )
     assert llm.param_values()["min_p"] == 0.05
+    assert llm.param_values()["region"] == "EU"
     assert llm.param_values()["enable_thinking"] is False
 
 
@@ -90,7 +94,9 @@ def test_every_telnyx_parameter_is_a_field() -> None:
         ({"top_logprobs": 3}, "top_logprobs"),
         ({"guided_choice": ["a"], "guided_regex": "a"}, "guided_regex"),
         ({"length_penalty": 1.1}, "length_penalty"),
-        ({"service_tier": "gold"}, "service_tier"),
+        ({"mode": "strict"}, "mode"),
+        ({"region": "Atlantis"}, "region"),
+        ({"reasoning_effort": "extreme"}, "reasoning_effort"),
         ({"response_format": {"type": "json_schema"}}, "response_format"),
         ({"no_such_option": 1}, "no_such_option"),
     ],

@@ -1,5 +1,5 @@
 """A reasoning model's thoughts go back with its tool calls (Kimi / GLM tool loops), and
-``reasoning_effort`` is accepted as ChatOpenAI users write it."""
+``reasoning_effort`` is sent as it is."""
 
 from __future__ import annotations
 
@@ -94,13 +94,13 @@ def test_reasoning_blocks_and_streamed_turns_count_too(telnyx_emulator: Emulator
     assert _assistant_turns(telnyx_emulator)[0]["reasoning_content"] == "streamed"
 
 
-def test_reasoning_effort_as_chatopenai_users_write_it(telnyx_emulator: Emulator) -> None:
+def test_reasoning_effort_is_sent_as_is(telnyx_emulator: Emulator) -> None:
+    llm = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, reasoning_effort="none")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        llm = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, reasoning_effort="none")
+        warnings.simplefilter("error")  # no notice: the levels are Telnyx's own
         llm.invoke("hi")
-        assert telnyx_emulator.journal[-1].json["enable_thinking"] is False
-        llm.invoke("hi", reasoning_effort="high")  # a call's spelling replaces the model's
-        body = telnyx_emulator.journal[-1].json
-    assert body["enable_thinking"] is True
-    assert "reasoning_effort" not in body
+        assert telnyx_emulator.journal[-1].json["reasoning_effort"] == "none"
+        llm.invoke("hi", reasoning_effort="high")  # a call's level replaces the model's
+    body = telnyx_emulator.journal[-1].json
+    assert body["reasoning_effort"] == "high"
+    assert "enable_thinking" not in body

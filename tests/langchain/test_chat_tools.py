@@ -19,7 +19,7 @@ from langchain_core.tools import BaseTool, ToolException, tool
 from pydantic import BaseModel, Field
 
 from langchain_telnyx import ChatTelnyx, TelnyxRetrievalTool
-from telnyx_inference import TelnyxWarning
+from telnyx_inference import BadRequestError, TelnyxWarning
 from telnyx_inference.emulator import Emulator, ScriptedReply
 
 
@@ -119,15 +119,19 @@ def test_named_choice_forces_that_call(llm: ChatTelnyx) -> None:
     assert [c["name"] for c in message.tool_calls] == ["multiply"]
 
 
-def test_max_tokens_beside_tools_is_dropped_with_a_warning(
+def test_max_tokens_beside_tools_is_sent_or_dropped_on_request(
     telnyx_emulator: Emulator,
 ) -> None:
     llm = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, max_tokens=50)
-    with pytest.warns(TelnyxWarning, match="max_tokens"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TelnyxWarning)
         llm.bind_tools([add]).invoke("add(1, 2)")
+        assert telnyx_emulator.journal[-1].json["max_tokens"] == 50
+        llm.bind_tools([add], max_tokens_with_tools="drop").invoke("add(1, 2)")
     assert "max_tokens" not in telnyx_emulator.journal[-1].json
-    keep = llm.bind_tools([add], max_tokens_with_tools="error")
-    with pytest.raises(ValueError, match="max_tokens"):
+    telnyx_emulator.configure(refuse_max_tokens_with_tools=True)
+    keep = llm.bind_tools([add], max_tokens_with_tools="keep")
+    with pytest.raises(BadRequestError, match="code 10015"):
         keep.invoke("add(1, 2)")
 
 

@@ -79,6 +79,9 @@ def test_every_extension_reaches_the_body(emu: Emulator) -> None:
         enable_thinking=False,
         api_key_ref="my-secret-ref",
         service_tier="flex",
+        reasoning_effort="xhigh",
+        region="EU",
+        mode="strict",
         additional_kwargs={"repetition_penalty": 1.1, "n": 1},
     )
     llm.chat(HELLO)
@@ -98,6 +101,9 @@ def test_every_extension_reaches_the_body(emu: Emulator) -> None:
         "enable_thinking": False,
         "api_key_ref": "my-secret-ref",
         "service_tier": "flex",
+        "reasoning_effort": "xhigh",
+        "region": "EU",
+        "mode": "strict",
         "repetition_penalty": 1.1,
         "n": 1,
     }

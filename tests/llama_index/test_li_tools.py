@@ -65,12 +65,19 @@ def test_naming_an_unknown_tool_fails_before_sending(llm: Telnyx, emu: Emulator)
     assert chat_bodies(emu) == []
 
 
-def test_max_tokens_is_dropped_beside_function_tools(emu: Emulator) -> None:
+def test_max_tokens_beside_function_tools_is_retried_only_when_refused(emu: Emulator) -> None:
     from li_support import make_llm
 
     llm = make_llm(emu, max_tokens=64)
-    with pytest.warns(UserWarning, match="max_tokens"):
-        llm.chat_with_tools([ADD], user_msg="add 1 and 2")
+    llm.chat_with_tools([ADD], user_msg="add 1 and 2")
+    assert chat_bodies(emu)[-1]["max_tokens"] == 64
+    emu.configure(refuse_max_tokens_with_tools=True)
+    with pytest.warns(UserWarning, match="code 10015"):
+        response = llm.chat_with_tools([ADD], user_msg="add 1 and 2")
+    assert llm.get_tool_calls_from_response(response)
+    assert [b.get("max_tokens") for b in chat_bodies(emu)] == [64, 64, None]
+    dropping = make_llm(emu, max_tokens=64, max_tokens_with_tools="drop")
+    dropping.chat_with_tools([ADD], user_msg="add 1 and 2")
     assert "max_tokens" not in chat_bodies(emu)[-1]
 
 

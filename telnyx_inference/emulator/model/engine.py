@@ -6,7 +6,10 @@ requests get them as ``Action:`` text); structured output (``response_format`` j
 or ``json_object``, guided choice, regex, JSON Schema) filled from the conversation
 (:mod:`.values`) and checked against its schema; otherwise a text answer
 (:mod:`.answers`) from tool results, retrieved chunks, context in the prompt, or the prompt
-itself. Then ``stop`` and ``max_tokens`` cut the text, and logprobs and usage are counted.
+itself. Then ``stop`` and the token limit (``max_tokens`` as the serving side resolved it:
+clamped, or the model's default) cut reasoning and text together, and logprobs and usage
+(cached prompt and reasoning tokens included) are counted. ``reasoning_effort="none"`` and
+``enable_thinking=False`` both leave the reasoning out.
 
 ``adversarial=True`` swaps the realistic values for Hypothesis edge cases (:mod:`.guided`);
 the turn logic stays the same, so agent loops still end.
@@ -43,7 +46,7 @@ class Choice:
 class Completion:
     model: str
     choices: list[Choice]
-    usage: dict[str, int]
+    usage: dict[str, Any]
 
 
 def request_key(body: dict[str, Any], seed: int) -> int:
@@ -193,6 +196,8 @@ def _reasoning(
 ) -> str | None:
     if not is_reasoning or body.get("enable_thinking") is False:
         return None
+    if body.get("reasoning_effort") == "none":
+        return None
     turn = req.situation.turn
     names = [c.name for c in calls]
     return answers.reasoning(turn.question, names, turn.results, req.kind)
@@ -212,8 +217,8 @@ def _react_text(calls: list[planner.Call], reply: str) -> str:
     )
 
 
-def _cut(choice: Choice, body: dict[str, Any]) -> list[str]:
-    """Apply ``stop`` and ``max_tokens``; return the content tokens that were kept."""
+def _cut(choice: Choice, body: dict[str, Any], limit: int | None) -> list[str]:
+    """Apply ``stop`` and the token ``limit``; return the content tokens that were kept."""
     content = choice.content or ""
     stops = body.get("stop")
     stops = [stops] if isinstance(stops, str) else list(stops or [])
@@ -222,7 +227,6 @@ def _cut(choice: Choice, body: dict[str, Any]) -> list[str]:
         pos, stop = min(hits)
         content, choice.stop_reason = content[:pos], stop
     toks = tokens.tokenize(content)
-    limit = body.get("max_tokens")
     if limit is not None and not choice.tool_calls:
         r_toks = tokens.tokenize(choice.reasoning or "")
         if len(r_toks) >= limit:
@@ -256,8 +260,14 @@ def complete(
     search: Search,
     scripted: ScriptedReply | None = None,
     adversarial: bool = False,
+    limit: int | None = None,
+    cached_tokens: int = 0,
 ) -> Completion:
-    """Answer a validated chat request (``adversarial``: edge-case values, see :mod:`.guided`)."""
+    """Answer a validated chat request (``adversarial``: edge-case values, see :mod:`.guided`).
+
+    ``limit``: the completion token limit (reasoning and answer together; ``None``: none);
+    ``cached_tokens``: how much of the prompt the prefix cache held.
+    """
     key = request_key(body, seed)
     n = int(body.get("n") or 1)
     choices: list[Choice] = []
@@ -280,23 +290,35 @@ def complete(
         text = _react_text(calls, req.reply) if req.react else _guided_text(body, req, k)
         reply = answers.variant(req.reply, index)
         choice = Choice(index, text if text is not None else reply, reasoning)
-        kept = _cut(choice, body)
+        kept = _cut(choice, body, limit)
         if body.get("logprobs"):
             choice.logprobs = tokens.logprob_entries(kept, int(body.get("top_logprobs") or 0))
         choices.append(choice)
-    return Completion(str(body.get("model")), choices, _usage(body, choices, scripted))
+    usage = _usage(body, choices, scripted, cached_tokens)
+    return Completion(str(body.get("model")), choices, usage)
+
+
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """The prompt's size: messages with their framing, and the tools' definitions."""
+    prompt = tokens.message_tokens(body["messages"])
+    return prompt + sum(tokens.count(json.dumps(t)) for t in body.get("tools") or [])
 
 
 def _usage(
-    body: dict[str, Any], choices: list[Choice], scripted: ScriptedReply | None
-) -> dict[str, int]:
-    prompt = tokens.message_tokens(body["messages"])
-    prompt += sum(tokens.count(json.dumps(t)) for t in body.get("tools") or [])
-    completion = 0
+    body: dict[str, Any], choices: list[Choice], scripted: ScriptedReply | None, cached: int = 0
+) -> dict[str, Any]:
+    prompt = prompt_tokens(body)
+    completion = reasoning = 0
     for c in choices:
-        completion += tokens.count(c.content or "") + tokens.count(c.reasoning or "")
+        reasoning += tokens.count(c.reasoning or "")
+        completion += tokens.count(c.content or "")
         completion += sum(tokens.count(t["function"]["arguments"]) + 2 for t in c.tool_calls)
-    usage = {"prompt_tokens": prompt, "completion_tokens": completion}
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion + reasoning,
+        "prompt_tokens_details": {"cached_tokens": min(cached, prompt)},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
     if scripted is not None and scripted.usage:
         usage.update(scripted.usage)
     usage.setdefault("total_tokens", usage["prompt_tokens"] + usage["completion_tokens"])

@@ -46,14 +46,17 @@ from telnyx_inference.emulator import faults as fk
 from telnyx_inference.emulator.access import bearer_token
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import tokens
+from telnyx_inference.emulator.model.engine import prompt_tokens
 from telnyx_inference.emulator.model.guided import GenerationError
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
 from telnyx_inference.emulator.responders import ResponderError
 from telnyx_inference.emulator.serving import render, responding
 from telnyx_inference.emulator.serving import validation as v
+from telnyx_inference.emulator.serving.catalog import token_limit
 from telnyx_inference.emulator.serving.control import control_routes
 from telnyx_inference.emulator.serving.index import index_routes
 from telnyx_inference.emulator.serving.ops import Operations, note_faults
+from telnyx_inference.emulator.serving.schema import error as field_error
 from telnyx_inference.emulator.serving.state import State
 from telnyx_inference.emulator.storage import embedder
 from telnyx_inference.emulator.storage.buckets import UnknownBucket, UnknownJob
@@ -174,6 +177,8 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     settings = state.settings
     strict = settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
     errs, body, unknown = v.validate_chat(call.body, settings.contract, settings.guided, strict)
+    current = settings.contract != "seed"
+    errs = errs or (v.residency_errors(body) if current else [])
     if errs:
         return _unprocessable(errs)
     model_id = str(body.setdefault("model", SCHEMA_DEFAULT_MODEL))
@@ -187,8 +192,14 @@ async def chat(request: Request, state: State, call: Call) -> Response:
         )
     if not state.catalog.is_chat(model_id):
         return _bad_request(f"The model '{model_id}' is not a chat model.", "model")
-    if quirk := v.chat_quirk(body):
-        code, field, detail = quirk
+    efforts = state.catalog.efforts(model_id) if current else None
+    refuse_cap = settings.refuse_max_tokens_with_tools
+    if refused := v.refusal(body, facts, efforts, refuse_max_tokens_with_tools=refuse_cap):
+        status, code, field, detail = refused
+        if status == 422:
+            return _unprocessable(
+                [field_error("value_error", ("body", field), detail, body[field])]
+            )
         return _bad_request(detail, field, code)
     mode = request.headers.get(EMULATOR_MODE_HEADER, "").strip().lower()
     if mode not in ("", EMULATOR_ADVERSARIAL, EMULATOR_REALISTIC):
@@ -197,6 +208,8 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             f"{EMULATOR_REALISTIC!r} or {EMULATOR_ADVERSARIAL!r}."
         )
     adversarial = mode == EMULATOR_ADVERSARIAL if mode else state.settings.adversarial
+    limit = token_limit(model_id, facts, body.get("max_tokens"))
+    cached = state.prefix_cache.lookup(model_id, body["messages"], prompt_tokens(body))
     try:
         comp = await responding.answer(
             state,
@@ -204,6 +217,8 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             request.headers,
             is_reasoning=facts.is_reasoning,
             adversarial=adversarial,
+            limit=limit,
+            cached_tokens=cached,
         )
     except GenerationError as exc:
         return _bad_request(f"Guided decoding failed: {exc}")

@@ -24,8 +24,10 @@ from telnyx_inference._constants import (
     DEFAULT_CHAT_MODEL,
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,
+    REASONING_EFFORTS,
     ModelFacts,
 )
+from telnyx_inference.chat.catalog import parse_pricing
 from telnyx_inference.emulator import errors
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model.engine import Choice, Completion
@@ -124,7 +126,15 @@ def build_fixed(chunks: int) -> FixedReplies:
 
 
 def configure(state: State, **changes: Any) -> None:
-    allowed = {"api_key", "strict", "seed", "adversarial", "contract", "guided"}
+    allowed = {
+        "api_key",
+        "strict",
+        "seed",
+        "adversarial",
+        "contract",
+        "guided",
+        "refuse_max_tokens_with_tools",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -144,18 +154,35 @@ def add_model(
     is_reasoning: bool = False,
     is_vision: bool = False,
     task: str = "text-generation",
+    tier: str | None = None,
+    service_tiers: Iterable[str] = (),
+    regions: Iterable[str] = (),
+    pricing: Mapping[str, Any] | None = None,
+    reasoning_efforts: Iterable[str] | None = None,
 ) -> None:
+    """Add (or replace) a model. ``pricing``: ``{"prompt", "completion"[, "cached_prompt",
+    "currency", "unit"]}`` with prices as strings; ``reasoning_efforts``: the levels it
+    accepts (all seven when left out)."""
+    price = parse_pricing(pricing)
+    if pricing is not None and price is None:
+        raise ValueError("pricing needs decimal 'prompt' and 'completion' prices (strings)")
+    unknown = set(reasoning_efforts or ()) - set(REASONING_EFFORTS)
+    if unknown:
+        raise ValueError(f"unknown reasoning_efforts {sorted(unknown)}: use {REASONING_EFFORTS}")
+    facts = ModelFacts(
+        context_length,
+        max_completion_tokens,
+        is_vision=is_vision,
+        is_reasoning=is_reasoning,
+        task=task,
+        tier=tier,
+        service_tiers=tuple(service_tiers),
+        regions=tuple(regions),
+        pricing=price,
+    )
+    efforts = None if reasoning_efforts is None else tuple(reasoning_efforts)
     with state.lock:
-        state.catalog.add(
-            model_id,
-            ModelFacts(
-                context_length,
-                max_completion_tokens,
-                is_vision=is_vision,
-                is_reasoning=is_reasoning,
-                task=task,
-            ),
-        )
+        state.catalog.add(model_id, facts, efforts)
 
 
 # --- routes ----------------------------------------------------------------------------------

@@ -41,9 +41,12 @@ async def answer(
     *,
     is_reasoning: bool,
     adversarial: bool,
+    limit: int | None = None,
+    cached_tokens: int = 0,
 ) -> engine.Completion:
     """The completion for a validated chat request. Raises :class:`ResponderError`, and what
-    the model raises (``GenerationError``, ``UnknownBucket``)."""
+    the model raises (``GenerationError``, ``UnknownBucket``). ``limit`` and
+    ``cached_tokens`` go to the model (see :func:`..model.engine.complete`)."""
     queued = state.next_script()
     scripted: ScriptedReply | None = None
     responder = state.responder
@@ -64,6 +67,8 @@ async def answer(
             search=state.buckets.search,
             scripted=scripted,
             adversarial=adversarial,
+            limit=limit,
+            cached_tokens=cached_tokens,
         )
 
     heavy = scripted is None and any(body.get(k) is not None for k in _HEAVY_FIELDS)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
+from telnyx_inference.emulator.model.prefix_cache import PrefixCache
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.responders import Responder, ResponderError, responder_name
 from telnyx_inference.emulator.serving.catalog import Catalog
@@ -62,6 +63,8 @@ class Settings:
     guided: str = "honour"
     """What the current contract does with ``guided_*``: ``"honour"``, ``"ignore"`` (answer
     unconstrained) or ``"reject"`` (422). Strict mode refuses them whatever this says."""
+    refuse_max_tokens_with_tools: bool = False
+    """Answer ``max_tokens`` beside function tools on hosted models with 2025's 400 (10015)."""
 
 
 @dataclass
@@ -93,6 +96,8 @@ class State:
         self.journal = Journal(settings.journal_max_entries, settings.journal_max_bytes)
         self.buckets = BucketStore()
         self.catalog = Catalog()
+        self.prefix_cache = PrefixCache()
+        """Prompt blocks seen, for ``usage.prompt_tokens_details.cached_tokens``."""
         self.fixed: FixedReplies | None = None
         self.tape: Tape | None = None
         """Record/replay (:mod:`telnyx_inference.emulator.replay.tape`); kept across resets, which rewind it."""
@@ -110,6 +115,7 @@ class State:
             self.journal.clear()
             self.buckets.reset()
             self.catalog.reset()
+            self.prefix_cache.clear()
             self.fixed = None
             if self.tape is not None:
                 self.tape.rewind()

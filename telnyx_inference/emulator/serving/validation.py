@@ -26,10 +26,15 @@ from telnyx_inference._constants import (
     GUIDED_FIELDS,
     MAX_STOP_SEQUENCES,
     MAX_TOP_LOGPROBS,
+    REASONING_EFFORTS,
+    REGION_DEPLOYMENTS,
+    REGIONS,
+    RESIDENCY_MODES,
     RESPONSE_FORMAT_TYPES,
     ROLES,
     SERVICE_TIERS,
     TOOL_CHOICES,
+    ModelFacts,
 )
 from telnyx_inference.chat.catalog import is_hosted_model
 from telnyx_inference.emulator.model import guided
@@ -38,10 +43,6 @@ from telnyx_inference.emulator.serving import schema as s
 BAD_REQUEST = "400"
 """Code for 400s that Telnyx documents no specific code for."""
 
-# Transcribed from Telnyx's published chat request schema (telnyx SDK 4.189, autumn 2026).
-PUBLISHED_REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
-PUBLISHED_REGIONS = ("USA", "EU", "AUS", "UAE")
-PUBLISHED_RESIDENCY_MODES = ("preferred", "strict")
 SEED_RESPONSE_FORMAT_TYPES = ("text", "json_object")
 """The seed endpoint doc's formats: no ``json_schema``."""
 
@@ -178,9 +179,9 @@ CURRENT_CHAT_FIELDS: dict[str, tuple[s.Validator, bool]] = {
     **_COMMON_CHAT_FIELDS,
     "max_tokens": (s.nullable(s.integer), False),
     "response_format": (_response_format, False),
-    "reasoning_effort": (s.enum(PUBLISHED_REASONING_EFFORTS), False),
-    "region": (s.enum(PUBLISHED_REGIONS), False),
-    "mode": (s.enum(PUBLISHED_RESIDENCY_MODES), False),
+    "reasoning_effort": (s.enum(REASONING_EFFORTS), False),
+    "region": (s.enum(REGIONS), False),
+    "mode": (s.enum(RESIDENCY_MODES), False),
     "service_tier": (s.string, False),
 }
 """Today's published schema (autumn 2026), ``stream_options`` included (accepted live)."""
@@ -254,6 +255,89 @@ def validate(
     return errs, value if isinstance(value, dict) else {}, unknown
 
 
+def residency_errors(body: dict[str, Any]) -> list[s.Error]:
+    """``mode`` without ``region``: the schema's own rule, a 422 like FastAPI's."""
+    if body.get("mode") is not None and body.get("region") is None:
+        return [
+            s.error(
+                "value_error", ("body", "mode"), "Value error, mode requires region", body["mode"]
+            )
+        ]
+    return []
+
+
+def refusal(
+    body: dict[str, Any],
+    facts: ModelFacts,
+    efforts: tuple[str, ...] | None,
+    *,
+    refuse_max_tokens_with_tools: bool = False,
+) -> tuple[int, str, str, str] | None:
+    """Why a valid request for this model is refused, as ``(status, code, field, detail)``.
+    ``efforts``: the levels the model takes, ``None`` under the seed contract (which has no
+    ``reasoning_effort``, ``region`` or ``mode``)."""
+    quirk = model_quirk(body, facts, efforts)
+    if quirk is not None:
+        status, field, detail = quirk
+        return status, str(status), field, detail
+    found = chat_quirk(body, refuse_max_tokens_with_tools=refuse_max_tokens_with_tools)
+    if found is not None:
+        code, field, detail = found
+        return 400, code, field, detail
+    return None
+
+
+def deployed_in(facts: ModelFacts, region: str) -> bool:
+    """Whether the catalog lists ``facts``' model in a deployment of ``region``."""
+    prefixes = REGION_DEPLOYMENTS.get(region, ())
+    return any(name.startswith(prefixes) for name in facts.regions)
+
+
+def model_quirk(
+    body: dict[str, Any], facts: ModelFacts, efforts: tuple[str, ...] | None
+) -> tuple[int, str, str] | None:
+    """What the chosen model refuses, as ``(status, field, detail)``: a 400 for an effort
+    level or service tier it lacks or a region on a proxied model, a 422 for ``mode=strict``
+    in a region it is not deployed in (``efforts`` ``None``: the seed contract, service tiers
+    only)."""
+    model = str(body.get("model"))
+    tier = body.get("service_tier")
+    if tier is not None and tier not in (facts.service_tiers or ("default",)):
+        return (
+            400,
+            "service_tier",
+            (
+                f"service_tier '{tier}' is not available for {model}; available: "
+                f"{', '.join(facts.service_tiers or ('default',))}."
+            ),
+        )
+    if efforts is None:
+        return None
+    effort = body.get("reasoning_effort")
+    if effort is not None and effort not in efforts:
+        return (
+            400,
+            "reasoning_effort",
+            (
+                f"reasoning_effort '{effort}' is not supported by {model}; supported values: "
+                f"{', '.join(efforts)}."
+            ),
+        )
+    region = body.get("region")
+    if region is not None and not is_hosted_model(model):
+        return 400, "region", f"region applies to Telnyx-hosted models only, not {model}."
+    if region is not None and body.get("mode") == "strict" and not deployed_in(facts, region):
+        return (
+            422,
+            "region",
+            (
+                f"{model} is not deployed in region {region}; mode 'strict' does not serve it "
+                "from another region."
+            ),
+        )
+    return None
+
+
 def json_schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
     """``response_format.json_schema`` when the request asks for one, else None."""
     fmt = body.get("response_format")
@@ -290,13 +374,25 @@ def _structured_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     return None
 
 
-def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
-    """The first documented 400 this request triggers, as ``(code, field, detail)``."""
+def chat_quirk(
+    body: dict[str, Any], *, refuse_max_tokens_with_tools: bool = False
+) -> tuple[str, str, str] | None:
+    """The first documented 400 this request triggers, as ``(code, field, detail)``.
+
+    ``refuse_max_tokens_with_tools``: answer ``max_tokens`` beside function tools on a
+    Telnyx-hosted model with the 400 (code 10015) seen in 2025 (today's docs omit it).
+    A service tier the model lacks is :func:`model_quirk`'s (per model, from the catalog).
+    """
     if structured := _structured_quirk(body):
         return structured
     function_tools = [t for t in body.get("tools") or [] if t.get("type") == "function"]
     model = str(body.get("model") or "")
-    if function_tools and body.get("max_tokens") is not None and is_hosted_model(model):
+    if (
+        refuse_max_tokens_with_tools
+        and function_tools
+        and body.get("max_tokens") is not None
+        and is_hosted_model(model)
+    ):
         return (
             ERROR_CODE_MAX_TOKENS_WITH_TOOLS,
             "max_tokens",
@@ -306,14 +402,6 @@ def chat_quirk(body: dict[str, Any]) -> tuple[str, str, str] | None:
     n = body.get("n")
     if n is not None and (n < 1 or float(n) != int(n)):
         return (BAD_REQUEST, "n", f"n must be a positive integer, not {n}.")
-    tier = body.get("service_tier")
-    if tier is not None and tier not in SERVICE_TIERS:
-        return (
-            BAD_REQUEST,
-            "service_tier",
-            f"Service tier {tier!r} is not available for {model}; use one of "
-            f"{', '.join(SERVICE_TIERS)}.",
-        )
     if body.get("guided_choice") == []:
         return (BAD_REQUEST, "guided_choice", "guided_choice must list at least one choice.")
     if body.get("top_logprobs") and not body.get("logprobs"):
