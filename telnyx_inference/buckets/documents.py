@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from telnyx_inference._flows import adrive, drive
 from telnyx_inference.buckets import document_flows as flows
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT, AsyncBuckets, Buckets
 from telnyx_inference.buckets.document_flows import Call, Flow, Parallel, Sleep, Step
@@ -131,17 +132,7 @@ class DocumentBucket(_Base):
         return self._call(step)
 
     def _run(self, flow: Flow[T]) -> T:
-        try:
-            step = next(flow)
-            while True:
-                try:
-                    result = self._step(step)
-                except Exception as exc:
-                    step = flow.throw(exc)
-                else:
-                    step = flow.send(result)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        return drive(flow, self._step)
 
     def ensure_bucket(self) -> str:
         """Create the bucket unless it exists; return its home region."""
@@ -210,17 +201,7 @@ class AsyncDocumentBucket(_Base):
         return await self._call(step)
 
     async def _run(self, flow: Flow[T]) -> T:
-        try:
-            step = next(flow)
-            while True:
-                try:
-                    result = await self._step(step)
-                except Exception as exc:
-                    step = flow.throw(exc)
-                else:
-                    step = flow.send(result)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        return await adrive(flow, self._step)
 
     async def ensure_bucket(self) -> str:
         return await self._run(flows.ensure_flow(self.flow_settings))

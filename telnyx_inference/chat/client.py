@@ -22,6 +22,7 @@ import openai
 from pydantic import SecretStr
 
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
+from telnyx_inference._flows import Flow
 from telnyx_inference._hints import explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
@@ -40,7 +41,9 @@ from telnyx_inference.errors import (
     TelnyxError,
 )
 from telnyx_inference.settings import TelnyxSettings, join_url
+from telnyx_inference.transport.attempt import read_json
 from telnyx_inference.transport.shells import AsyncTransport, SyncTransport
+from telnyx_inference.transport.steps import Step
 
 __all__ = ["AsyncTelnyxClient", "TelnyxClient"]
 
@@ -69,6 +72,10 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
         raise InvalidParameterError(
             "stream", f"the body must be built with stream={streaming} for this call"
         )
+
+
+def _completion(response: Any) -> Completion:
+    return parse_completion(read_json(response))
 
 
 @contextlib.contextmanager
@@ -123,9 +130,6 @@ class _Base(Generic[_SDKClient, _Transport]):
     def _native(self, path: str) -> str:
         return join_url(self.native_root, path)
 
-    def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
-        return None if refresh else known_facts(self.settings.base_url, model)
-
     def _catalog_failed(self, exc: TelnyxError) -> None:
         """Remember why the catalog could not be read, apart from the catalog itself, and
         say in the error which request failed."""
@@ -133,6 +137,47 @@ class _Base(Generic[_SDKClient, _Transport]):
         exc.add_note(f"(while reading the model catalog: GET {url})")
         store_failure(self.settings.base_url, exc)
         logger.debug("model catalog unavailable at %s (%s); using the fallback table", url, exc)
+
+    # --- the flows: each call once, over the transport's steps (see transport.shells) ----
+
+    def _opening(self, body: Mapping[str, Any], streaming: bool, send: Any) -> Flow[Step, Any]:
+        """Send the chat request; returns the answer unread. A 404 names the near misses
+        among the catalog's models."""
+        _check_stream_flag(body, streaming)
+        try:
+            opened = self.transport.open_flow("POST", CHAT_PATH, body, stream=streaming, **send)
+            return (yield from opened)
+        except NotFoundError as err:
+            explain(err, body, (yield from self._known_models()))
+            raise
+
+    def _models(self, refresh: bool) -> Flow[Step, dict[str, ModelFacts]]:
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        if catalog is None:
+            try:
+                answer = yield from self.transport.request_flow("GET", MODELS_PATH, max_retries=0)
+            except TelnyxError as exc:
+                self._catalog_failed(exc)
+                raise
+            catalog = parse_models(answer)
+            store_catalog(self.settings.base_url, catalog)
+        return catalog
+
+    def _known_models(self) -> Flow[Step, Mapping[str, ModelFacts] | None]:
+        """The catalog for an error's hint: cached, else read now (this is an error path)."""
+        try:
+            return (yield from self._models(False))
+        except TelnyxError:
+            return None
+
+    def _model_facts(self, model: str, refresh: bool) -> Flow[Step, ModelFacts]:
+        hit = None if refresh else known_facts(self.settings.base_url, model)
+        if hit is not None:
+            return hit
+        try:
+            return facts_for(model, (yield from self._models(refresh)))
+        except TelnyxError:
+            return facts_for(model)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
@@ -145,13 +190,7 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
 
     def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
         """Send a non-streamed chat request built by :func:`build_chat_request`."""
-        _check_stream_flag(body, False)
-        try:
-            answer = self.transport.request("POST", CHAT_PATH, body=body, **send)
-        except NotFoundError as err:
-            explain(err, body, self._known_models())
-            raise
-        return parse_completion(answer)
+        return _completion(self.transport.run(self._opening(body, False, send)))
 
     def stream_chat(
         self,
@@ -161,16 +200,11 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
-        _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        chunks = self.transport.chunks(self._opening(body, True, send))
         with _partial_on_interruption(acc), contextlib.closing(chunks):
-            try:
-                for chunk in chunks:
-                    yield acc.feed(chunk)
-            except NotFoundError as err:
-                explain(err, body, self._known_models())
-                raise
+            for chunk in chunks:
+                yield acc.feed(chunk)
         acc.finish()
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
@@ -180,31 +214,11 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         catalog, so :meth:`model_facts` answers from the fallback table for a while instead
         of asking again; ``models()`` itself always tries again.
         """
-        catalog = None if refresh else cached_catalog(self.settings.base_url)
-        if catalog is None:
-            try:
-                catalog = parse_models(self.transport.request("GET", MODELS_PATH, max_retries=0))
-            except TelnyxError as exc:
-                self._catalog_failed(exc)
-                raise
-            store_catalog(self.settings.base_url, catalog)
-        return catalog
-
-    def _known_models(self) -> Mapping[str, ModelFacts] | None:
-        """The catalog for an error's hint: cached, else read now (this is an error path)."""
-        with contextlib.suppress(TelnyxError):
-            return self.models()
-        return None
+        return self.transport.run(self._models(refresh))
 
     def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
         """Context window and capabilities of ``model``; the fallback table when offline."""
-        hit = self._catalog_hit(model, refresh)
-        if hit is not None:
-            return hit
-        try:
-            return facts_for(model, self.models(refresh=refresh))
-        except TelnyxError:
-            return facts_for(model)
+        return self.transport.run(self._model_facts(model, refresh))
 
 
 class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
@@ -213,13 +227,7 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
     _transport_class = AsyncTransport
 
     async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
-        _check_stream_flag(body, False)
-        try:
-            answer = await self.transport.request("POST", CHAT_PATH, body=body, **send)
-        except NotFoundError as err:
-            explain(err, body, await self._known_models())
-            raise
-        return parse_completion(answer)
+        return _completion(await self.transport.run(self._opening(body, False, send)))
 
     async def stream_chat(
         self,
@@ -228,42 +236,17 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         accumulator: StreamAccumulator | None = None,
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
-        _check_stream_flag(body, True)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        chunks = self.transport.stream(CHAT_PATH, body, **send)
+        chunks = self.transport.chunks(self._opening(body, True, send))
         # Closed here, not by the garbage collector, when the caller stops early.
         async with contextlib.aclosing(chunks):
             with _partial_on_interruption(acc):
-                try:
-                    async for chunk in chunks:
-                        yield acc.feed(chunk)
-                except NotFoundError as err:
-                    explain(err, body, await self._known_models())
-                    raise
+                async for chunk in chunks:
+                    yield acc.feed(chunk)
         acc.finish()
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
-        catalog = None if refresh else cached_catalog(self.settings.base_url)
-        if catalog is None:
-            try:
-                body = await self.transport.request("GET", MODELS_PATH, max_retries=0)
-            except TelnyxError as exc:
-                self._catalog_failed(exc)
-                raise
-            catalog = parse_models(body)
-            store_catalog(self.settings.base_url, catalog)
-        return catalog
-
-    async def _known_models(self) -> Mapping[str, ModelFacts] | None:
-        with contextlib.suppress(TelnyxError):
-            return await self.models()
-        return None
+        return await self.transport.run(self._models(refresh))
 
     async def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
-        hit = self._catalog_hit(model, refresh)
-        if hit is not None:
-            return hit
-        try:
-            return facts_for(model, await self.models(refresh=refresh))
-        except TelnyxError:
-            return facts_for(model)
+        return await self.transport.run(self._model_facts(model, refresh))

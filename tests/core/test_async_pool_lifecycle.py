@@ -11,7 +11,7 @@ from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.errors import StreamInterruptedError
-from telnyx_inference.transport import shells as transport
+from telnyx_inference.transport import pools as transport
 
 BODY = build_chat_request([{"role": "user", "content": "Say hello"}])
 STREAM_BODY = build_chat_request([{"role": "user", "content": "Say hello"}], stream=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import psutil
 
-from telnyx_inference.transport import shells as transport
+from telnyx_inference.transport import pools as transport
 
 __all__ = ["PoolState", "assert_no_leak", "client_sockets", "open_fds", "pool_state"]
 
