@@ -18,7 +18,7 @@ import openai
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.transport.aio import discard_sessions, new_async_http_client
 
-__all__ = ["shared_async_client", "shared_sync_client"]
+__all__ = ["built_http_client", "shared_async_client", "shared_sync_client"]
 
 
 def _client_key(settings: TelnyxSettings) -> tuple[Any, ...]:
@@ -107,6 +107,15 @@ def _close_at_exit() -> None:
             discard_sessions(client)
 
 
+_built: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+"""The HTTP client under each SDK client built here (kept, not read back from the SDK)."""
+
+
+def built_http_client(sdk_client: Any) -> Any | None:
+    """The HTTP client this module built ``sdk_client`` on; None for a user's own client."""
+    return _built.get(sdk_client)
+
+
 def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
     """One client (and connection pool) per distinct settings, shared by every caller."""
     key = _client_key(settings)
@@ -115,7 +124,10 @@ def shared_sync_client(settings: TelnyxSettings) -> openai.OpenAI:
         with _lock:
             client = _sync_clients.get(key)
             if client is None:
-                client = _sync_clients[key] = openai.OpenAI(**_client_kwargs(settings))
+                http = openai.DefaultHttpxClient()
+                client = openai.OpenAI(**_client_kwargs(settings), http_client=http)
+                _built[client] = http
+                _sync_clients[key] = client
     return client
 
 
@@ -132,8 +144,7 @@ def shared_async_client(settings: TelnyxSettings) -> openai.AsyncOpenAI:
         per_loop = _loop_clients(loop)
     client = per_loop.get(key)
     if client is None:
-        http_client = new_async_http_client(settings.async_transport)
-        client = per_loop[key] = openai.AsyncOpenAI(
-            **_client_kwargs(settings), http_client=http_client
-        )
+        http = new_async_http_client(settings.async_transport) or openai.DefaultAsyncHttpxClient()
+        client = per_loop[key] = openai.AsyncOpenAI(**_client_kwargs(settings), http_client=http)
+        _built[client] = http
     return client

@@ -27,8 +27,13 @@ from telnyx_inference._flows import Flow, adrive, drive
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.transport.aio_send import direct_route
 from telnyx_inference.transport.attempt import Attempt, parsed_url, read_json
-from telnyx_inference.transport.pools import shared_async_client, shared_sync_client
+from telnyx_inference.transport.pools import (
+    built_http_client,
+    shared_async_client,
+    shared_sync_client,
+)
 from telnyx_inference.transport.sdk_http import SEND_ERRORS, translate_stream_errors
+from telnyx_inference.transport.sdk_private import http_client_of
 from telnyx_inference.transport.sse import SSEDecoder
 from telnyx_inference.transport.steps import Drain, Pause, SendOptions, Step, Together
 
@@ -56,7 +61,8 @@ class _Shell(Generic[_SDK]):
         """Attempts until an answer below 400; returns it unread. An error answer that is not
         retried raises its exception (see :class:`~.retry.Attempts`)."""
         client = self.client
-        attempt = Attempt(client, client._client, self.settings, method, path, body, stream, send)
+        http = built_http_client(client) or http_client_of(client)
+        attempt = Attempt(client, http, self.settings, method, path, body, stream, send)
         attempts = attempt.attempts
         while True:
             try:
