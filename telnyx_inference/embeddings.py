@@ -18,6 +18,7 @@ import struct
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import (
     DEFAULT_EMBEDDING_MODEL,
     EMBEDDING_MODELS,
@@ -187,6 +188,7 @@ class _EmbedderBase(Generic[_Client]):
                 "max_concurrency", f"must be a whole number ≥ 1, got {max_concurrency!r}"
             )
         self.client: _Client = client if client is not None else self._new_client(client_kwargs)
+        self._owns_client = client is None  # built here, so closed with the embedder
         self.model = model
         self.dimensions = check_dimensions(dimensions)
         self.batch_size = check_batch_size(batch_size)
@@ -220,7 +222,7 @@ class _EmbedderBase(Generic[_Client]):
         )
 
 
-class Embedder(_EmbedderBase["TelnyxClient"]):
+class Embedder(Closing, _EmbedderBase["TelnyxClient"]):
     """Embeds texts with ``POST embeddings``, one request per batch.
 
     ::
@@ -233,6 +235,11 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
 
         return TelnyxClient(**kwargs)
 
+    def close(self) -> None:
+        """Close the client built from ``client_kwargs`` (a client you passed stays open)."""
+        if self._owns_client:
+            self.client.close()
+
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order; ``[]`` (and no request) for no texts."""
         return self.client.transport.run(self._embed(texts))
@@ -242,13 +249,17 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
         return self.client.transport.run(self._query(text))
 
 
-class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
-    """The async twin of :class:`Embedder`."""
+class AsyncEmbedder(AsyncClosing, _EmbedderBase["AsyncTelnyxClient"]):
+    """The async twin of :class:`Embedder` (``aclose()``, ``async with``)."""
 
     def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
         from telnyx_inference.chat.client import AsyncTelnyxClient
 
         return AsyncTelnyxClient(**kwargs)
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Like :meth:`Embedder.embed`, with up to ``max_concurrency`` batches in flight (a

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import (
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 
-class Buckets(BucketFlows["TelnyxClient"]):
+class Buckets(Closing, BucketFlows["TelnyxClient"]):
     """Embedding jobs, bucket listings and similarity search, synchronously.
 
     ::
@@ -66,6 +67,11 @@ class Buckets(BucketFlows["TelnyxClient"]):
         from telnyx_inference.chat.client import TelnyxClient
 
         return TelnyxClient(**kwargs)
+
+    def close(self) -> None:
+        """Close the client built from ``client_kwargs`` (a client you passed stays open)."""
+        if self._owns_client:
+            self.client.close()
 
     def embed(
         self,
@@ -134,13 +140,17 @@ class Buckets(BucketFlows["TelnyxClient"]):
         return self.client.transport.run(flow)
 
 
-class AsyncBuckets(BucketFlows["AsyncTelnyxClient"]):
-    """The async twin of :class:`Buckets`."""
+class AsyncBuckets(AsyncClosing, BucketFlows["AsyncTelnyxClient"]):
+    """The async twin of :class:`Buckets` (``aclose()``, ``async with``)."""
 
     def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
         from telnyx_inference.chat.client import AsyncTelnyxClient
 
         return AsyncTelnyxClient(**kwargs)
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
 
     async def embed(
         self,

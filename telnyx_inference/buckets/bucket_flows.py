@@ -141,6 +141,8 @@ class BucketFlows(Generic[_Client]):
 
     def __init__(self, client: _Client | None = None, **client_kwargs: Any) -> None:
         self.client: _Client = client if client is not None else self._new_client(client_kwargs)
+        self._owns_client = client is None
+        """Built here from ``client_kwargs``, so closed with this object (a given one is not)."""
 
     def _new_client(self, kwargs: dict[str, Any]) -> _Client:
         raise NotImplementedError

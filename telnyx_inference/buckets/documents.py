@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._flows import adrive, drive
 from telnyx_inference.buckets import document_flows as flows
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT, AsyncBuckets, Buckets
@@ -98,7 +99,7 @@ class _Base:
         return f"{type(self).__name__}(bucket_name={self.bucket_name!r})"
 
 
-class DocumentBucket(_Base):
+class DocumentBucket(Closing, _Base):
     """Documents in one bucket, synchronously (see the module docstring)."""
 
     def __init__(self, bucket_name: str, **kwargs: Any) -> None:
@@ -168,13 +169,15 @@ class DocumentBucket(_Base):
         return self._run(flows.ids_flow(self.flow_settings, parts=True))
 
     def close(self) -> None:
+        """Close the storage client and hand back the connections this bucket opened."""
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
         self.storage.close()
+        self.buckets.client.close()
 
 
-class AsyncDocumentBucket(_Base):
+class AsyncDocumentBucket(AsyncClosing, _Base):
     """The async twin of :class:`DocumentBucket`."""
 
     def __init__(self, bucket_name: str, **kwargs: Any) -> None:
@@ -229,3 +232,4 @@ class AsyncDocumentBucket(_Base):
 
     async def aclose(self) -> None:
         await self.storage.aclose()
+        await self.buckets.client.aclose()

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 import openai
 from pydantic import SecretStr
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
 from telnyx_inference._flows import Flow
 from telnyx_inference._hints import explain
@@ -183,10 +184,19 @@ class _Base(Generic[_SDKClient, _Transport]):
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
 
-class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
-    """Synchronous client for chat completions and the model catalog."""
+class TelnyxClient(Closing, _Base[openai.OpenAI, SyncTransport]):
+    """Synchronous client for chat completions and the model catalog.
+
+    Clients with the same base URL share one connection pool, each sending its own key;
+    ``close()`` (or leaving a ``with TelnyxClient(...) as client:`` block) hands it back.
+    """
 
     _transport_class = SyncTransport
+
+    def close(self) -> None:
+        """Hand back the shared connection pool (closed once no other client holds it); a
+        user's own ``client=`` stays open. The client sends nothing afterwards."""
+        self.transport.close()
 
     def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
         """Send a non-streamed chat request built by :func:`build_chat_request`."""
@@ -221,10 +231,13 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         return self.transport.run(self._model_facts(model, refresh))
 
 
-class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
-    """The async twin of :class:`TelnyxClient`."""
+class AsyncTelnyxClient(AsyncClosing, _Base[openai.AsyncOpenAI, AsyncTransport]):
+    """The async twin of :class:`TelnyxClient` (``aclose()``, ``async with``)."""
 
     _transport_class = AsyncTransport
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
 
     async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
         return _completion(await self.transport.run(self._opening(body, False, send)))

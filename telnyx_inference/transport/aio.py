@@ -71,11 +71,12 @@ def aiohttp_installed() -> bool:
     return _installed
 
 
-def new_async_http_client(choice: AsyncTransportName) -> Any | None:
-    """The HTTP client for a new shared ``AsyncOpenAI``; None means the SDK's own default."""
+def new_async_http_client(choice: AsyncTransportName, **kwargs: Any) -> Any | None:
+    """A new shared async pool: the SDK's aiohttp client (``kwargs`` go to it); None means
+    the SDK's plain httpx client."""
     if choice == "httpx":
         return None
-    client = _aiohttp_client() if aiohttp_installed() else None
+    client = _aiohttp_client(**kwargs) if aiohttp_installed() else None
     if client is None and choice == "aiohttp":
         from telnyx_inference.errors import InvalidParameterError
 

@@ -17,27 +17,26 @@ goes straight onto the aiohttp session underneath: see :mod:`.aio_send`.)
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
-from typing import Any, Generic, TypeVar, Unpack
+from typing import Any, Generic, NamedTuple, TypeVar, Unpack
 
 import openai
 
 from telnyx_inference._flows import Flow, adrive, drive
+from telnyx_inference.errors import TelnyxError
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.transport.aio_send import direct_route
 from telnyx_inference.transport.attempt import Attempt, parsed_url, read_json
-from telnyx_inference.transport.pools import (
-    built_http_client,
-    shared_async_client,
-    shared_sync_client,
-)
+from telnyx_inference.transport.pools import Lease, lease_async, lease_sync, sdk_client_kwargs
 from telnyx_inference.transport.sdk_http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference.transport.sdk_private import http_client_of
 from telnyx_inference.transport.sse import SSEDecoder
 from telnyx_inference.transport.steps import Drain, Pause, SendOptions, Step, Together
 
-__all__ = ["AsyncTransport", "SyncTransport", "shared_async_client", "shared_sync_client"]
+__all__ = ["AsyncTransport", "SyncTransport"]
 
 T = TypeVar("T")
 _SDK = TypeVar("_SDK", openai.OpenAI, openai.AsyncOpenAI)
@@ -45,23 +44,43 @@ _parsed_url = parsed_url  # the name the tests know
 
 
 class _Shell(Generic[_SDK]):
-    """What both shells share: the settings, the client, and the flows of a request."""
+    """What both shells share: the settings, the clients, and the flows of a request.
+
+    A user's own SDK client is sent on as it is (and never closed here). Otherwise the shell
+    leases a shared pool for its settings (see :mod:`.pools`) and sends on it with an SDK
+    client of its own, which carries its key; :meth:`close` hands the lease back.
+    """
 
     def __init__(self, settings: TelnyxSettings, client: _SDK | None = None) -> None:
         self.settings = settings
         self._given: _SDK | None = client
+        self._closed = False
+        self._lock = threading.Lock()
+        self._pair: tuple[_SDK, Any] | None = None  # the SDK client and the HTTP client
+        if client is not None:
+            self._pair = (client, http_client_of(client))
 
     @property
     def client(self) -> _SDK:
+        """The SDK client requests are sent for (its base URL, key, headers and limits)."""
+        return self._endpoint()[0]
+
+    def _endpoint(self) -> tuple[_SDK, Any]:
         raise NotImplementedError
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise TelnyxError(
+                f"this {type(self).__name__} was closed; build a new client (or keep every "
+                "call inside its `with` block)"
+            )
 
     def open_flow(
         self, method: str, path: str, body: Any = None, *, stream: bool, **send: Unpack[SendOptions]
     ) -> Flow[Step, Any]:
         """Attempts until an answer below 400; returns it unread. An error answer that is not
         retried raises its exception (see :class:`~.retry.Attempts`)."""
-        client = self.client
-        http = built_http_client(client) or http_client_of(client)
+        client, http = self._endpoint()
         attempt = Attempt(client, http, self.settings, method, path, body, stream, send)
         attempts = attempt.attempts
         while True:
@@ -85,9 +104,30 @@ class _Shell(Generic[_SDK]):
 class SyncTransport(_Shell[openai.OpenAI]):
     """Sends requests on a (shared or user-supplied) ``openai.OpenAI`` client's HTTP client."""
 
-    @property
-    def client(self) -> openai.OpenAI:
-        return self._given or shared_sync_client(self.settings)
+    _lease: Lease | None = None
+
+    def _endpoint(self) -> tuple[openai.OpenAI, Any]:
+        pair = self._pair
+        if pair is None:
+            with self._lock:
+                pair = self._pair or self._lease_pool()
+        return pair
+
+    def _lease_pool(self) -> tuple[openai.OpenAI, Any]:
+        self._check_open()  # under the lock
+        lease = self._lease = lease_sync(self.settings, self)
+        sdk = openai.OpenAI(**sdk_client_kwargs(self.settings), http_client=lease.http)
+        self._pair = (sdk, lease.http)
+        return self._pair
+
+    def close(self) -> None:
+        """Hand back the shared pool (closed when no other client holds it); a user's own
+        SDK client is left open. The transport sends nothing afterwards."""
+        with self._lock:
+            self._closed, self._pair = True, None
+            lease, self._lease = self._lease, None
+        for http in lease.release() if lease is not None else []:
+            http.close()
 
     def run(self, flow: Flow[Step, T]) -> T:
         """Run a flow of this transport's steps to its end."""
@@ -131,12 +171,52 @@ class SyncTransport(_Shell[openai.OpenAI]):
             response.close()
 
 
+class _LoopLease(NamedTuple):
+    lease: Lease
+    pair: tuple[openai.AsyncOpenAI, Any]
+
+
 class AsyncTransport(_Shell[openai.AsyncOpenAI]):
     """The async twin of :class:`SyncTransport`: the same flows, steps performed with ``await``."""
 
-    @property
-    def client(self) -> openai.AsyncOpenAI:
-        return self._given or shared_async_client(self.settings)
+    def __init__(self, settings: TelnyxSettings, client: openai.AsyncOpenAI | None = None) -> None:
+        super().__init__(settings, client)
+        self._leases: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopLease] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._last: tuple[weakref.ref[asyncio.AbstractEventLoop], _LoopLease] | None = None
+
+    def _endpoint(self) -> tuple[openai.AsyncOpenAI, Any]:
+        """Per event loop (pooled connections belong to one): the last loop's, remembered."""
+        pair = self._pair
+        if pair is not None:
+            return pair
+        loop, last = asyncio.get_running_loop(), self._last
+        if last is not None and last[0]() is loop:
+            return last[1].pair
+        return self._lease_pool(loop).pair
+
+    def _lease_pool(self, loop: asyncio.AbstractEventLoop) -> _LoopLease:
+        with self._lock:
+            self._check_open()
+            found = self._leases.get(loop)
+            if found is None:
+                lease = lease_async(self.settings, self)
+                sdk = openai.AsyncOpenAI(**sdk_client_kwargs(self.settings), http_client=lease.http)
+                found = self._leases[loop] = _LoopLease(lease, (sdk, lease.http))
+            self._last = (weakref.ref(loop), found)
+        return found
+
+    async def aclose(self) -> None:
+        """Hand back the shared pools (this loop's closed when no other client holds it,
+        other loops' closed when they shut down); a user's own SDK client is left open."""
+        with self._lock:
+            self._closed, self._pair, self._last = True, None, None
+            leases, loop = list(self._leases.items()), asyncio.get_running_loop()
+            self._leases.clear()
+        for owner, held in leases:
+            for http in held.lease.release(close=owner is loop):
+                await http.aclose()
 
     def run(self, flow: Flow[Step, T]) -> Coroutine[Any, Any, T]:
         return adrive(flow, self._do)
