@@ -1,5 +1,5 @@
-"""ChatTelnyx in LangChain: invoke, stream, a tool-calling agent loop, guided structured output,
-logprobs and reasoning. Mirrors ``notebooks/langchain_chat.ipynb``.
+"""ChatTelnyx in LangChain: invoke, stream, a tool-calling agent loop, structured output (on
+``response_format: json_schema``), logprobs and reasoning. Mirrors ``notebooks/langchain_chat.ipynb``.
 
     python examples/langchain_chat.py       # offline unless TELNYX_API_KEY is set
 """
@@ -58,7 +58,7 @@ def main() -> None:
         print("agent:", agent_loop(llm, "Use get_weather: what is the weather in Paris?"))
 
         print(
-            "guided_json:",
+            "json_schema:",
             repr(
                 llm.with_structured_output(Lead).invoke(
                     "Hi, Ada Lovelace from Analytical Engines here; we need 12 seats."
@@ -66,13 +66,13 @@ def main() -> None:
             ),
         )
         print(
-            "guided_regex:",
+            "regex:",
             llm.with_structured_output(Regex(r"\+1 \d{3}-\d{3}-\d{4}")).invoke(
                 "Make up a US phone number."
             ),
         )
         print(
-            "guided_choice:",
+            "choice:",
             llm.with_structured_output(Literal["positive", "neutral", "negative"]).invoke(
                 "The call quality was excellent!"
             ),

@@ -1,5 +1,5 @@
-"""Telnyx in LlamaIndex: a FunctionAgent with tools, structured_predict on guided decoding, and a
-chat engine. Mirrors ``notebooks/llamaindex_agents.ipynb``.
+"""Telnyx in LlamaIndex: a FunctionAgent with tools, structured_predict (on ``response_format:
+json_schema``), and a chat engine. Mirrors ``notebooks/llamaindex_agents.ipynb``.
 
     python examples/llamaindex_agents.py    # offline unless TELNYX_API_KEY is set
 """

@@ -47,7 +47,8 @@ def test_scripted_answer_and_what_was_sent(telnyx_emulator: Emulator) -> None:
     triage = make_triage(chat(telnyx_emulator, temperature=0))
     assert triage.invoke({"ticket": "I was charged twice."}) == "billing"
     sent = telnyx_emulator.journal[-1].json
-    assert sent["guided_choice"] == ["billing", "technical", "sales"]
+    schema = sent["response_format"]["json_schema"]["schema"]  # the choices, as a string enum
+    assert schema["properties"]["value"]["enum"] == ["billing", "technical", "sales"]
     assert sent["temperature"] == 0
     assert sent["messages"][-1] == {"role": "user", "content": "I was charged twice."}
 

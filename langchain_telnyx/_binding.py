@@ -3,7 +3,7 @@
 
 langchain-core's binding forwards ``with_structured_output`` to the bare model, so the tools
 bound before vanish without a word: ``llm.bind_tools([retrieval]).with_structured_output(S)``
-would search nothing. Here the bound retrieval tools travel with the guided option (a grounded
+would search nothing. Here the bound retrieval tools travel with the structured output (a grounded
 answer in one request) and bound function tools are refused naming ``tools``.
 """
 
@@ -18,7 +18,7 @@ from telnyx_inference.errors import InvalidParameterError
 
 __all__ = ["ToolBinding"]
 
-# Bound keys that only make sense for a tool call; a guided answer replaces them.
+# Bound keys that only make sense for a tool call; structured output replaces them.
 _TOOL_KEYS = frozenset({"tools", "tool_choice"})
 
 

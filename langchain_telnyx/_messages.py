@@ -71,7 +71,10 @@ def _part(block: Any, where: str) -> dict[str, Any] | None:
         raise InvalidParameterTypeError(where, f"unsupported content block {block!r:.80}")
     kind = block.get("type")
     if kind == "text" or (kind == "text-plain" and isinstance(block.get("text"), str)):
-        return {"type": "text", "text": block.get("text", "")}
+        text = block.get("text", "")
+        if not isinstance(text, str):  # refused here: flattened roles join the texts
+            raise InvalidParameterTypeError(f"{where}.text", "must be a string")
+        return {"type": "text", "text": text}
     if kind == "image_url":
         image = block.get("image_url")
         url = image.get("url") if isinstance(image, dict) else image

@@ -1,6 +1,6 @@
 """Per-call keyword arguments → what one request sends: the body and the send options.
 
-``invoke(..., temperature=0.3, guided_choice=["a", "b"], model="zai-org/GLM-5.2")`` — every
+``invoke(..., temperature=0.3, response_format=fmt, model="zai-org/GLM-5.2")`` — every
 sampling parameter, the model, tools and ``tool_choice`` can be given per call; a per-call
 value replaces the model's own (``None`` unsets it). An unknown name is refused (the core's
 rule, with a "did you mean"): fields this package does not know go in ``extra_body`` /
@@ -83,6 +83,8 @@ def split_call_kwargs(kwargs: Mapping[str, Any]) -> CallOptions:
             out.send["timeout"] = value
         elif name == "extra_headers":
             out.send["headers"] = value
+        elif name == "guided_check":
+            out.send["guided_check"] = value
         elif name == "stream_usage":
             out.stream_usage = value
         elif name == "max_tokens_with_tools":
@@ -113,7 +115,7 @@ def warn_no_parallel_switch() -> None:
 def merge_params(
     base: Mapping[str, Any], call: Mapping[str, Any], stop: list[str] | None
 ) -> dict[str, Any]:
-    """The model's parameters overlaid with the call's; a guided option replaces another."""
+    """The model's parameters overlaid with the call's; one output constraint replaces another."""
     values = overlay_params(base, call)
     if stop is not None:
         values["stop"] = stop
@@ -130,7 +132,7 @@ def _checked_from_json(key: str) -> ChatParams:
 def checked_params(values: dict[str, Any]) -> ChatParams:
     """Validated parameters; JSON-able sets are validated once and remembered."""
     try:
-        key = json.dumps(values)  # not sorted: guided_json property order is meaningful
+        key = json.dumps(values)  # not sorted: a schema's property order is meaningful
     except (TypeError, ValueError):  # a pydantic class as guided_json, for instance
         return ChatParams.build(**values)
     return _checked_from_json(key)

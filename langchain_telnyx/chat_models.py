@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -25,7 +24,12 @@ from langchain_telnyx._binding import ToolBinding
 from langchain_telnyx._chunks import ChunkTranslator
 from langchain_telnyx._errors import translated_errors
 from langchain_telnyx._messages import to_wire_messages
-from langchain_telnyx._request import checked_params, merge_params, split_call_kwargs
+from langchain_telnyx._request import (
+    checked_params,
+    merge_params,
+    split_call_kwargs,
+    warn_no_parallel_switch,
+)
 from langchain_telnyx._response import PROVIDER, to_chat_result
 from langchain_telnyx._structured import StructuredMethod, structured_runnable
 from langchain_telnyx._tools import check_tool_choice, format_tools
@@ -35,7 +39,7 @@ from telnyx_inference.chat.grounding import Retrieval
 from telnyx_inference.chat.params import ChatParamFields
 from telnyx_inference.chat.request import MaxTokensWithTools, build_chat_request
 from telnyx_inference.connection import ConnectionFields
-from telnyx_inference.errors import InvalidParameterError, TelnyxWarning
+from telnyx_inference.errors import InvalidParameterError
 
 __all__ = ["ChatTelnyx"]
 
@@ -54,8 +58,12 @@ def _profile(facts: ModelFacts) -> ModelProfile:
         tool_calling=True,
         tool_choice=True,
         tool_call_streaming=True,
-        # guided_json leaves no room for tool calls, so agents should use tool-based
-        # structured output; with_structured_output still defaults to guided_json.
+        # Deliberately False although Telnyx takes json_schema: create_agent would then pick
+        # the provider strategy, sending json_schema *beside* the agent's tools on every turn,
+        # and a vLLM server holds the whole answer to the schema, so no turn could call a tool.
+        # The tool strategy (the schema as one more tool) works on every model;
+        # ProviderStrategy(Schema) remains one argument away, and with_structured_output
+        # defaults to json_schema whatever this says.
         structured_output=False,
     )
     if facts.max_completion_tokens:
@@ -71,9 +79,9 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
 
     llm = ChatTelnyx(model="moonshotai/Kimi-K2.6", temperature=0.2)   # key: TELNYX_API_KEY
     llm.invoke("Hello").content
-    llm.invoke("Pick one", guided_choice=["red", "blue"])            # any parameter, per call
+    llm.invoke("Hi", temperature=0.7, service_tier="flex")           # any parameter, per call
     llm.bind_tools([get_weather, TelnyxRetrievalTool(bucket_ids=["docs"])])
-    llm.with_structured_output(Person).invoke("Ada is 36")           # guided_json
+    llm.with_structured_output(Person).invoke("Ada is 36")           # response_format json_schema
     ```
     """
 
@@ -273,26 +281,21 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
         ``tool_choice`` may name a tool, or be ``"auto"``, ``"none"``, ``"required"``,
         ``"any"`` or ``True``; Telnyx only takes strings, so a named tool is sent as
         ``"required"`` with that tool alone. ``strict`` is accepted for compatibility and
-        ignored (Telnyx function tools have no strict mode; use guided_json for that).
+        ignored (Telnyx function tools have no strict mode; use structured output for that).
         """
         formatted = format_tools(tools)
         if tool_choice is not None:
             check_tool_choice(tool_choice, formatted)
             kwargs["tool_choice"] = tool_choice
         if parallel_tool_calls is False:
-            warnings.warn(
-                "Telnyx has no parallel_tool_calls option; the model may still call several "
-                "tools at once.",
-                TelnyxWarning,
-                stacklevel=2,
-            )
+            warn_no_parallel_switch()
         return ToolBinding(bound=self, kwargs={"tools": formatted, **kwargs}, config={})
 
     def with_structured_output(  # type: ignore[override]
         self,
         schema: Any = None,
         *,
-        method: StructuredMethod = "guided_json",
+        method: StructuredMethod = "json_schema",
         include_raw: bool = False,
         strict: bool | None = None,
         retrieval: Retrieval | None = None,
@@ -300,8 +303,11 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
     ) -> Runnable[LanguageModelInput, Any]:
         """Answers parsed into ``schema``; see :mod:`langchain_telnyx._structured`.
 
-        ``method``: ``"guided_json"`` (default; ``"json_schema"`` is an alias),
-        ``"json_mode"`` or ``"function_calling"``. With ``include_raw=True`` the result is
+        ``method``: ``"json_schema"`` (default: ``response_format`` json_schema, Telnyx's
+        supported way; ``strict`` becomes ``json_schema.strict``), ``"guided_json"`` (the seed
+        endpoint's ``guided_json`` / ``guided_choice`` / ``guided_regex``), ``"json_mode"`` or
+        ``"function_calling"``. Answers are validated whatever the method. With
+        ``include_raw=True`` the result is
         ``{"raw": AIMessage, "parsed": ... | None, "parsing_error": Exception | None}``.
         ``retrieval``: bucket names or :class:`~langchain_telnyx.TelnyxRetrievalTool`\\ s; Telnyx
         searches them and the answer follows the schema, in one request ("grounded" output).

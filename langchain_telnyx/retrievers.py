@@ -29,6 +29,7 @@ from telnyx_inference.buckets.bucket_api import (
     abucket_retrieval_tool,
     bucket_retrieval_tool,
 )
+from telnyx_inference.buckets.bucket_wire import hit_metadata
 from telnyx_inference.connection import ConnectionFields
 
 __all__ = [
@@ -41,19 +42,7 @@ __all__ = [
 
 def result_to_document(result: SearchResult, bucket_name: str) -> Document:
     """The chunk as ``page_content``; where it came from and how close it is in ``metadata``."""
-    metadata: dict[str, Any] = {
-        "source": result.source,
-        "filename": result.filename,
-        "distance": result.distance,
-        "certainty": result.certainty,
-        "score": result.score,
-        "bucket_name": bucket_name,
-        "checksum": result.checksum,
-        "embedding_model": result.embedding_model,
-    }
-    if result.loader_metadata:
-        metadata["loader_metadata"] = result.loader_metadata
-    return Document(page_content=result.chunk, metadata=metadata)
+    return Document(page_content=result.chunk, metadata=hit_metadata(result, bucket_name))
 
 
 class TelnyxBucketRetriever(ConnectionFields, BaseRetriever):

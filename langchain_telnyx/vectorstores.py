@@ -23,8 +23,9 @@ from typing import Any, Self
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.vectorstores import VectorStore
+from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
 
+from telnyx_inference._constants import DEFAULT_POLL_INTERVAL
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT
 from telnyx_inference.buckets.documents import (
     AsyncDocumentBucket,
@@ -59,6 +60,13 @@ def _no_embedding(embedding: Embeddings | None) -> None:
         )
 
 
+_NO_MMR = (
+    "TelnyxVectorStore has no MMR search: maximal marginal relevance compares the documents' "
+    "embeddings, which Telnyx keeps on its side. Use search_type='similarity' (or "
+    "'similarity_score_threshold')."
+)
+
+
 def _check_search_kwargs(kwargs: dict[str, Any], what: str = "similarity search") -> None:
     if kwargs:
         raise InvalidParameterError(
@@ -87,7 +95,7 @@ class TelnyxVectorStore(VectorStore):
         document_chunk_overlap_size: int | None = None,
         embedding_model: str | None = None,
         embed_timeout: float | None = DEFAULT_JOB_TIMEOUT,
-        poll_interval: float = 1.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         progress: bool | None = None,
         **connection: Any,
     ) -> None:
@@ -235,6 +243,33 @@ class TelnyxVectorStore(VectorStore):
             "TelnyxVectorStore cannot search by vector: Telnyx embeds the query and the "
             "documents on its side. Search with text: similarity_search(query)."
         )
+
+    def max_marginal_relevance_search(
+        self, query: str, k: int = 4, fetch_k: int = 20, lambda_mult: float = 0.5, **kwargs: Any
+    ) -> list[Document]:
+        raise NotImplementedError(_NO_MMR)
+
+    async def amax_marginal_relevance_search(
+        self, query: str, k: int = 4, fetch_k: int = 20, lambda_mult: float = 0.5, **kwargs: Any
+    ) -> list[Document]:
+        raise NotImplementedError(_NO_MMR)
+
+    def max_marginal_relevance_search_by_vector(
+        self,
+        embedding: list[float],
+        k: int = 4,
+        fetch_k: int = 20,
+        lambda_mult: float = 0.5,
+        **kwargs: Any,
+    ) -> list[Document]:
+        raise NotImplementedError(_NO_MMR)
+
+    def as_retriever(self, **kwargs: Any) -> VectorStoreRetriever:
+        """LangChain's retriever over this store; ``search_type`` ``"similarity"`` (default)
+        or ``"similarity_score_threshold"`` (Telnyx's certainty, higher is closer)."""
+        if kwargs.get("search_type") == "mmr":
+            raise InvalidParameterError("search_type", _NO_MMR)
+        return super().as_retriever(**kwargs)
 
     async def asimilarity_search_by_vector(
         self, embedding: list[float], k: int = 4, **kwargs: Any

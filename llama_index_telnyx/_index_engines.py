@@ -92,8 +92,9 @@ def _response(result: Any) -> Response | PydanticResponse:
 
 class TelnyxGroundedQueryEngine(BaseQueryEngine):
     """Answers in one request: Telnyx searches the bucket (its ``retrieval`` tool) and, with
-    an ``output_cls``, guided decoding shapes the answer. No source nodes: Telnyx does not say
-    which chunks it used (use the index's ordinary query engine for citations)."""
+    an ``output_cls``, ``response_format: json_schema`` shapes the answer (the LLM's
+    ``structured_method`` decides). No source nodes: Telnyx does not say which chunks it used
+    (use the index's ordinary query engine for citations)."""
 
     def __init__(
         self,

@@ -11,7 +11,7 @@ involved::
     index.as_chat_engine(llm=Telnyx()).chat("And sick days?")
     index.delete_ref_doc("leave")
 
-Grounded answers in a single request (Telnyx's ``retrieval`` tool, guided decoding)::
+Grounded answers in a single request (Telnyx's ``retrieval`` tool and a json_schema format)::
 
     index.as_query_engine(llm=Telnyx(), output_cls=Leave, use_retrieval_tool=True).query(...)
 """
@@ -32,7 +32,7 @@ from llama_index.core.storage.docstore.types import RefDocInfo
 from llama_index.core.storage.storage_context import StorageContext
 
 from llama_index_telnyx._index_engines import TelnyxGroundedQueryEngine, TelnyxIndexRetriever
-from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS
+from telnyx_inference._constants import DEFAULT_NUM_OF_DOCS, DEFAULT_POLL_INTERVAL
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT
 from telnyx_inference.buckets.documents import (
     AsyncDocumentBucket,
@@ -86,7 +86,7 @@ class TelnyxIndex(BaseManagedIndex):
         document_chunk_overlap_size: int | None = None,
         embedding_model: str | None = None,
         embed_timeout: float | None = DEFAULT_JOB_TIMEOUT,
-        poll_interval: float = 1.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         progress: bool | None = None,
         show_progress: bool = False,
         callback_manager: CallbackManager | None = None,

@@ -29,7 +29,7 @@ from llama_index_telnyx import _structured
 from llama_index_telnyx._messages import to_wire_messages
 from llama_index_telnyx._response import chat_response
 from llama_index_telnyx._stream import CompletionView, StreamReader
-from llama_index_telnyx._structured import GroundingFields
+from llama_index_telnyx._structured import StructuredFields
 from llama_index_telnyx._tools import (
     keep_first_tool_call,
     prepare_chat_with_tools,
@@ -53,21 +53,22 @@ _OWN_OPTIONS = frozenset({"allow_parallel_tool_calls", "retrieval"})
 """Per-call names of this adapter on top of the core's (see ``check_call_names``)."""
 
 
-class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFields):
-    """Telnyx Inference for LlamaIndex: chat, tools and agents, guided structured output.
+class Telnyx(ConnectionFields, StructuredFields, FunctionCallingLLM, ChatParamFields):
+    """Telnyx Inference for LlamaIndex: chat, tools and agents, structured output.
 
     ::
 
         llm = Telnyx(model="moonshotai/Kimi-K2.6", temperature=0.2)  # key: TELNYX_API_KEY
         llm.complete("Say hi").text
         FunctionAgent(tools=[add, multiply], llm=llm)
-        llm.structured_predict(Invoice, PromptTemplate("Extract: {text}"), text=email)
+        llm.structured_predict(Invoice, PromptTemplate("Extract: {text}"), text=email)  # json_schema
         llm.as_structured_llm(Leave, retrieval="handbook").complete("Vacation days?")  # grounded
+        Telnyx(structured_method="guided_json")     # the seed's guided_* fields instead
         Telnyx(min_p=0.05, enable_thinking=False, service_tier="flex")  # Telnyx extensions
 
     Every sampling parameter and Telnyx extension is a field (inherited from the core's
     ``ChatParamFields``, validated there) and can be overridden per call:
-    ``llm.chat(messages, guided_choice=["yes", "no"])``.
+    ``llm.chat(messages, temperature=0.7)``.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -179,6 +180,8 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
             send["timeout"] = kwargs["timeout"]
         if kwargs.get("extra_headers"):
             send["headers"] = kwargs["extra_headers"]
+        if "guided_check" in kwargs:
+            send["guided_check"] = kwargs["guided_check"]
         return body, send
 
     # -- chat -------------------------------------------------------------------------------
@@ -302,7 +305,7 @@ class Telnyx(ConnectionFields, GroundingFields, FunctionCallingLLM, ChatParamFie
     ) -> list[ToolSelection]:
         return tool_selections(response, error_on_no_tool_call)
 
-    # -- structured output on guided decoding -----------------------------------------------
+    # -- structured output: json_schema by default, guided_* on request ----------------------
 
     @dispatcher.span
     def structured_predict(

@@ -22,7 +22,7 @@ from telnyx_inference.buckets.bucket_api import (
     abucket_retrieval_tool,
     bucket_retrieval_tool,
 )
-from telnyx_inference.buckets.bucket_wire import check_bucket_name
+from telnyx_inference.buckets.bucket_wire import check_bucket_name, hit_metadata
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.errors import InvalidParameterError
 
@@ -33,7 +33,7 @@ __all__ = [
     "result_to_node",
 ]
 
-_NOT_FOR_MODELS = ["distance", "certainty", "bucket_name", "checksum", "embedding_model"]
+_NOT_FOR_MODELS = ["distance", "certainty", "score", "bucket_name", "checksum", "embedding_model"]
 """Metadata kept on the node for the caller but left out of the LLM prompt and embeddings."""
 
 
@@ -43,15 +43,7 @@ def result_to_node(result: SearchResult, bucket_name: str) -> NodeWithScore:
     node = TextNode(
         id_=str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
         text=result.chunk,
-        metadata={
-            "source": result.source,
-            "filename": result.filename,
-            "distance": result.distance,
-            "certainty": result.certainty,
-            "bucket_name": bucket_name,
-            "checksum": result.checksum,
-            "embedding_model": result.embedding_model,
-        },
+        metadata=hit_metadata(result, bucket_name),
         excluded_llm_metadata_keys=list(_NOT_FOR_MODELS),
         excluded_embed_metadata_keys=list(_NOT_FOR_MODELS),
     )

@@ -144,5 +144,21 @@ def main(names: list[str]) -> int:
     return 1 if failed else 0
 
 
+def _arguments(argv: list[str]) -> list[str]:
+    import argparse
+
+    cli = argparse.ArgumentParser(
+        prog="python notebooks/execute.py",
+        description="Re-run notebooks against the local emulator and store their outputs "
+        "(every notebook when none is named).",
+    )
+    cli.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help=", ".join(NOTEBOOKS))
+    names: list[str] = cli.parse_args(argv).notebooks
+    unknown = [n for n in names if Path(n).name not in NOTEBOOKS]
+    if unknown:
+        cli.error(f"unknown notebook(s) {unknown}; known: {list(NOTEBOOKS)}")
+    return names
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(_arguments(sys.argv[1:])))

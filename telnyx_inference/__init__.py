@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     )
     from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY: dict[str, tuple[str, str]] = {
     "AsyncTelnyxClient": ("telnyx_inference.chat.client", "AsyncTelnyxClient"),

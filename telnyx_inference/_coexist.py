@@ -13,8 +13,9 @@ when something foreign shows up does it ask :mod:`importlib.metadata` who instal
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
+
+from telnyx_inference._warnings import warn_at_user
 
 __all__ = ["ForeignPackageWarning", "check_package_owner"]
 
@@ -46,10 +47,11 @@ def _named_like(package: str, site_dir: Path) -> bool:
     """Whether a distribution named after the import package is installed in ``site_dir``."""
     prefix = _normal(package) + "-"
     try:
-        return any(
-            e.name.lower().startswith(prefix) and e.name.endswith((".dist-info", ".egg-info"))
-            for e in os.scandir(site_dir)
-        )
+        with os.scandir(site_dir) as entries:  # closed even when any() stops early
+            return any(
+                e.name.lower().startswith(prefix) and e.name.endswith((".dist-info", ".egg-info"))
+                for e in entries
+            )
     except OSError:
         return False
 
@@ -87,9 +89,8 @@ def check_package_owner(package: str, init_file: str) -> None:
             f"{', '.join(f'{name}/' for name in foreign)}), so its modules are mixed. Fix: "
             f"{fix}, then reinstall: pip install --force-reinstall --no-deps {OWN_DISTRIBUTION}"
         )
-    warnings.warn(
+    warn_at_user(
         f"{listed} is installed too and also provides the import package {package}; "
         f"whichever was installed last owns its files. Fix: {fix}",
         ForeignPackageWarning,
-        stacklevel=3,
     )

@@ -47,6 +47,9 @@ STORAGE_MAX_METADATA_BYTES: Final = 2048
 STORAGE_MAX_KEY_BYTES: Final = 1024
 EMULATOR_STORAGE_PATH: Final = "/_emulator/storage"
 """Where a local emulator advertises its S3 endpoint (``{"storage_url": ...}``)."""
+EMULATOR_CONTROL_TOKEN_ENV: Final = "TELNYX_EMULATOR_CONTROL_TOKEN"
+EMULATOR_CONTROL_TOKEN_HEADER: Final = "X-Emulator-Token"
+"""An emulator with a control token wants it on its control routes (storage discovery too)."""
 
 # --- Defaults ------------------------------------------------------------------------------
 
@@ -59,6 +62,8 @@ DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_TOTAL_TIMEOUT: Final = 180.0
 """Seconds for all attempts of one request together (retries and backoff included)."""
 
+DEFAULT_POLL_INTERVAL: Final = 2.0
+"""Seconds between status reads while waiting for a bucket's embeddings (a job, or files)."""
 DEFAULT_CHUNK_SIZE: Final = 1024
 DEFAULT_CHUNK_OVERLAP: Final = 512
 DEFAULT_NUM_OF_DOCS: Final = 3
@@ -76,12 +81,21 @@ BUCKET_FILE_EMBEDDED_STATUSES: Final = ("success", "embedded", "completed")
 ROLES: Final = ("system", "user", "assistant", "tool")
 ROLE_ALIASES: Final = {"developer": "system", "human": "user", "ai": "assistant"}
 TOOL_CHOICES: Final = ("none", "auto", "required")
-RESPONSE_FORMAT_TYPES: Final = ("text", "json_object")
+RESPONSE_FORMAT_TYPES: Final = ("text", "json_object", "json_schema")
+JSON_SCHEMA_FORMAT_FIELDS: Final = ("name", "description", "schema", "strict")
+"""The keys of ``response_format.json_schema`` (``name`` required): Telnyx's supported way to
+structured output since autumn 2026 (telnyx SDK 4.180)."""
+JSON_SCHEMA_NAME_PATTERN: Final = r"^[a-zA-Z0-9_-]{1,64}$"
+"""OpenAI's rule for ``response_format.json_schema.name``, which Telnyx's OpenAI-compatible
+route follows (its schema only says "a string")."""
 ServiceTier = Literal["default", "priority", "flex"]
 SERVICE_TIERS: Final = get_args(ServiceTier)
 MAX_STOP_SEQUENCES: Final = 4
 MAX_TOP_LOGPROBS: Final = 20
 GUIDED_FIELDS: Final = ("guided_json", "guided_regex", "guided_choice")
+"""The seed's constrained-decoding fields: gone from Telnyx's published schema since telnyx SDK
+4.180, and from upstream vLLM (v0.12), which answers 200 with unconstrained output when sent
+them. Whether Telnyx honours, ignores or rejects them is unverified: answers are checked."""
 BEAM_SEARCH_FIELDS: Final = ("best_of", "length_penalty", "early_stopping")
 TEXT_PART_SEPARATOR: Final = "\n"
 """How a list of text parts reads as one string: vLLM (behind Telnyx) joins text parts with a

@@ -8,12 +8,12 @@ model, so the cost of a successful call is unchanged.
 from __future__ import annotations
 
 import logging
-import threading
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from telnyx_inference._constants import FALLBACK_MODELS, REASONING_EFFORTS_OFF
+from telnyx_inference._warnings import warn_once
 from telnyx_inference.errors import APIStatusError, TelnyxWarning
 
 __all__ = [
@@ -97,10 +97,6 @@ def explain(
     return err
 
 
-_warned: set[str] = set()
-_lock = threading.Lock()
-
-
 def warn_unknown_model_once(
     model: str, catalog: Mapping[str, Any] | None, **guessed: int | None
 ) -> bool:
@@ -111,10 +107,8 @@ def warn_unknown_model_once(
     if (catalog and model in catalog) or model in FALLBACK_MODELS:
         return False
     used = {name: value for name, value in guessed.items() if value is not None}
-    with _lock:
-        if model in _warned or not used:
-            return True
-        _warned.add(model)
+    if not used:
+        return True
     near = model_hint(model, catalog or FALLBACK_MODELS)
     message = (
         f"model {model!r} is in neither Telnyx's model catalog nor the built-in table: "
@@ -124,8 +118,8 @@ def warn_unknown_model_once(
         + " to set them"
         + (f" ({near})" if near else "")
     )
-    logger.info(message)
-    warnings.warn(message, TelnyxWarning, stacklevel=3)
+    if warn_once(("unknown_model", model), message, TelnyxWarning):
+        logger.info(message)
     return True
 
 

@@ -94,9 +94,9 @@ class MissingAPIKeyError(TelnyxError, ValueError):
 class InsecureTransportError(InvalidParameterError):
     """The key would travel in clear text to a host that is not this machine."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, param: str = "base_url") -> None:
         super().__init__(
-            "base_url",
+            param,
             f"{url!r} uses plain http:// to a non-loopback host, which would send the API key "
             "unencrypted; use https:// or pass allow_insecure_http=True.",
         )

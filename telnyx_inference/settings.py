@@ -42,6 +42,7 @@ __all__ = [
     "TelnyxSettings",
     "check_async_transport",
     "check_url",
+    "is_local_url",
     "is_loopback_url",
     "join_url",
     "native_root",
@@ -59,6 +60,27 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+_LOCAL_SUFFIXES = (".local", ".internal", ".lan", ".home.arpa", ".localdomain")
+
+
+def is_local_url(url: str) -> bool:
+    """True when the URL's host is this machine or on a private network: loopback, private
+    and link-local addresses, one-label names (a container's service name) and the suffixes
+    kept for local networks. Decided from the string alone, never by a DNS lookup; a name
+    that only might be local counts as local (callers use this to refuse falling back to a
+    public endpoint, so erring towards local is the safe side)."""
+    if is_loopback_url(url):
+        return True
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host or host.endswith(_LOCAL_SUFFIXES)
+    return address.is_private or address.is_link_local
 
 
 def check_url(value: str, param: str = "base_url") -> str:

@@ -12,6 +12,25 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.pop("OPENAI_API_KEY", None)
 
 
+def _hypothesis_profile() -> None:
+    """Property tests keep nothing between runs and print short reproductions.
+
+    With Hypothesis' default database, one failure found at random is saved under
+    ``.hypothesis/`` in the checkout and replayed first on every later run, so the suite
+    keeps failing there (printing the whole example) even after the odds moved on.
+    ``print_blob`` gives the ``@reproduce_failure`` line to replay it on purpose instead.
+    """
+    try:
+        from hypothesis import settings
+    except ImportError:  # the property tests skip themselves without it
+        return
+    settings.register_profile("telnyx-tests", database=None, print_blob=True)
+    settings.load_profile("telnyx-tests")
+
+
+_hypothesis_profile()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("TELNYX_API_KEY"):
         return

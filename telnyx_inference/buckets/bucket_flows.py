@@ -11,7 +11,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from telnyx_inference._constants import BUCKETS_PATH, SIMILARITY_SEARCH_PATH
+from telnyx_inference._constants import (
+    BUCKETS_PATH,
+    DEFAULT_POLL_INTERVAL,
+    SIMILARITY_SEARCH_PATH,
+)
 from telnyx_inference._flows import Flow
 from telnyx_inference.buckets.bucket_wire import (
     BucketFile,
@@ -53,7 +57,6 @@ __all__ = [
 
 DEFAULT_JOB_TIMEOUT = 900.0
 """Seconds :meth:`Buckets.wait` waits before giving up (the job itself keeps running)."""
-DEFAULT_POLL_INTERVAL = 2.0
 
 
 class JobDeadline:

@@ -44,6 +44,8 @@ __all__ = [
     "build_search_request",
     "check_bucket_name",
     "check_embedded",
+    "check_positive_int",
+    "hit_metadata",
     "job_failure",
     "job_path",
     "read_bucket_names",
@@ -124,6 +126,26 @@ class SearchResult:
         return self.certainty if self.certainty is not None else 1.0 - self.distance
 
 
+def hit_metadata(result: SearchResult, bucket_name: str) -> dict[str, Any]:
+    """What a search hit says about where it came from and how close it is: the metadata
+    both frameworks put on the ``Document`` / node they make of it (one place, so they agree).
+    ``loader_metadata`` (what the loader found, e.g. an article's title) only when there is
+    some."""
+    metadata: dict[str, Any] = {
+        "source": result.source,
+        "filename": result.filename,
+        "distance": result.distance,
+        "certainty": result.certainty,
+        "score": result.score,
+        "bucket_name": bucket_name,
+        "checksum": result.checksum,
+        "embedding_model": result.embedding_model,
+    }
+    if result.loader_metadata:
+        metadata["loader_metadata"] = dict(result.loader_metadata)
+    return metadata
+
+
 # --- Paths and request bodies -------------------------------------------------------------------
 
 
@@ -143,7 +165,7 @@ def check_bucket_name(name: Any, param: str = "bucket_name") -> str:
     return name
 
 
-def _positive_int(value: Any, param: str, *, minimum: int = 1) -> int:
+def check_positive_int(value: Any, param: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidParameterTypeError(param, f"expected an int, got {value!r}")
     if value < minimum:
@@ -160,8 +182,10 @@ def build_job_request(
     loader: str = "default",
 ) -> dict[str, Any]:
     """The body of ``POST ai/embeddings`` (start embedding a bucket)."""
-    size = _positive_int(document_chunk_size, "document_chunk_size")
-    overlap = _positive_int(document_chunk_overlap_size, "document_chunk_overlap_size", minimum=0)
+    size = check_positive_int(document_chunk_size, "document_chunk_size")
+    overlap = check_positive_int(
+        document_chunk_overlap_size, "document_chunk_overlap_size", minimum=0
+    )
     if overlap >= size:
         raise InvalidParameterError(
             "document_chunk_overlap_size",
@@ -191,7 +215,7 @@ def build_search_request(
     return {
         "bucket_name": check_bucket_name(bucket_name),
         "query": check_query(query),
-        "num_of_docs": _positive_int(num_of_docs, "num_of_docs"),
+        "num_of_docs": check_positive_int(num_of_docs, "num_of_docs"),
     }
 
 

@@ -16,7 +16,7 @@ from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from telnyx_inference.buckets.bucket_wire import SearchResult
+from telnyx_inference.buckets.bucket_wire import SearchResult, check_positive_int
 from telnyx_inference.buckets.documents_wire import (
     DocumentHit,
     DocumentRecord,
@@ -155,6 +155,7 @@ def get_flow(s: Settings, ids: Sequence[str]) -> Flow[list[DocumentRecord]]:
 def search_flow(s: Settings, query: str, k: int) -> Flow[list[DocumentHit]]:
     """One similarity search, then one ``HEAD`` per distinct object hit, all at once. An
     existing bucket with nothing embedded gives ``[]``; a missing one raises."""
+    check_positive_int(k, "k")
     try:
         results = yield Call("buckets", "search", (s.bucket, query), {"num_of_docs": k})
     except BucketNotFoundError as not_found:

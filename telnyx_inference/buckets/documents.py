@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from telnyx_inference._closing import AsyncClosing, Closing
+from telnyx_inference._constants import DEFAULT_POLL_INTERVAL
 from telnyx_inference._flows import adrive, drive
 from telnyx_inference.buckets import document_flows as flows
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT, AsyncBuckets, Buckets
@@ -41,6 +42,7 @@ from telnyx_inference.buckets.embed_watch import (
     NotEmbeddedError,
 )
 from telnyx_inference.buckets.storage import AsyncStorage, Storage
+from telnyx_inference.buckets.storage_wire import check_bucket
 from telnyx_inference.settings import TelnyxSettings
 
 __all__ = [
@@ -57,7 +59,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-DEFAULT_POLL_INTERVAL = 1.0
 MAX_PARALLEL_READS = 8
 
 
@@ -82,9 +83,7 @@ class _Base:
         progress: bool | None = None,
         **client_kwargs: Any,
     ) -> None:
-        from telnyx_inference.buckets.bucket_wire import check_bucket_name
-
-        self.bucket_name = check_bucket_name(bucket_name)
+        self.bucket_name = check_bucket(bucket_name, "bucket_name")  # S3's naming rules
         self.settings = settings or TelnyxSettings.resolve(**client_kwargs)
         self.storage_url = storage_url
         self.flow_settings = flows.Settings(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import urllib.error
@@ -20,39 +21,86 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telnyx_inference._constants import EMULATOR_STORAGE_PATH
+from telnyx_inference._constants import (
+    EMULATOR_CONTROL_TOKEN_ENV,
+    EMULATOR_CONTROL_TOKEN_HEADER,
+    EMULATOR_STORAGE_PATH,
+    STORAGE_URL_ENV,
+    STORAGE_URL_TEMPLATE,
+)
 from telnyx_inference.buckets.storage_wire import endpoint_for, storage_error
-from telnyx_inference.errors import TelnyxConnectionError, TelnyxError, TelnyxTimeoutError
-from telnyx_inference.settings import is_loopback_url
+from telnyx_inference.errors import (
+    InvalidParameterError,
+    TelnyxConnectionError,
+    TelnyxError,
+    TelnyxTimeoutError,
+)
+from telnyx_inference.settings import is_local_url
+from telnyx_inference.transport.conn_errors import describe_target, root_cause
 
 __all__ = ["S3Call", "S3Clients", "discover_storage_url"]
 
 
 def discover_storage_url(base_url: str, timeout: float = 60.0) -> str | None:
-    """The S3 endpoint a local emulator advertises, or ``None`` when the base URL is not
-    loopback or the server there is not an emulator (a local proxy to Telnyx, say).
+    """The S3 endpoint the emulator at a local base URL advertises; ``None`` for a public
+    base URL (Telnyx's own regional endpoints serve it).
 
-    A loopback server that cannot be reached, or does not answer within ``timeout`` (the
-    emulator starts its S3 endpoint on first use, which takes seconds on a loaded machine),
-    raises :class:`TelnyxConnectionError`: falling back to Telnyx's cloud endpoint from a
-    local base URL would send documents somewhere the user did not point at."""
-    if not is_loopback_url(base_url):
+    A loopback or private base URL never falls back to Telnyx's cloud: documents and the
+    key would leave for somewhere the user did not point at. So a server there that cannot
+    be reached (or does not answer within ``timeout``: the emulator starts its S3 endpoint
+    on first use, which takes seconds on a loaded machine), refuses to say (an emulator with
+    a control token, sent from ``TELNYX_EMULATOR_CONTROL_TOKEN`` when set), or is no
+    emulator raises an error naming ``storage_url=``."""
+    if not is_local_url(base_url):
         return None
     parts = urlsplit(base_url)
     where = f"{parts.scheme}://{parts.netloc}{EMULATOR_STORAGE_PATH}"
-    try:
-        with urllib.request.urlopen(where, timeout=timeout) as answer:  # loopback, checked above
+    host = describe_target(base_url) or base_url
+    token = os.environ.get(EMULATOR_CONTROL_TOKEN_ENV)
+    headers = {EMULATOR_CONTROL_TOKEN_HEADER: token} if token else {}
+    try:  # a local or private host, checked above
+        with urllib.request.urlopen(
+            urllib.request.Request(where, headers=headers), timeout=timeout
+        ) as answer:
             url = json.loads(answer.read()).get("storage_url")
-    except urllib.error.HTTPError:
-        return None  # answered, but not as an emulator
+    except urllib.error.HTTPError as exc:
+        raise _not_advertised(host, exc.code, bool(token)) from None
     except (ValueError, AttributeError):
-        return None
+        url = None
     except OSError as exc:
+        cause = root_cause(exc) or str(getattr(exc, "reason", exc))
         raise TelnyxConnectionError(
-            f"could not ask {parts.netloc} for its storage endpoint ({where}): "
-            f"{getattr(exc, 'reason', exc)}. Pass storage_url= or set TELNYX_STORAGE_URL."
+            f"could not ask {host} (from base_url) for its storage endpoint "
+            f"({EMULATOR_STORAGE_PATH}): {cause}. A local or private base_url never falls back "
+            f"to Telnyx's cloud: start the emulator, or pass storage_url= "
+            f"(or set {STORAGE_URL_ENV})."
         ) from None
-    return str(url) if url else None
+    if not isinstance(url, str) or not url:
+        raise _not_advertised(host, None, bool(token))
+    return url
+
+
+def _not_advertised(host: str, status: int | None, sent_token: bool) -> InvalidParameterError:
+    """The error for a local server that did not say where its storage endpoint is."""
+    said = f"answered HTTP {status}" if status else "answered without a storage_url"
+    if status in (401, 403):
+        token = (
+            f"the control token in {EMULATOR_CONTROL_TOKEN_ENV} was refused"
+            if sent_token
+            else f"it wants the emulator's control token: set {EMULATOR_CONTROL_TOKEN_ENV} to it"
+        )
+        advice = f"{token}, or pass storage_url= (the emulator prints it at start)"
+    else:
+        advice = (
+            f"it is not a Telnyx emulator, so pass storage_url= (or set {STORAGE_URL_ENV}); "
+            f"Telnyx Cloud Storage is {STORAGE_URL_TEMPLATE!r}"
+        )
+    return InvalidParameterError(
+        "storage_url",
+        f"base_url points at {host}, a local or private address, which {said} when asked "
+        f"for its storage endpoint ({EMULATOR_STORAGE_PATH}); documents never go to Telnyx's "
+        f"cloud from a local base_url: {advice}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +128,11 @@ class S3Clients:
         max_retries: int,
         max_pool: int,
         allow_insecure_http: bool,
+        source: Callable[[], str] = lambda: "storage_url",
     ) -> None:
         self._key = key
         self._template = template
+        self._source = source
         self._timeout = timeout
         self._max_retries = max_retries
         self._max_pool = max_pool
@@ -103,7 +153,9 @@ class S3Clients:
         import boto3.session
         from botocore.config import Config
 
-        url = endpoint_for(self._template(), region, allow_insecure_http=self._insecure)
+        url = endpoint_for(
+            self._template(), region, allow_insecure_http=self._insecure, param=self._source()
+        )
         key = self._key()
         config = Config(
             s3={"addressing_style": "path"},
@@ -151,13 +203,39 @@ class S3Clients:
         except bx.ClientError as exc:
             raise _client_error(exc, call) from None
         except (bx.ReadTimeoutError, bx.ConnectTimeoutError) as exc:
-            raise TelnyxTimeoutError(f"Telnyx Storage timed out on {_what(call)}: {exc}") from exc
+            raise TelnyxTimeoutError(
+                f"Telnyx Storage at {self._host(client)} did not answer within the timeout on "
+                f"{_what(call)}; the endpoint is {self.describe()}"
+            ) from exc
         except (bx.HTTPClientError, bx.ConnectionError) as exc:
+            cause = root_cause(exc) or type(exc).__name__
             raise TelnyxConnectionError(
-                f"Telnyx Storage connection failed on {_what(call)}: {exc}"
+                f"could not reach Telnyx Storage at {self._host(client)} ({cause}) on "
+                f"{_what(call)}; the endpoint is {self.describe()}"
+            ) from exc
+        except bx.BotoCoreError as exc:  # botocore refused to build or send the request
+            raise TelnyxError(
+                f"Telnyx Storage could not send {_what(call)}: {exc}; the endpoint is "
+                f"{self.describe()}"
             ) from exc
         except OSError as exc:  # reading a local file
             raise TelnyxError(f"could not read {_what(call)}: {exc}") from exc
+
+    def describe(self) -> str:
+        """Where the endpoint came from, in the words the user chose it with."""
+        template, source = self._template(), self._source()
+        if source == "base_url":
+            return f"the emulator's {template!r}, found from base_url= (storage_url= overrides it)"
+        if source == "default":
+            return f"Telnyx Cloud Storage, {template!r} (storage_url= chooses another)"
+        return (
+            f"{source}={template!r}" if source == STORAGE_URL_ENV else f"storage_url={template!r}"
+        )
+
+    @staticmethod
+    def _host(client: Any) -> str:
+        url = getattr(client.meta, "endpoint_url", None)
+        return describe_target(url) or str(url)
 
 
 _CREDENTIAL = re.compile(r"(Credential=)[^/\s'\"]+")

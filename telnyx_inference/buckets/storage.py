@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, TypeVar
@@ -32,7 +32,8 @@ from pydantic import SecretStr
 from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
 from telnyx_inference._flows import adrive, drive
 from telnyx_inference.buckets.s3 import S3Call, S3Clients, discover_storage_url
-from telnyx_inference.buckets.storage_flows import Flow, Flows, UploadRun
+from telnyx_inference.buckets.single_flight import AsyncSingleFlight, SingleFlight
+from telnyx_inference.buckets.storage_flows import Flow, Flows, Home, UploadRun
 from telnyx_inference.buckets.storage_types import (
     BucketAlreadyExistsError,
     DeleteError,
@@ -49,7 +50,12 @@ from telnyx_inference.buckets.storage_types import (
     UploadReport,
     WrongRegionError,
 )
-from telnyx_inference.buckets.storage_wire import check_bucket, check_keys, plan_upload
+from telnyx_inference.buckets.storage_wire import (
+    check_bucket,
+    check_keys,
+    check_storage_url,
+    plan_upload,
+)
 from telnyx_inference.errors import InvalidParameterError
 from telnyx_inference.settings import TelnyxSettings
 
@@ -117,6 +123,13 @@ class _StorageBase:
         self.progress = progress
         self.region = region
         self._storage_url = storage_url or os.environ.get(STORAGE_URL_ENV) or None
+        self._url_source = "storage_url" if storage_url else STORAGE_URL_ENV
+        if self._storage_url is not None:
+            check_storage_url(
+                self._storage_url,
+                self._url_source,
+                allow_insecure_http=self.settings.allow_insecure_http,
+            )
         self._flows = Flows(region)
         self._s3 = S3Clients(
             key=self.settings.require_key,
@@ -125,9 +138,12 @@ class _StorageBase:
             max_retries=self.settings.max_retries,
             max_pool=max_concurrency,
             allow_insecure_http=self.settings.allow_insecure_http,
+            source=lambda: self._url_source,
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._flights: SingleFlight[str] = SingleFlight()  # region lookups, one per bucket
+        self._aflights: AsyncSingleFlight[str] = AsyncSingleFlight()
 
     @property
     def storage_url(self) -> str:
@@ -135,6 +151,7 @@ class _StorageBase:
         Telnyx's ``https://{region}.telnyxcloudstorage.com``. Found once, on first use."""
         if self._storage_url is None:
             found = discover_storage_url(self.settings.base_url)
+            self._url_source = "base_url" if found else "default"
             self._storage_url = found or STORAGE_URL_TEMPLATE
         return self._storage_url
 
@@ -163,7 +180,14 @@ class Storage(_StorageBase):
     """Telnyx Cloud Storage, synchronously (see the module docstring)."""
 
     def _run(self, flow: Flow[T]) -> T:
-        return drive(flow, self._s3.send)
+        return drive(flow, self._step)
+
+    def _step(self, call: S3Call | Home) -> Any:
+        return self._home(call) if isinstance(call, Home) else self._s3.send(call)
+
+    def _home(self, ask: Home) -> str:
+        """The bucket's region: looked up by the first caller, awaited by the others."""
+        return self._flights.run(ask.bucket, lambda: self._run(self._flows.locate(ask.bucket)))
 
     def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         """Create the bucket unless it exists; return its home region. ``region`` (else the
@@ -279,11 +303,18 @@ class AsyncStorage(_StorageBase):
     concurrency 16: 7.4 s against 4.9 s, same CPU per document) and pins an older botocore."""
 
     async def _run(self, flow: Flow[T]) -> T:
-        return await adrive(flow, self._send_on_pool)
+        return await adrive(flow, self._step)
 
-    def _send_on_pool(self, call: S3Call) -> asyncio.Future[dict[str, Any]]:
-        loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._executor(), self._s3.send, call)
+    def _step(self, call: S3Call | Home) -> Awaitable[Any]:
+        """An S3 call on the bounded thread pool, or the bucket's shared region lookup."""
+        if isinstance(call, Home):
+            return self._home(call)
+        return asyncio.get_running_loop().run_in_executor(self._executor(), self._s3.send, call)
+
+    async def _home(self, ask: Home) -> str:
+        return await self._aflights.run(
+            ask.bucket, lambda: self._run(self._flows.locate(ask.bucket))
+        )
 
     async def ensure_bucket(self, bucket: str, *, region: str | None = None) -> str:
         return await self._run(self._flows.ensure_bucket(check_bucket(bucket), region))

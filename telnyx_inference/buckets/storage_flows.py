@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telnyx_inference._constants import DEFAULT_STORAGE_REGION
@@ -32,10 +33,21 @@ from telnyx_inference.buckets.storage_types import (
 from telnyx_inference.buckets.storage_wire import read_listing, read_location
 from telnyx_inference.errors import BucketNotFoundError, TelnyxError
 
-__all__ = ["Flow", "Flows", "UploadRun"]
+__all__ = ["Flow", "Flows", "Home", "UploadRun"]
 
 T = TypeVar("T")
-Flow = Generator[S3Call, dict[str, Any], T]
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """Ask the runner for the bucket's home region. The runner looks it up with
+    :meth:`Flows.locate` once for all the callers waiting at the same time (a search's HEADs
+    run concurrently, and each would otherwise ask), then hands every one the answer."""
+
+    bucket: str
+
+
+Flow = Generator[S3Call | Home, Any, T]
 
 DELETE_BATCH = 1000
 """S3's cap on keys per DeleteObjects call."""
@@ -64,10 +76,19 @@ class Flows:
             self._homes[bucket] = region
 
     def home(self, bucket: str) -> Flow[str]:
-        """The bucket's home region: pinned, remembered, or asked with GetBucketLocation
-        (answered by any US endpoint)."""
+        """The bucket's home region: pinned, remembered, or asked by the runner (see
+        :class:`Home`)."""
         if self.pinned:
             return self.pinned
+        known = self._homes.get(bucket)
+        if known:
+            return known
+        region: str = yield Home(bucket)
+        return region
+
+    def locate(self, bucket: str) -> Flow[str]:
+        """GetBucketLocation (answered by any US endpoint), remembered; the runners run it
+        once per bucket however many callers wait for it."""
         known = self._homes.get(bucket)
         if known:
             return known

@@ -39,11 +39,12 @@ from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
 )
-from telnyx_inference.settings import is_loopback_url
+from telnyx_inference.settings import check_url, is_loopback_url
 
 __all__ = [
     "check_bucket",
     "check_keys",
+    "check_storage_url",
     "endpoint_for",
     "plan_upload",
     "read_listing",
@@ -205,16 +206,25 @@ def plan_upload(items: Any, param: str = "items") -> list[StorageObject]:
 # --- Endpoints --------------------------------------------------------------------------------
 
 
-def endpoint_for(template: str, region: str, *, allow_insecure_http: bool = False) -> str:
-    """The S3 endpoint for a region: ``{region}`` in the template is filled in; a URL without
-    it (the emulator, a proxy) serves every region. Refuses http:// to a remote host."""
-    url = template.replace("{region}", region).rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidParameterError("storage_url", f"must be an http(s) URL, got {template!r}")
-    if parts.scheme == "http" and not allow_insecure_http and not is_loopback_url(url):
-        raise InsecureTransportError(url)
+def check_storage_url(
+    template: str, param: str = "storage_url", *, allow_insecure_http: bool = False
+) -> str:
+    """``template`` (a URL, ``{region}`` allowed in it) if an S3 client can use it; else an
+    error naming ``param``: not http(s), no host, a bad port, or plain http:// to a host that
+    is not this machine (the key would travel unencrypted)."""
+    url = check_url(template, param)
+    if urlsplit(url).scheme == "http" and not allow_insecure_http and not is_loopback_url(url):
+        raise InsecureTransportError(url, param)
     return url
+
+
+def endpoint_for(
+    template: str, region: str, *, allow_insecure_http: bool = False, param: str = "storage_url"
+) -> str:
+    """The S3 endpoint for a region: ``{region}`` in the template is filled in; a URL without
+    it (the emulator, a proxy) serves every region. Checked as :func:`check_storage_url`."""
+    check_storage_url(template, param, allow_insecure_http=allow_insecure_http)
+    return template.replace("{region}", region).rstrip("/")
 
 
 # --- Answers ----------------------------------------------------------------------------------

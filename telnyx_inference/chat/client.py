@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import CHAT_PATH, MODELS_PATH, ModelFacts
 from telnyx_inference._flows import Flow
-from telnyx_inference._hints import explain
+from telnyx_inference._hints import add_hint, explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
     facts_for,
@@ -33,11 +33,19 @@ from telnyx_inference.chat.catalog import (
     store_catalog,
     store_failure,
 )
+from telnyx_inference.chat.guided_check import (
+    GuidedCheck,
+    check_guided_answer,
+    checked_policy,
+    refusal_hint,
+    sends_guided,
+)
 from telnyx_inference.chat.response import Completion, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.errors import (
     InvalidParameterError,
     NotFoundError,
+    RequestValidationError,
     StreamInterruptedError,
     TelnyxError,
 )
@@ -75,8 +83,32 @@ def _check_stream_flag(body: Mapping[str, Any], streaming: bool) -> None:
         )
 
 
-def _completion(response: Any) -> Completion:
-    return parse_completion(read_json(response))
+def _policy(body: Mapping[str, Any], streaming: bool, guided_check: Any) -> GuidedCheck:
+    """The call's checks before anything is sent; the ``guided_check`` policy."""
+    _check_stream_flag(body, streaming)
+    return checked_policy(guided_check)
+
+
+def _completion(body: Mapping[str, Any], response: Any, policy: GuidedCheck) -> Completion:
+    """The answer, failing closed: one that ignores the ``guided_*`` field sent is reported."""
+    completion = parse_completion(read_json(response))
+    check_guided_answer(body, completion, policy)
+    return completion
+
+
+def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
+    if policy != "off" and sends_guided(body):
+        check_guided_answer(body, acc.result(), policy)
+
+
+@contextlib.contextmanager
+def _refusal_explained(body: Mapping[str, Any]) -> Iterator[None]:
+    """A 422 refusing a structured-output field says what to send instead."""
+    try:
+        yield
+    except RequestValidationError as err:
+        add_hint(err, refusal_hint(err, body))
+        raise
 
 
 @contextlib.contextmanager
@@ -143,11 +175,12 @@ class _Base(Generic[_SDKClient, _Transport]):
 
     def _opening(self, body: Mapping[str, Any], streaming: bool, send: Any) -> Flow[Step, Any]:
         """Send the chat request; returns the answer unread. A 404 names the near misses
-        among the catalog's models."""
-        _check_stream_flag(body, streaming)
+        among the catalog's models; a 422 refusing a structured-output field says what to
+        send instead."""
         try:
-            opened = self.transport.open_flow("POST", CHAT_PATH, body, stream=streaming, **send)
-            return (yield from opened)
+            with _refusal_explained(body):
+                opened = self.transport.open_flow("POST", CHAT_PATH, body, stream=streaming, **send)
+                return (yield from opened)
         except NotFoundError as err:
             explain(err, body, (yield from self._known_models()))
             raise
@@ -198,24 +231,33 @@ class TelnyxClient(Closing, _Base[openai.OpenAI, SyncTransport]):
         user's own ``client=`` stays open. The client sends nothing afterwards."""
         self.transport.close()
 
-    def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
-        """Send a non-streamed chat request built by :func:`build_chat_request`."""
-        return _completion(self.transport.run(self._opening(body, False, send)))
+    def chat(
+        self, body: Mapping[str, Any], *, guided_check: GuidedCheck = "warn", **send: Any
+    ) -> Completion:
+        """Send a non-streamed chat request built by :func:`build_chat_request`.
+
+        ``guided_check``: what an answer that ignores the ``guided_*`` field sent does
+        (see :mod:`telnyx_inference.chat.guided_check`)."""
+        policy = _policy(body, False, guided_check)
+        return _completion(body, self.transport.run(self._opening(body, False, send)), policy)
 
     def stream_chat(
         self,
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        guided_check: GuidedCheck = "warn",
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
+        policy = _policy(body, True, guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         chunks = self.transport.chunks(self._opening(body, True, send))
         with _partial_on_interruption(acc), contextlib.closing(chunks):
             for chunk in chunks:
                 yield acc.feed(chunk)
         acc.finish()
+        _checked_stream(body, acc, policy)
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         """The catalog of models, by id, read once per base URL and cached.
@@ -239,16 +281,22 @@ class AsyncTelnyxClient(AsyncClosing, _Base[openai.AsyncOpenAI, AsyncTransport])
     async def aclose(self) -> None:
         await self.transport.aclose()
 
-    async def chat(self, body: Mapping[str, Any], **send: Any) -> Completion:
-        return _completion(await self.transport.run(self._opening(body, False, send)))
+    async def chat(
+        self, body: Mapping[str, Any], *, guided_check: GuidedCheck = "warn", **send: Any
+    ) -> Completion:
+        policy = _policy(body, False, guided_check)
+        opened = await self.transport.run(self._opening(body, False, send))
+        return _completion(body, opened, policy)
 
     async def stream_chat(
         self,
         body: Mapping[str, Any],
         *,
         accumulator: StreamAccumulator | None = None,
+        guided_check: GuidedCheck = "warn",
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
+        policy = _policy(body, True, guided_check)
         acc = accumulator if accumulator is not None else StreamAccumulator()
         chunks = self.transport.chunks(self._opening(body, True, send))
         # Closed here, not by the garbage collector, when the caller stops early.
@@ -257,6 +305,7 @@ class AsyncTelnyxClient(AsyncClosing, _Base[openai.AsyncOpenAI, AsyncTransport])
                 async for chunk in chunks:
                     yield acc.feed(chunk)
         acc.finish()
+        _checked_stream(body, acc, policy)
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         return await self.transport.run(self._models(refresh))

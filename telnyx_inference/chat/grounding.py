@@ -1,13 +1,14 @@
-"""Grounded structured output: guided decoding and the retrieval tool in one request.
+"""Grounded structured output: a schema and the retrieval tool in one request.
 
 Telnyx can search a bucket on its side *and* constrain the answer to a schema in the same
-call: the retrieved chunks go into the model's context and ``guided_json`` shapes the reply.
-Function tools are another matter: a guided answer leaves the model no way to call them, so
-they are refused next to a guided option (use a tool-calling structured method instead)::
+call: the retrieved chunks go into the model's context and ``response_format: json_schema``
+(or a ``guided_*`` field) shapes the reply. Function tools are another matter: an answer held
+to a schema leaves the model no way to call them, so they are refused next to one (use a
+tool-calling structured method instead)::
 
     tools = retrieval_tools("handbook")                 # a bucket name, a list of names,
     tools = retrieval_tools(RetrievalTool(bucket_ids=["handbook"], max_num_results=3))
-    guided_tools(tools + bound_tools)                   # raises if a function tool is among them
+    structured_tools(tools + bound_tools)               # raises if a function tool is among them
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from telnyx_inference.chat.tools import RetrievalTool, is_retrieval_tool, normalize_tool
 from telnyx_inference.errors import InvalidParameterError, InvalidParameterTypeError
 
-__all__ = ["Retrieval", "guided_tools", "retrieval_tools"]
+__all__ = ["Retrieval", "retrieval_tools", "structured_tools"]
 
 Retrieval = (
     str | RetrievalTool | Mapping[str, Any] | Sequence[str | RetrievalTool | Mapping[str, Any]]
@@ -71,19 +72,20 @@ def retrieval_tools(retrieval: Any, parameter: str = "retrieval") -> list[dict[s
     return [tool.to_dict() for tool in tools]
 
 
-def guided_tools(tools: Sequence[Any] | None, parameter: str = "tools") -> list[dict[str, Any]]:
-    """Check that ``tools`` may go with a guided option; return them in wire form.
+def structured_tools(tools: Sequence[Any] | None, parameter: str = "tools") -> list[dict[str, Any]]:
+    """Check that ``tools`` may go with structured output; return them in wire form.
 
     Retrieval tools may (the server searches, the answer follows the schema); function tools
-    may not (a guided answer cannot call them), so they are refused naming ``parameter``.
+    may not (an answer held to a schema cannot call them), so they are refused naming
+    ``parameter``.
     """
     wire = [normalize_tool(tool, i) for i, tool in enumerate(tools or ())]
     functions = [t["function"]["name"] for t in wire if t["type"] == "function"]
     if functions:
         raise InvalidParameterError(
             parameter,
-            f"structured output by guided decoding cannot go with function tools {functions}: "
-            "the answer must follow the schema, so no tool could be called. Only the retrieval "
+            f"structured output cannot go with function tools {functions}: the answer must "
+            "follow the schema, so no tool could be called. Only the retrieval "
             "tool goes with it (pass retrieval=...); for a tool call use "
             "method='function_calling'",
         )

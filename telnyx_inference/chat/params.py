@@ -4,8 +4,8 @@
 ``Telnyx``) inherit its fields, so a bad value fails at construction, and per-call values go
 through :meth:`ChatParams.build`::
 
-    params = ChatParams.build(temperature=0.2, guided_choice=["yes", "no"])
-    params.render()   # {"temperature": 0.2, "guided_choice": ["yes", "no"]}
+    params = ChatParams.build(temperature=0.2, response_format=json_schema_format(schema))
+    params.render()   # {"temperature": 0.2, "response_format": {"type": "json_schema", ...}}
     ChatParams.build(min_p=1.5)   # InvalidParameterError: min_p: must be between 0 and 1 …
 """
 
@@ -23,13 +23,13 @@ from telnyx_inference._constants import (
     MAX_STOP_SEQUENCES,
     MAX_TOP_LOGPROBS,
     REASONING_EFFORTS_OFF,
-    RESPONSE_FORMAT_TYPES,
     ReasoningEffort,
     ReasoningHistory,
     ServiceTier,
 )
 from telnyx_inference._hints import note_effort_levels_once
 from telnyx_inference._validation import parameter_error, unknown_parameter
+from telnyx_inference.chat.formats import check_response_format
 from telnyx_inference.chat.schema import to_json_schema
 from telnyx_inference.errors import InvalidParameterError
 
@@ -60,10 +60,15 @@ class ChatParamFields(BaseModel):
     top_logprobs: int | None = Field(default=None, ge=0, le=MAX_TOP_LOGPROBS)
     logit_bias: dict[str, float] | None = None
     response_format: dict[str, Any] | None = None
+    """``{"type": "json_schema", "json_schema": {"name", "schema", "description", "strict"}}``
+    (the supported structured output), ``json_object`` or ``text``; sent as given."""
     guided_json: Any = None
-    """A JSON Schema dict, a pydantic model class or a TypedDict; the output follows it."""
+    """The seed endpoint's constrained decoding (absent from today's published schema): a JSON
+    Schema dict, a pydantic model class or a TypedDict. Answers are checked against it."""
     guided_regex: str | None = None
+    """The seed's field (absent from today's schema): the output matches the regex."""
     guided_choice: list[str] | None = None
+    """The seed's field (absent from today's schema): the output is one of the strings."""
     use_beam_search: bool | None = None
     best_of: int | None = Field(default=None, ge=1)
     length_penalty: float | None = None
@@ -80,28 +85,6 @@ class ChatParamFields(BaseModel):
     """Which assistant turns send back the reasoning they carried, as ``reasoning_content``:
     ``"tool_turns"`` (unset: turns with tool calls, as Kimi and GLM expect in tool loops),
     ``"all"`` or ``"never"``. Not a body field: it shapes the messages."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _json_schema_format(cls, values: Any) -> Any:
-        """OpenAI's ``response_format`` ``json_schema`` becomes ``guided_json``: Telnyx has no
-        json_schema response format, but constrains decoding to the same schema."""
-        if not isinstance(values, Mapping):
-            return values
-        fmt = values.get("response_format")
-        if not (isinstance(fmt, Mapping) and fmt.get("type") == "json_schema"):
-            return values
-        spec = fmt.get("json_schema")
-        schema = spec.get("schema") if isinstance(spec, Mapping) else None
-        if not isinstance(schema, Mapping):
-            raise InvalidParameterError("response_format", "json_schema needs json_schema.schema")
-        if values.get("guided_json") is not None:
-            raise InvalidParameterError(
-                "response_format", "a json_schema format and guided_json are both given"
-            )
-        out = {k: v for k, v in values.items() if k != "response_format"}
-        out["guided_json"] = schema
-        return out
 
     @field_validator("stop")
     @classmethod
@@ -123,11 +106,8 @@ class ChatParamFields(BaseModel):
     @field_validator("response_format")
     @classmethod
     def _check_response_format(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None and value.get("type") not in RESPONSE_FORMAT_TYPES:
-            raise ValueError(
-                f"type must be one of {list(RESPONSE_FORMAT_TYPES)}; Telnyx has no json_schema "
-                "response format: pass the schema as guided_json instead"
-            )
+        if value is not None:
+            check_response_format(value)  # sent as given
         return value
 
     @field_validator("guided_json", mode="before")
@@ -158,6 +138,13 @@ class ChatParamFields(BaseModel):
         if len(guided) > 1:
             raise InvalidParameterError(
                 guided[1], f"only one guided option at a time, got {guided}"
+            )
+        fmt = (self.response_format or {}).get("type")
+        if guided and fmt in ("json_schema", "json_object"):
+            raise InvalidParameterError(
+                guided[0],
+                f"goes with no response_format of type {fmt!r}: one constraint at a time "
+                "(json_schema is the supported one)",
             )
         if not self.use_beam_search:
             for name in BEAM_SEARCH_FIELDS:
@@ -200,6 +187,7 @@ CALL_OPTIONS: tuple[str, ...] = (
     "extra_headers",
     "timeout",
     "max_tokens_with_tools",
+    "guided_check",
 )
 """Per-call arguments besides the body parameters, accepted by every adapter."""
 
@@ -222,12 +210,12 @@ def check_call_names(names: Iterable[str], adapter_names: Iterable[str] = ()) ->
 def overlay_params(base: Mapping[str, Any], call: Mapping[str, Any]) -> dict[str, Any]:
     """A model's parameters with one call's on top.
 
-    Telnyx takes one guided option at a time, so a call that asks for one (or for a
-    ``response_format``) replaces whichever guided option the model carries.
+    One output constraint at a time: a call that asks for a guided option or a
+    ``response_format`` replaces whichever of them the model carries.
     """
     values = dict(base)
     if any(name in call for name in GUIDED_FIELDS) or "response_format" in call:
-        for name in GUIDED_FIELDS:
+        for name in (*GUIDED_FIELDS, "response_format"):
             values.pop(name, None)
     # enable_thinking and reasoning_effort are two spellings of one switch: a call's wins.
     for given, replaced in (

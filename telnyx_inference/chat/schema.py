@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import typing_extensions
 from pydantic import BaseModel, TypeAdapter
@@ -16,8 +17,19 @@ __all__ = ["check_json_schema", "pydantic_compatible", "to_json_schema", "type_a
 
 _TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties")
-_SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
+_SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
+_SUBSCHEMAS = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 
 
 def pydantic_compatible(tp: Any) -> Any:
@@ -98,7 +110,9 @@ def check_json_schema(schema: Any, param: str = "guided_json") -> None:
         raise InvalidParameterTypeError(param, f"a JSON Schema must be an object, got {schema!r}")
     try:
         _check(schema, param)
-    except RecursionError:  # both checks recurse once per level of nesting
+        for where, ref in _refs(schema, param):
+            _resolve(schema, ref, where)
+    except RecursionError:  # the checks recurse once per level of nesting
         raise InvalidParameterError(
             param, "is nested too deeply to check (hundreds of levels); flatten it with $defs"
         ) from None
@@ -153,3 +167,59 @@ def _walk(schema: Any, path: str) -> None:
     for key in _SUBSCHEMAS:
         if key in schema:
             _walk(schema[key], f"{path}.{key}")
+
+
+def _subschemas(schema: Mapping[str, Any], path: str) -> Iterator[tuple[str, Any]]:
+    """The schemas directly inside ``schema`` (not data such as ``enum`` or ``default``)."""
+    for key in _SUBSCHEMA_LISTS:
+        if isinstance(schema.get(key), list):
+            yield from ((f"{path}.{key}[{i}]", s) for i, s in enumerate(schema[key]))
+    for key in _SUBSCHEMA_MAPS:
+        if isinstance(schema.get(key), Mapping):
+            yield from ((f"{path}.{key}.{name}", s) for name, s in schema[key].items())
+    for key in _SUBSCHEMAS:
+        if key in schema:
+            yield f"{path}.{key}", schema[key]
+
+
+def _refs(schema: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Each ``$ref`` in the schema with where it is."""
+    if not isinstance(schema, Mapping):
+        return
+    if isinstance(schema.get("$ref"), str):
+        yield f"{path}.$ref", schema["$ref"]
+    for where, sub in _subschemas(schema, path):
+        yield from _refs(sub, where)
+
+
+def _anchors(schema: Any) -> Iterator[str]:
+    if isinstance(schema, Mapping):
+        if isinstance(schema.get("$anchor"), str):
+            yield schema["$anchor"]
+        for _, sub in _subschemas(schema, ""):
+            yield from _anchors(sub)
+
+
+def _resolve(root: Mapping[str, Any], ref: str, where: str) -> None:
+    """Raise unless ``ref`` points inside ``root``: a JSON Pointer (``#/$defs/Name``) to a
+    schema, or a ``$anchor`` (``#name``). Nothing outside the schema can be fetched."""
+    if not ref.startswith("#"):
+        raise InvalidParameterError(
+            where, f"{ref!r}: only references inside the schema (#/...) can be resolved"
+        )
+    fragment = unquote(ref[1:])
+    if fragment and not fragment.startswith("/"):
+        if fragment not in set(_anchors(root)):
+            raise InvalidParameterError(where, f"{ref!r}: the schema has no $anchor {fragment!r}")
+        return
+    target: Any = root
+    for token in fragment.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, Mapping) and token in target:
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+            target = target[int(token)]
+        else:
+            raise InvalidParameterError(where, f"{ref!r} points at nothing in the schema")
+    if not isinstance(target, Mapping | bool):
+        raise InvalidParameterError(where, f"{ref!r} points at {target!r:.60}, not a schema")

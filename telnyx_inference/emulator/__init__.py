@@ -1,5 +1,6 @@
 """A local Telnyx Inference API: the real client stack, offline. Imports the core, never a
-framework; its rooms are ``serving/`` (HTTP), ``replay/``, ``storage/`` and ``model/``.
+framework; its rooms are ``serving/`` (HTTP), ``replay/``, ``storage/`` and ``model/``, and
+``responders`` is the seam through which your function answers instead of ``model/``.
 
 Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base URL), with
 ``with Emulator() as emu:`` in Python, or through the pytest fixture ``telnyx_emulator``
@@ -13,6 +14,18 @@ Start it with ``python -m telnyx_inference.emulator --port 0`` (prints its base 
         emu.fault(Fault(kind="status", status=503, times=2))
         emu.seed_bucket("docs", texts={"a.txt": "Telnyx runs a global IP network."})
         emu.journal                                       # requests received
+
+Who answers a chat request, first match wins: record/replay (``replay=``), a queued fault,
+the next queued :class:`ScriptedReply` (sent verbatim) or function (``emu.script(fn)``), the
+emulator's **responder** (``Emulator(responder=fn)``, ``emu.respond_with(fn)``,
+``@pytest.mark.telnyx_responder(fn=fn)``, ``--responder module:fn``), then the heuristic model.
+A responder is ``fn(request: ChatRequest)``, sync or async, returning text, a
+:class:`ToolCall` (or a list), a JSON value or pydantic model (structured output), a
+``ScriptedReply``, a ``chat.completion`` body, or None (the heuristic model answers). Its
+answer is rendered like the model's and checked against the request (tools offered,
+``tool_choice``, ``json_schema`` / ``guided_*``); an exception or a violation is a 500 whose
+body names the function, and the fixture raises it at the end of the test. What the
+heuristic model understands, and the seam in full: ``docs/emulator-model.md``.
 
 Addresses: ``emu.root`` (server root), ``emu.native_base`` (``…/v2``, buckets),
 ``emu.base_url`` (``…/v2/ai/openai``), ``emu.legacy_base_url`` (``…/v2/ai``) and
@@ -70,6 +83,7 @@ in ``X-Emulator-Token``), each mirrored by an ``Emulator`` method. Request and r
 ``POST reset``             ``emu.reset()``: back to the start-up baseline
 ``POST baseline``          ``emu.set_baseline()``: buckets and models now are the baseline
 ``POST script``            ``emu.script(...)``: a ScriptedReply object or a list of them
+                           (functions are queued from Python only)
 ``POST faults``            ``emu.fault(...)``: a Fault object or list; ``DELETE`` clears
 ``GET  journal``           ``emu.read_journal(...)``: ``?last=N&path=&method=&status=``;
                            ``DELETE`` clears
@@ -77,7 +91,8 @@ in ``X-Emulator-Token``), each mirrored by an ``Emulator`` method. Request and r
                            chunk_size?, chunk_overlap?}``
 ``POST jobs/outcome``      ``emu.script_job(status, failures)``
 ``POST fixed``             ``emu.set_fixed(enabled, chunks)``: the benchmark mode
-``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?)``
+``POST settings``          ``emu.configure(api_key=?, strict=?, seed=?, adversarial=?,
+                           contract=?, guided=?)``
 ``POST models``            ``emu.add_model(id, context_length, ...)``
 ``GET  storage``           ``{"storage_url": emu.storage_url}`` (starts the S3 endpoint);
                            ``POST {"latency": s}`` sets ``emu.storage.latency``
@@ -91,8 +106,19 @@ Record and replay
 :mod:`.replay.cassettes` (the file format), :mod:`.replay.matching` (which recording answers)
 and :mod:`.replay.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
 
+Contracts
+---------
+The chat route serves Telnyx's schema as published today (``contract="current"``, default):
+``response_format`` json_schema honoured, ``reasoning_effort`` / ``region`` / ``mode`` known,
+no ``guided_*`` and no ``logit_bias``. What it does with ``guided_*`` is the ``guided``
+setting: ``"honour"`` (default), ``"ignore"`` (answered unconstrained) or ``"reject"`` (422).
+``contract="seed"`` serves the original endpoint doc instead (``guided_*``, no json_schema).
+CLI: ``--contract``, ``--guided``.
+
 Responses to chat requests with unknown top-level fields carry
-``X-Emulator-Ignored-Fields``; strict mode (or ``X-Emulator-Strict: 1``) answers 422 instead.
+``X-Emulator-Ignored-Fields`` (names percent-encoded); strict mode (or ``X-Emulator-Strict:
+1``) answers 422 instead: exactly the contract's schema, so ``guided_*`` too under the
+current contract (``stream_options``, accepted live, stays known).
 
 Values
 ------
@@ -108,11 +134,28 @@ from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+from telnyx_inference.emulator.responders import (
+    ChatRequest,
+    Responder,
+    ResponderError,
+    ToolCall,
+    ToolResult,
+)
 
 if TYPE_CHECKING:
     from telnyx_inference.emulator.serving.server import Emulator
 
-__all__ = ["Emulator", "Fault", "JournalEntry", "ScriptedReply"]
+__all__ = [
+    "ChatRequest",
+    "Emulator",
+    "Fault",
+    "JournalEntry",
+    "Responder",
+    "ResponderError",
+    "ScriptedReply",
+    "ToolCall",
+    "ToolResult",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -64,7 +65,25 @@ def parser() -> argparse.ArgumentParser:
         "--api-key", default=None, help="accept only this key (default: any non-empty key)"
     )
     p.add_argument(
-        "--strict", action="store_true", help="reject unknown top-level request fields with 422"
+        "--strict",
+        action="store_true",
+        help="exactly the contract's published schema: any other top-level request field "
+        "(guided_* under the current contract) is a 422",
+    )
+    p.add_argument(
+        "--contract",
+        choices=["current", "seed"],
+        default="current",
+        help="chat schema served: current (Telnyx's published schema today: response_format "
+        "json_schema, no guided_*; default) or seed (the original endpoint doc: guided_*, no "
+        "json_schema)",
+    )
+    p.add_argument(
+        "--guided",
+        choices=["honour", "ignore", "reject"],
+        default="honour",
+        help="what the current contract does with guided_json/guided_regex/guided_choice: "
+        "honour them (default), ignore them (unconstrained answers) or reject them (422)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     p.add_argument(
@@ -73,8 +92,15 @@ def parser() -> argparse.ArgumentParser:
         help="fill structured output and tool arguments with edge cases (robustness tests)",
     )
     p.add_argument(
+        "--responder",
+        default=None,
+        metavar="MODULE:FUNCTION",
+        help="your function answers chat requests before the heuristic model (imported from "
+        "the current directory or the installed packages; see docs/emulator-model.md)",
+    )
+    p.add_argument(
         "--fixed",
-        type=int,
+        type=_positive,
         default=None,
         metavar="CHUNKS",
         help="benchmark mode: canned answers, streams of CHUNKS chunks",
@@ -181,6 +207,17 @@ def _run(args: argparse.Namespace) -> int:
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    responder = None
+    if args.responder:
+        from telnyx_inference.emulator.responders import load_responder
+
+        if os.getcwd() not in sys.path:  # as `python -m` would: modules next to you import
+            sys.path.insert(0, os.getcwd())
+        try:
+            responder = load_responder(args.responder)
+        except ValueError as exc:
+            print(f"error: --responder: {exc}", file=sys.stderr)
+            return 2
     uvicorn_level = configure_cli_logging(args.log_level, args.quiet)
     emu = Emulator(
         host=args.host,
@@ -189,13 +226,16 @@ def _run(args: argparse.Namespace) -> int:
         strict=args.strict,
         seed=args.seed,
         mode="fixed" if args.fixed is not None else "normal",
-        chunks=args.fixed or 16,
+        **({"chunks": args.fixed} if args.fixed is not None else {}),
         log_level=uvicorn_level,
         journal_max_entries=args.journal_max_entries,
         journal_max_bytes=args.journal_max_bytes,
         control_token=args.control_token,
         storage_latency=args.storage_latency,
         adversarial=args.adversarial,
+        contract=args.contract,
+        guided=args.guided,
+        responder=responder,
         **_cassette_options(args),
     )
     for name, path in args.bucket:

@@ -18,10 +18,11 @@ import os
 import secrets
 from collections.abc import Mapping
 
+from telnyx_inference._constants import EMULATOR_CONTROL_TOKEN_ENV, EMULATOR_CONTROL_TOKEN_HEADER
 from telnyx_inference.settings import is_loopback_url
 
-CONTROL_TOKEN_ENV = "TELNYX_EMULATOR_CONTROL_TOKEN"
-CONTROL_TOKEN_HEADER = "x-emulator-token"
+CONTROL_TOKEN_ENV = EMULATOR_CONTROL_TOKEN_ENV
+CONTROL_TOKEN_HEADER = EMULATOR_CONTROL_TOKEN_HEADER.lower()
 CONTROL_PREFIX = "/_emulator/"
 OPEN_CONTROL_PATHS = frozenset({"/_emulator/health"})
 """Control paths that answer without the token: liveness reveals nothing and changes nothing."""
@@ -63,12 +64,18 @@ def needs_token(path: str) -> bool:
     return path.startswith(CONTROL_PREFIX) and path not in OPEN_CONTROL_PATHS
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header; None for none or another
+    scheme. The one reading of that header (API keys, the control token, the recorder)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 def token_matches(headers: Mapping[str, str], token: str) -> bool:
     """Whether a request's headers carry ``token`` (compared in constant time)."""
     sent = headers.get(CONTROL_TOKEN_HEADER)
     if sent is None:
-        scheme, _, value = headers.get("authorization", "").partition(" ")
-        sent = value.strip() if scheme.lower() == "bearer" else None
+        sent = bearer_token(headers.get("authorization"))
     return sent is not None and hmac.compare_digest(sent.encode(), token.encode())
 
 

@@ -11,7 +11,11 @@ One emulator serves the whole session; each test gets it freshly reset::
         assert my_app.answer("hi")      # code that reads the environment, unchanged
 
 Mark a test ``@pytest.mark.telnyx_adversarial`` to get edge-case values (Hypothesis) instead
-of values taken from the conversation, for robustness tests.
+of values taken from the conversation, for robustness tests. Mark it
+``@pytest.mark.telnyx_responder(fn=answer)`` to let your function answer its chat requests
+(or call ``telnyx_emulator.respond_with(answer)`` in the test); whatever a responder raises
+fails the test at teardown with the function's own traceback, unless the test took it with
+``telnyx_emulator.take_responder_errors()``.
 
 Only the standard library and pytest are imported at load time: the plugin is registered
 wherever the package is installed, including installs without the ``emulator`` extra.
@@ -19,8 +23,8 @@ wherever the package is installed, including installs without the ``emulator`` e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -50,6 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "telnyx_adversarial: the telnyx_emulator fixture fills values with edge cases"
     )
+    config.addinivalue_line(
+        "markers",
+        "telnyx_responder(fn=answer): answer(request) answers the telnyx_emulator fixture's "
+        "chat requests",
+    )
     pytest_cassettes.register_marker(config)
 
 
@@ -61,12 +70,33 @@ def telnyx_emulator(
 
     With ``@pytest.mark.telnyx_cassette`` it answers from the test's cassette
     (see :mod:`.replay.pytest_cassettes`)."""
-    telnyx_emulator_session.reset()
+    emu = telnyx_emulator_session
+    emu.reset()
     if request.node.get_closest_marker("telnyx_adversarial") is not None:
-        telnyx_emulator_session.configure(adversarial=True)
-    with pytest_cassettes.marked_cassette(request, telnyx_emulator_session):
-        yield telnyx_emulator_session
-    telnyx_emulator_session.reset()
+        emu.configure(adversarial=True)
+    if (marker := request.node.get_closest_marker("telnyx_responder")) is not None:
+        emu.respond_with(_marked_responder(marker))
+    with pytest_cassettes.marked_cassette(request, emu):
+        yield emu
+    left = emu.take_responder_errors()
+    emu.reset()
+    if left:
+        first = left[0]
+        if len(left) > 1:
+            first.add_note(f"({len(left) - 1} more responder errors in this test)")
+        raise first
+
+
+def _marked_responder(marker: pytest.Mark) -> Callable[..., Any]:
+    # ``fn=`` because pytest takes a lone function argument for the function being marked.
+    given = [*marker.args, *marker.kwargs.values()]
+    if len(given) != 1 or set(marker.kwargs) - {"fn"} or not callable(given[0]):
+        raise pytest.UsageError(
+            "@pytest.mark.telnyx_responder takes one function: telnyx_responder(fn=answer); "
+            f"got args={marker.args!r:.80} kwargs={marker.kwargs!r:.80}"
+        )
+    responder: Callable[..., Any] = given[0]
+    return responder
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ class JournalEntry:
 
     Readable as attributes (``entry.json``) or as a mapping (``entry["json"]``).
     The ``Authorization`` header is redacted before it is stored. ``size`` is what the entry
-    counts against the journal's byte cap; ``truncated`` says its body was too big to keep.
+    counts against the journal's byte cap; ``truncated`` says its body was too big to keep;
+    ``error`` says why a responder's answer became a 500 (see :mod:`.responders`).
     """
 
     method: str
@@ -59,6 +60,7 @@ class JournalEntry:
     status: int | None = None
     size: int = 0
     truncated: bool = False
+    error: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         if key not in self.__dataclass_fields__:
@@ -73,6 +75,11 @@ class JournalEntry:
 
 
 REDACTED = "[REDACTED]"
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
+)
+"""Headers whose values are never kept: not in the journal (which shows an authorization
+header's scheme) nor in a cassette."""
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -80,11 +87,10 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in headers.items():
         low = name.lower()
-        if low in ("authorization", "proxy-authorization"):
-            scheme = value.split(" ", 1)[0] if " " in value else ""
-            out[low] = f"{scheme} {REDACTED}".strip()
-        elif low in ("x-api-key", "api-key", "cookie"):
-            out[low] = REDACTED
-        else:
+        if low not in SECRET_HEADERS:
             out[low] = value
+        elif low.endswith("authorization") and " " in value:
+            out[low] = f"{value.split(' ', 1)[0]} {REDACTED}"
+        else:
+            out[low] = REDACTED
     return out

@@ -63,6 +63,8 @@ def test_another_distribution_claiming_the_name_is_warned_about(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert "ForeignPackageWarning" in done.stderr
     assert "pip uninstall langchain-telnyx" in done.stderr
+    assert "<string>:1: ForeignPackageWarning" in done.stderr  # at the user's import line
+    assert "ResourceWarning" not in done.stderr
 
 
 def test_a_clean_install_says_nothing(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The core's grounding rules: what retrieval= accepts, and which tools go with guided output."""
+"""The core's grounding rules: what retrieval= accepts, and which tools go with structured output."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference.chat.grounding import guided_tools, retrieval_tools
+from telnyx_inference.chat.grounding import retrieval_tools, structured_tools
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import InvalidParameterError
 
@@ -60,8 +60,8 @@ def test_bad_retrieval_is_refused_naming_it(given: Any, match: str) -> None:
         retrieval_tools(given)
 
 
-def test_guided_output_goes_with_retrieval_tools_only() -> None:
-    assert guided_tools([_tool("kb")]) == [_tool("kb")]
-    assert guided_tools(None) == []
+def test_structured_output_goes_with_retrieval_tools_only() -> None:
+    assert structured_tools([_tool("kb")]) == [_tool("kb")]
+    assert structured_tools(None) == []
     with pytest.raises(InvalidParameterError, match=r"tools: .*function tools \['get_weather'\]"):
-        guided_tools([_tool("kb"), WEATHER])
+        structured_tools([_tool("kb"), WEATHER])

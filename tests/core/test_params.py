@@ -49,7 +49,33 @@ def test_render_keeps_only_what_is_set() -> None:
         ({"early_stopping": True}, "early_stopping"),
         ({"use_beam_search": True, "best_of": 1, "n": 2}, "best_of"),
         ({"service_tier": "gold"}, "service_tier"),
-        ({"response_format": {"type": "json_schema"}}, "response_format"),
+        ({"response_format": {"type": "json_schema"}}, "response_format.json_schema"),
+        ({"response_format": {"type": "xml"}}, "response_format.type"),
+        (
+            {"response_format": {"type": "json_schema", "json_schema": {"name": "a b"}}},
+            "response_format.json_schema.name",
+        ),
+        (
+            {"response_format": {"type": "json_schema", "json_schema": {"name": "a", "x": 1}}},
+            "response_format.json_schema.x",
+        ),
+        (
+            {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "a", "schema": {"type": "objekt"}},
+                }
+            },
+            "response_format.json_schema.schema.type",
+        ),
+        (
+            {"response_format": {"type": "json_schema", "json_schema": {"name": "a", "strict": 1}}},
+            "response_format.json_schema.strict",
+        ),
+        (
+            {"response_format": {"type": "json_object"}, "guided_choice": ["a"]},
+            "guided_choice",
+        ),
         ({"frequency_penalty": 2.5}, "frequency_penalty"),
         ({"max_completion_tokens": 5}, "max_completion_tokens"),
     ],
@@ -111,15 +137,16 @@ def test_top_logprobs_range(value: int) -> None:
             ChatParams.build(logprobs=True, top_logprobs=value)
 
 
-def test_openai_json_schema_format_becomes_guided_json() -> None:
+def test_an_openai_json_schema_format_is_sent_as_given() -> None:
     schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
-    fmt = {"type": "json_schema", "json_schema": {"name": "N", "schema": schema}}
-    assert ChatParams.build(response_format=fmt).render() == {"guided_json": schema}
-    with pytest.raises(InvalidParameterError) as info:
-        ChatParams.build(response_format={"type": "json_schema"})
-    assert info.value.param == "response_format"
-    with pytest.raises(InvalidParameterError, match="both given"):
+    fmt = {
+        "type": "json_schema",
+        "json_schema": {"name": "N", "description": "A number.", "schema": schema, "strict": True},
+    }
+    assert ChatParams.build(response_format=fmt).render() == {"response_format": fmt}
+    with pytest.raises(InvalidParameterError, match="one constraint at a time") as info:
         ChatParams.build(response_format=fmt, guided_json=schema)
+    assert info.value.param == "guided_json"
 
 
 def test_a_call_guided_option_replaces_the_models() -> None:
@@ -135,3 +162,5 @@ def test_a_call_guided_option_replaces_the_models() -> None:
         "response_format": {"type": "json_object"},
     }
     assert overlay_params(base, {"min_p": 0.1}) == {**base, "min_p": 0.1}
+    fmt = {"type": "json_schema", "json_schema": {"name": "N"}}
+    assert overlay_params({"response_format": fmt}, {"guided_regex": "b"}) == {"guided_regex": "b"}

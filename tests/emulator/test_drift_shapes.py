@@ -24,7 +24,7 @@ def test_probe_set_and_two_emulators_agree(tmp_path: Path) -> None:
     items = load_cassette(tmp_path / "a")
     assert [(i.method, i.status, i.stream is not None) for i in items] == [
         ("POST", 200, False), ("POST", 200, True), ("POST", 200, False), ("POST", 200, False),
-        ("POST", 422, False), ("GET", 200, False), ("POST", 200, False),
+        ("POST", 200, False), ("POST", 422, False), ("GET", 200, False), ("POST", 200, False),
     ]
     assert drift_report(tmp_path / "a", tmp_path / "b", probes()) == []
 
@@ -42,9 +42,10 @@ def test_a_doctored_cassette_shows_every_difference(tmp_path: Path) -> None:
     frames = stream["response"]["stream"]["frames"]
     stream["response"]["stream"]["frames"] = [f for f in frames if f.get("text") != "data: [DONE]"]
     files[1].write_text(json.dumps(stream))
-    invalid = json.loads(files[4].read_text())
+    at = [probe.name for probe in probes()].index("422")
+    invalid = json.loads(files[at].read_text())
     invalid["response"]["json"] = {"errors": [{"code": "10015", "title": "Bad", "detail": "x"}]}
-    files[4].write_text(json.dumps(invalid))
+    files[at].write_text(json.dumps(invalid))
     report = drift_report(tmp_path / "real", tmp_path / "emu", probes())
     assert "chat: body.system_fingerprint: sent by Telnyx, missing from the emulator" in report
     assert "chat: body.usage.prompt_tokens: Telnyx sends str, the emulator number" in report

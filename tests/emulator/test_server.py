@@ -58,7 +58,7 @@ def test_cli_rejects_a_bad_bucket_spec() -> None:
 
 def test_plugin_and_package_import_without_the_server_stack() -> None:
     code = ("import sys, telnyx_inference.emulator.pytest_plugin as p; "
-            "from telnyx_inference.emulator import Fault, ScriptedReply; "
+            "from telnyx_inference.emulator import ChatRequest, Fault, ScriptedReply, ToolCall; "
             "print(any(m.split('.')[0] in ('starlette', 'uvicorn', 'hypothesis') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert out.stdout.strip() == "False", out.stderr

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from telnyx_inference.emulator.model import turns
+
 from ._support import CHAT, HOSTED, PLAIN
 
 WEATHER = {"type": "function", "function": {"name": "get_weather", "parameters": {
@@ -256,3 +258,21 @@ def test_a_result_ending_in_a_full_stop_gives_one_full_stop(http: httpx.Client) 
     ]
     content = send(http, messages, tools=[WEATHER])["message"]["content"]
     assert content == 'get_weather(city="Oslo") returned Snow all day.'
+
+
+@pytest.mark.parametrize("args", [
+    {"text": "it's", "n": 2},
+    {"text": "say \"hi\"", "ok": True, "none": None},
+    {"text": "it's \"quoted\"\tand\x1b", "nested": {"k": ["a'b", "c"]}},
+    {"text": 'both \' and " and \\'},
+])
+def test_react_history_keeps_arguments_with_quotes(args: dict[str, Any]) -> None:
+    # ReActAgent writes its earlier actions back as a Python dict's repr: a value holding an
+    # apostrophe is double-quoted there, which must not lose the arguments.
+    messages = [{"role": "system", "content": REACT_SYSTEM},
+                {"role": "user", "content": "Use multiply."},
+                {"role": "assistant", "content": f"Thought: a tool.\nAction: multiply\n"
+                 f"Action Input: {args!r}"},
+                {"role": "user", "content": "Observation: 42"}]
+    (call,) = turns.read(messages).calls
+    assert (call.name, call.args, call.result) == ("multiply", args, "42")

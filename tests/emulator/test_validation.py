@@ -19,9 +19,19 @@ CASES_422: list[tuple[str, dict[str, Any], str, list[Any]]] = [
     ("tool_choice object", chat_body(tool_choice={"type": "function",
                                                   "function": {"name": "magic_function"}},
                                      tools=[MAGIC_TOOL]), "enum", ["body", "tool_choice"]),
-    ("response_format json_schema", chat_body(response_format={
-        "type": "json_schema", "json_schema": {"name": "x", "schema": {}}}),
+    ("response_format xml", chat_body(response_format={"type": "xml"}),
      "enum", ["body", "response_format", "type"]),
+    ("json_schema without its object", chat_body(response_format={"type": "json_schema"}),
+     "missing", ["body", "response_format", "json_schema"]),
+    ("json_schema without a name", chat_body(response_format={
+        "type": "json_schema", "json_schema": {"schema": {"type": "object"}}}),
+     "missing", ["body", "response_format", "json_schema", "name"]),
+    ("json_schema strict not a bool", chat_body(response_format={
+        "type": "json_schema", "json_schema": {"name": "x", "strict": "very"}}),
+     "bool_parsing", ["body", "response_format", "json_schema", "strict"]),
+    ("reasoning_effort unknown", chat_body(reasoning_effort="extreme"), "enum",
+     ["body", "reasoning_effort"]),
+    ("region unknown", chat_body(region="Mars"), "enum", ["body", "region"]),
     ("unknown role", {"model": HOSTED, "messages": [{"role": "developer", "content": "x"}]},
      "enum", ["body", "messages", 0, "role"]),
     ("min_p above 1", chat_body(min_p=1.5), "less_than_equal", ["body", "min_p"]),
@@ -63,7 +73,6 @@ CASES_422: list[tuple[str, dict[str, Any], str, list[Any]]] = [
      ["body", "tools", 0, "ChatCompletionToolParam", "function"]),
     ("retrieval without bucket_ids", chat_body(tools=[{"type": "retrieval", "retrieval": {}}]),
      "missing", ["body", "tools", 0, "retrieval", "bucket_ids"]),
-    ("service_tier unknown", chat_body(service_tier="turbo"), "enum", ["body", "service_tier"]),
     ("body is a list", [USER], "model_attributes_type", ["body"]),  # type: ignore[list-item]
 ]
 
@@ -180,6 +189,11 @@ def test_max_tokens_with_only_retrieval_tool_is_fine(emu: Emulator, http: httpx.
     {"n": 0},
     {"top_logprobs": 2},
     {"tool_choice": "required"},
+    {"service_tier": "turbo"},
+    {"response_format": {"type": "json_schema", "json_schema": {"name": "x",
+                                                                "schema": {"type": "nonsense"}}}},
+    {"guided_choice": ["a"], "response_format": {"type": "json_schema",
+                                                 "json_schema": {"name": "x"}}},
 ])
 def test_other_400s_in_errors_shape(http: httpx.Client, extra: dict[str, Any]) -> None:
     r = http.post(CHAT, json=chat_body(**extra))
@@ -242,3 +256,9 @@ def test_embedding_validation(http: httpx.Client) -> None:
     assert dims.status_code == 400
     chat_model = http.post("/v2/ai/openai/embeddings", json={"model": HOSTED, "input": "x"})
     assert chat_model.status_code == 400
+
+
+def test_ignored_field_names_are_header_safe(http: httpx.Client) -> None:
+    r = http.post(CHAT, json=chat_body(**{"naïve field": 1, "x\ny": 2}))
+    assert r.status_code == 200
+    assert r.headers["x-emulator-ignored-fields"] == "na%C3%AFve%20field,x%0Ay"

@@ -93,6 +93,30 @@ def test_create_agent_with_response_format_finishes(llm: ChatTelnyx, telnyx_emul
                                                   conditions="sunny")
 
 
+def test_a_bare_schema_takes_the_tool_strategy(llm: ChatTelnyx, telnyx_emulator: Emulator) -> None:
+    # The profile says structured_output=False on purpose (see chat_models._profile): json_schema
+    # beside the tools would hold every turn to the schema on a vLLM server.
+    assert llm.profile is not None
+    assert llm.profile["structured_output"] is False
+    run(create_agent(llm, tools=TOOLS, response_format=Forecast), "weather in Rome?")
+    bodies = [e.json for e in telnyx_emulator.journal if e.path.endswith("chat/completions")]
+    assert all("response_format" not in b for b in bodies)
+    assert all("Forecast" in [t["function"]["name"] for t in b["tools"]] for b in bodies)
+
+
+def test_provider_strategy_sends_json_schema_as_is(llm: ChatTelnyx,
+                                                   telnyx_emulator: Emulator) -> None:
+    out, _ = run(create_agent(llm, tools=TOOLS, response_format=ProviderStrategy(Forecast)),
+                 "weather in Rome?")
+    assert out["structured_response"].city == "Rome"
+    bodies = [e.json for e in telnyx_emulator.journal if e.path.endswith("chat/completions")]
+    for sent in bodies:
+        assert sent["response_format"]["type"] == "json_schema"
+        assert sent["response_format"]["json_schema"]["schema"]["title"] == "Forecast"
+        assert [t["function"]["name"] for t in sent["tools"]] == ["get_weather", "get_time"]
+        assert not [k for k in sent if k.startswith("guided_")]
+
+
 def test_tool_strategy_sends_required_every_turn(llm: ChatTelnyx,
                                                  telnyx_emulator: Emulator) -> None:
     run(create_agent(llm, tools=TOOLS, response_format=ToolStrategy(Forecast)), "weather in Rome?")

@@ -15,7 +15,9 @@ from langchain_core.messages import (
 
 from langchain_telnyx import ChatTelnyx
 from langchain_telnyx._messages import to_wire_messages
+from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator
+from telnyx_inference.errors import InvalidParameterTypeError
 
 PNG_B64 = "iVBORw0KGgo="
 
@@ -117,6 +119,23 @@ def test_unsupported_content_is_refused_by_name() -> None:
         )
     with pytest.raises(TypeError, match="FunctionMessage"):
         to_wire_messages([FunctionMessage(content="x", name="f")])
+
+
+@pytest.mark.parametrize("kind", [SystemMessage, HumanMessage, AIMessage, ToolMessage])
+def test_a_text_block_without_text_is_refused_in_every_role(kind: type) -> None:
+    extra = {"tool_call_id": "c1"} if kind is ToolMessage else {}
+    message = kind(content=[{"type": "text", "text": None}], **extra)
+    with pytest.raises(InvalidParameterTypeError, match=r"messages\[0\]\.content\[0\]\.text"):
+        build_chat_request(to_wire_messages([message]))
+
+
+def test_huge_text_is_sent_whole() -> None:
+    # The fuzz tests keep their strings short (a failure prints them); size is checked here.
+    huge = "x" * 500_000
+    body = build_chat_request(
+        to_wire_messages([SystemMessage(content=[{"type": "text", "text": huge}])])
+    )
+    assert body["messages"][0]["content"] == huge
 
 
 def test_a_whole_conversation_reaches_telnyx(telnyx_emulator: Emulator) -> None:

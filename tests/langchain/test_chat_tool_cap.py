@@ -44,3 +44,18 @@ def test_proxied_model_keeps_its_cap(telnyx_emulator: Emulator) -> None:
         warnings.simplefilter("error", TelnyxWarning)
         llm.bind_tools([add]).invoke("add(1, 2)")
     assert telnyx_emulator.journal[-1].json["max_tokens"] == 50
+
+
+async def test_every_notice_points_at_the_users_line(telnyx_emulator: Emulator) -> None:
+    from langchain_core.prompts import ChatPromptTemplate
+
+    llm = ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url, max_tokens=50)
+    chain = ChatPromptTemplate.from_messages([("user", "{q}")]) | llm.bind_tools([add])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        llm.bind_tools([add], parallel_tool_calls=False)
+        await chain.ainvoke({"q": "add(1, 2)"})  # max_tokens beside tools, in a chain
+        llm.invoke("hi", parallel_tool_calls=False)
+    ours = [w for w in seen if issubclass(w.category, TelnyxWarning)]
+    assert len(ours) == 2  # parallel_tool_calls is said once, whichever way it came
+    assert [w.filename for w in ours] == [__file__, __file__]

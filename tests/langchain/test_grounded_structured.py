@@ -1,4 +1,4 @@
-"""Grounded structured output: guided_json and the retrieval tool in one request."""
+"""Grounded structured output: response_format json_schema and the retrieval tool in one request."""
 
 from __future__ import annotations
 
@@ -39,7 +39,11 @@ def _one_grounded_request(emu: Emulator, tools: list[dict[str, object]]) -> None
     bodies = chat_bodies(emu)
     assert len(bodies) == 1
     assert bodies[0]["tools"] == tools
-    assert bodies[0]["guided_json"]["properties"]["days"]["type"] == "integer"  # type: ignore[index]
+    fmt = bodies[0]["response_format"]
+    assert fmt["type"] == "json_schema"  # type: ignore[index]
+    assert fmt["json_schema"]["name"] == "Leave"  # type: ignore[index]
+    assert fmt["json_schema"]["schema"] == Leave.model_json_schema()  # type: ignore[index]
+    assert not [k for k in bodies[0] if k.startswith("guided_")]
 
 
 def test_retrieval_option_takes_a_bucket_name(emu: Emulator) -> None:
@@ -55,6 +59,21 @@ def test_retrieval_option_takes_a_bucket_name(emu: Emulator) -> None:
 def test_grounded_value_is_taken_from_the_bucket(emu: Emulator) -> None:
     structured = chat(emu).with_structured_output(Leave, retrieval="handbook")
     assert structured.invoke("How many vacation days?") == Leave(days=25)
+
+
+def test_grounded_value_does_not_depend_on_guided_fields(emu: Emulator) -> None:
+    emu.configure(guided="ignore")
+    structured = chat(emu).with_structured_output(Leave, retrieval="handbook")
+    assert structured.invoke("How many vacation days?") == Leave(days=25)
+
+
+def test_grounded_guided_json_on_request(emu: Emulator) -> None:
+    structured = chat(emu).with_structured_output(Leave, method="guided_json", retrieval="handbook")
+    assert structured.invoke("How many vacation days?") == Leave(days=25)
+    body = chat_bodies(emu)[0]
+    assert body["tools"] == [RETRIEVAL]
+    assert body["guided_json"] == Leave.model_json_schema()
+    assert "response_format" not in body
 
 
 async def test_retrieval_option_takes_a_tool_async(emu: Emulator) -> None:
@@ -94,7 +113,7 @@ def test_bound_function_tools_are_refused_not_dropped(emu: Emulator) -> None:
 
 
 def test_function_calling_with_retrieval_is_refused(emu: Emulator) -> None:
-    with pytest.raises(InvalidParameterError, match=r"retrieval.*guided_json"):
+    with pytest.raises(InvalidParameterError, match=r"retrieval.*json_schema"):
         chat(emu).with_structured_output(Leave, method="function_calling", retrieval="handbook")
 
 

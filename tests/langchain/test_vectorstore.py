@@ -173,3 +173,64 @@ def test_a_search_is_one_call_plus_one_head_per_document(telnyx_emulator: Emulat
             *[("HEAD", f"/{store.bucket_name}/{key}") for key in ("leave.txt", "expenses.txt")],
         ]
     ), sent
+
+
+def _region_lookups(emu: Emulator, bucket: str) -> int:
+    found = [e for e in emu.journal if e.method == "GET" and e.path.strip("/") == bucket]
+    return sum(1 for e in found if "location" in e.query)
+
+
+async def test_a_new_store_asks_the_bucket_region_once(telnyx_emulator: Emulator) -> None:
+    # Opening an existing bucket with a new store, then searching: one search plus one HEAD
+    # per hit, and the region asked once (not once per HEAD), sync and async alike.
+    name = f"lc-{uuid.uuid4().hex[:12]}"
+    texts = [f"Policy {i}: employees get {20 + i} vacation days." for i in range(6)]
+    _store(telnyx_emulator, bucket_name=name).add_texts(texts, ids=[f"p{i}" for i in range(6)])
+    for run in ("sync", "async"):
+        telnyx_emulator.clear_journal()
+        store = _store(telnyx_emulator, bucket_name=name)
+        if run == "sync":
+            hits = store.similarity_search("vacation days", k=5)
+            assert len(store.get_by_ids([d.id for d in hits if d.id])) == 5
+        else:
+            hits = await store.asimilarity_search("vacation days", k=5)
+            assert len(await store.aget_by_ids([d.id for d in hits if d.id])) == 5
+        assert len(hits) == 5
+        heads = [e for e in telnyx_emulator.journal if e.method == "HEAD"]
+        assert (run, len(heads), _region_lookups(telnyx_emulator, name)) == (run, 5, 1)
+
+
+async def test_mmr_is_refused_with_a_reason(telnyx_emulator: Emulator) -> None:
+    store = _store(telnyx_emulator)
+    with pytest.raises(InvalidParameterError, match=r"search_type: .*MMR.*'similarity'"):
+        store.as_retriever(search_type="mmr")
+    with pytest.raises(NotImplementedError, match="embeddings, which Telnyx keeps"):
+        store.max_marginal_relevance_search("vacation")
+    with pytest.raises(NotImplementedError, match="embeddings, which Telnyx keeps"):
+        await store.amax_marginal_relevance_search("vacation")
+    retriever = store.as_retriever(
+        search_type="similarity_score_threshold", search_kwargs={"score_threshold": 0.5}
+    )
+    assert retriever.search_type == "similarity_score_threshold"
+
+
+@pytest.mark.parametrize("name", ["Bad_Name!", "ab", "a..b", "192.168.0.1", ""])
+def test_an_invalid_bucket_name_is_refused_at_construction(
+    telnyx_emulator: Emulator, name: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        _store(telnyx_emulator, bucket_name=name)
+    assert info.value.param == "bucket_name"
+    assert not telnyx_emulator.journal
+
+
+async def test_k_below_one_is_refused_naming_k(telnyx_emulator: Emulator) -> None:
+    store = _store(telnyx_emulator)
+    for k in (0, -1, 1.5, True):
+        with pytest.raises(InvalidParameterError) as info:
+            store.similarity_search("vacation", k=k)  # type: ignore[arg-type]
+        assert info.value.param == "k"
+        with pytest.raises(InvalidParameterError) as info:
+            await store.asimilarity_search_with_score("vacation", k=k)  # type: ignore[arg-type]
+        assert info.value.param == "k"
+    assert not telnyx_emulator.journal

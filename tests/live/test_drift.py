@@ -2,9 +2,9 @@
 
     TELNYX_API_KEY=... python -m pytest -m live tests/live/test_drift.py -s
 
-Sends a small probe set (chat, stream, tools, guided_json, a 422, models, embeddings) to real
-Telnyx and to the emulator, both through the recorder, and prints every difference in shape:
-keys, JSON types, error bodies, SSE framing. The comparison itself is tested offline in
+Sends a small probe set (chat, stream, tools, json_schema, guided_json, a 422, models,
+embeddings) to real Telnyx and to the emulator, both through the recorder, and prints every
+difference in shape: keys, JSON types, error bodies, SSE framing. The comparison itself is tested offline in
 tests/emulator/test_drift_shapes.py. Both cassettes are kept in ``--basetemp`` for reading.
 """
 

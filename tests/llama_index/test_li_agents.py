@@ -157,7 +157,9 @@ async def test_function_agent_with_output_cls(llm: Telnyx, emu: Emulator) -> Non
     assert isinstance(result.get_pydantic_model(Answer), Answer)
     last = chat_bodies(emu)[-1]
     assert "tools" not in last
-    assert set(last["guided_json"]["properties"]) == {"value", "explanation"}
+    schema = last["response_format"]["json_schema"]["schema"]
+    assert set(schema["properties"]) == {"value", "explanation"}
+    assert not [k for k in last if k.startswith("guided_")]
     json.dumps(result.structured_response)
 
 

@@ -1,4 +1,4 @@
-"""Grounded structured output for LlamaIndex: guided_json and the retrieval tool in one request."""
+"""Grounded structured output for LlamaIndex: json_schema and the retrieval tool in one request."""
 
 from __future__ import annotations
 
@@ -37,7 +37,11 @@ def _one_grounded_request(emu: Emulator, tools: list[dict[str, Any]]) -> None:
     bodies = chat_bodies(emu)
     assert len(bodies) == 1
     assert bodies[0]["tools"] == tools
-    assert bodies[0]["guided_json"]["properties"]["days"]["type"] == "integer"
+    fmt = bodies[0]["response_format"]
+    assert fmt["type"] == "json_schema"
+    assert fmt["json_schema"]["name"] == "Leave"
+    assert fmt["json_schema"]["schema"] == Leave.model_json_schema()
+    assert not [k for k in bodies[0] if k.startswith("guided_")]
 
 
 def test_structured_predict_with_retrieval(emu: Emulator) -> None:
@@ -82,7 +86,27 @@ def test_grounded_value_is_taken_from_the_bucket(emu: Emulator) -> None:
     assert answer == Leave(days=25)
 
 
-def test_function_tools_are_refused_beside_guided_json(emu: Emulator) -> None:
+def test_grounded_value_does_not_depend_on_guided_fields(emu: Emulator) -> None:
+    emu.configure(guided="ignore")
+    answer = make_llm(emu).structured_predict(
+        Leave, ASK, llm_kwargs={"retrieval": "handbook"}, question="How many vacation days?"
+    )
+    assert answer == Leave(days=25)
+
+
+def test_grounded_guided_json_on_request(emu: Emulator) -> None:
+    llm = make_llm(emu, structured_method="guided_json")
+    answer = llm.structured_predict(
+        Leave, ASK, llm_kwargs={"retrieval": "handbook"}, question="How many vacation days?"
+    )
+    assert answer == Leave(days=25)
+    body = chat_bodies(emu)[0]
+    assert body["tools"] == [RETRIEVAL]
+    assert body["guided_json"] == Leave.model_json_schema()
+    assert "response_format" not in body
+
+
+def test_function_tools_are_refused_beside_structured_output(emu: Emulator) -> None:
     def get_weather(city: str) -> str:
         """Weather in a city."""
         return "sunny"

@@ -45,3 +45,21 @@ def test_offline_falls_back_to_the_built_in_table() -> None:
 def test_unreachable_catalog_does_not_fail() -> None:
     llm = Telnyx(api_key=KEY, base_url="http://127.0.0.1:9/v2/ai/openai", max_retries=0)
     assert llm.metadata.context_window == 262_144
+
+
+def test_the_unknown_model_warning_points_at_the_users_line() -> None:
+    # LlamaIndex reads llm.metadata deep inside its own code (memory, prompt helpers): the
+    # warning must still name this file, not a library line.
+    import warnings
+
+    from llama_index.core.memory import ChatMemoryBuffer
+
+    from telnyx_inference import TelnyxWarning
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        ChatMemoryBuffer.from_defaults(llm=Telnyx(model="acme/unknown-memory", api_key=KEY))
+        Telnyx(model="acme/unknown-direct", api_key=KEY).metadata  # noqa: B018
+    ours = [w for w in seen if issubclass(w.category, TelnyxWarning)]
+    assert [w.filename for w in ours] == [__file__, __file__]
+    assert "acme/unknown-memory" in str(ours[0].message)

@@ -93,3 +93,35 @@ async def test_retrieval_tool_helpers_reexported(emu: Emulator) -> None:
     assert bucket_retrieval_tool("kb").bucket_ids == ["kb"]
     tool = await abucket_retrieval_tool("kb", validate=True, api_key="k", base_url=emu.base_url)
     assert tool.to_dict()["retrieval"]["bucket_ids"] == ["kb"]
+
+
+def test_hits_carry_the_same_metadata_as_in_langchain() -> None:
+    # One fact, built once in the core: what a search hit says about where it came from.
+    from langchain_telnyx.retrievers import result_to_document
+    from llama_index_telnyx.retrievers import result_to_node
+    from telnyx_inference.buckets.bucket_wire import read_search_results
+
+    (result,) = read_search_results(
+        {
+            "data": [
+                {
+                    "document_chunk": "Refunds take five days.",
+                    "distance": 0.25,
+                    "metadata": {
+                        "source": "s3://kb/refunds.txt",
+                        "filename": "refunds.txt",
+                        "certainty": 0.8,
+                        "checksum": "abc",
+                        "embedding": "thenlper/gte-large",
+                        "loader_metadata": {"title": "Refunds", "url": "https://help.example"},
+                    },
+                }
+            ]
+        }
+    )
+    node = result_to_node(result, "kb").node.metadata
+    document = result_to_document(result, "kb").metadata
+    assert node == document
+    assert node["loader_metadata"] == {"title": "Refunds", "url": "https://help.example"}
+    assert node["bucket_name"] == "kb"
+    assert node["score"] == 0.8

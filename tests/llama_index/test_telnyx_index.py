@@ -160,7 +160,8 @@ def test_grounded_query_engine_sends_one_request(index: TelnyxIndex, emu: Emulat
             "retrieval": {"bucket_ids": [index.bucket_name], "max_num_results": 2},
         }
     ]
-    assert "guided_json" in bodies[0]
+    assert bodies[0]["response_format"]["json_schema"]["schema"] == Leave.model_json_schema()
+    assert not [k for k in bodies[0] if k.startswith("guided_")]
 
 
 def test_grounded_query_engine_value_comes_from_the_bucket(
@@ -198,3 +199,33 @@ def test_missing_bucket_is_named(emu: Emulator) -> None:
     )
     with pytest.raises(BucketNotFoundError, match="li-never-created"):
         index.as_retriever().retrieve("anything")
+
+
+async def test_a_new_index_asks_the_bucket_region_once(emu: Emulator) -> None:
+    # TelnyxIndex(bucket) opens an existing bucket: its first retrieval is one search plus
+    # one HEAD per hit, with the bucket's region asked once, sync and async alike.
+    built = _index(emu)
+    for run in ("sync", "async"):
+        emu.clear_journal()
+        index = TelnyxIndex(
+            built.bucket_name,
+            api_key="test-key",
+            base_url=emu.base_url,
+            storage_url=emu.storage_url,
+        )
+        retriever = index.as_retriever(similarity_top_k=3)
+        if run == "sync":
+            nodes = retriever.retrieve("vacation days")
+        else:
+            nodes = await retriever.aretrieve("vacation days")
+        assert len(nodes) == 3
+        heads = [e for e in emu.journal if e.method == "HEAD"]
+        where = [e for e in emu.journal if e.method == "GET" and "location" in e.query]
+        assert (run, len(heads), len(where)) == (run, 3, 1)
+
+
+def test_an_invalid_bucket_name_is_refused_at_construction(emu: Emulator) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        TelnyxIndex("Not A Bucket", api_key="test-key", base_url=emu.base_url)
+    assert info.value.param == "bucket_name"
+    assert not emu.journal

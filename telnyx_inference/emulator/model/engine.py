@@ -2,8 +2,9 @@
 
 Same request, same seed → same answer. In order of precedence: a scripted reply; the tool
 calls a tool-using model would make at this point of the turn (:mod:`.planner`; ReAct
-requests get them as ``Action:`` text); guided output (choice, regex, JSON Schema,
-``json_object``) filled from the conversation (:mod:`.values`); otherwise a text answer
+requests get them as ``Action:`` text); structured output (``response_format`` json_schema
+or ``json_object``, guided choice, regex, JSON Schema) filled from the conversation
+(:mod:`.values`) and checked against its schema; otherwise a text answer
 (:mod:`.answers`) from tool results, retrieved chunks, context in the prompt, or the prompt
 itself. Then ``stop`` and ``max_tokens`` cut the text, and logprobs and usage are counted.
 
@@ -145,15 +146,29 @@ def _guided_text(body: dict[str, Any], req: _Request, key: int) -> str | None:
                 return found
         return guided.for_regex(pattern, key)
     if body.get("guided_json") is not None:
-        schema = body["guided_json"]
-        if adversarial:
-            value = guided.for_schema(schema, key)
-        else:
-            value = values.fill(schema, s.evidence([], _named_args(s)), key)[0]
-        return json.dumps(value, ensure_ascii=False)
-    if (body.get("response_format") or {}).get("type") == "json_object":
+        return json.dumps(_schema_value(body["guided_json"], s, key), ensure_ascii=False)
+    fmt = body.get("response_format") or {}
+    spec = fmt.get("json_schema") if fmt.get("type") == "json_schema" else None
+    if isinstance(spec, dict) and isinstance(spec.get("schema"), dict):
+        try:
+            return json.dumps(_schema_value(spec["schema"], s, key), ensure_ascii=False)
+        except guided.GenerationError as exc:
+            if spec.get("strict"):  # "the request fails instead of returning non-conformant output"
+                raise guided.GenerationError(
+                    f"no output follows response_format.json_schema {spec.get('name')!r} "
+                    f"(strict): {exc}"
+                ) from None
+    if fmt.get("type") in ("json_object", "json_schema"):
         return json.dumps({"answer": req.reply}, ensure_ascii=False)
     return None
+
+
+def _schema_value(schema: Any, s: planner.Situation, key: int) -> Any:
+    """A value that follows ``schema``: from the conversation, or an edge case (adversarial);
+    both are checked against the schema before they are sent."""
+    if s.adversarial:
+        return guided.for_schema(schema, key)
+    return values.fill(schema, s.evidence([], _named_args(s)), key)[0]
 
 
 def _named_args(s: planner.Situation) -> dict[str, list[Any]]:

@@ -128,10 +128,6 @@ class Evidence:
     def of(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
 
-    def window(self, span: Span, width: int = 40) -> str:
-        text = self.texts[span.source]
-        return text[max(0, span.start - width) : span.end + width].lower()
-
     def affinity(self, span: Span, words: list[str]) -> int:
         """How strongly a field's words sit next to ``span``: 2 per word in the same clause,
         1 per word a comma away (prefix match, so "seat" finds "seats")."""

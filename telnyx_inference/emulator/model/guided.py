@@ -218,10 +218,6 @@ def _schema_pool(schema_key: str) -> tuple[str, ...]:
     return tuple(json.dumps(v, ensure_ascii=False) for v in pool)
 
 
-def schema_pool(schema: Any) -> list[Any]:
-    return [json.loads(v) for v in _schema_pool(canonical(schema))]
-
-
 def for_schema(schema: Any, key: int) -> Any:
     """A value valid against ``schema``, picked from its pool by ``key``; verified again."""
     pool = _schema_pool(canonical(schema))

@@ -96,20 +96,25 @@ def _args(raw: Any) -> dict[str, Any]:
     return {}
 
 
-_PY_TOKEN = re.compile(r"""'((?:[^'\\]|\\.)*)'|\b(True|False|None)\b""")
+_PY_TOKEN = re.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\b(True|False|None)\b""")
 _PY_WORDS = {"True": "true", "False": "false", "None": "null"}
+_PY_BYTE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\x([0-9a-fA-F]{2})")
 
 
 def _python_literal(text: str) -> Any:
-    """A Python dict's repr read as JSON: single-quoted strings and True / False / None
-    rewritten. (Not ``ast.literal_eval``: on CPython 3.11 the ast module is not thread-safe,
-    gh-106905, and this runs on the emulator's thread beside the user's code.)"""
+    """A Python dict's repr read as JSON: strings in either quote (repr double-quotes a
+    value holding an apostrophe), ``\\xHH`` escapes and True / False / None rewritten. (Not
+    ``ast.literal_eval``: on CPython 3.11 the ast module is not thread-safe, gh-106905, and
+    this runs on the emulator's thread beside the user's code.)"""
 
     def swap(m: re.Match[str]) -> str:
-        if m.group(2):
-            return _PY_WORDS[m.group(2)]
-        inner = m.group(1).replace("\\'", "'").replace('"', '\\"')
-        return f'"{inner}"'
+        if m.group(3):
+            return _PY_WORDS[m.group(3)]
+        if m.group(1) is not None:
+            inner = m.group(1)
+        else:
+            inner = m.group(2).replace("\\'", "'").replace('"', '\\"')
+        return '"' + _PY_BYTE_ESCAPE.sub(r"\1\\u00\2", inner) + '"'
 
     return json.loads(_PY_TOKEN.sub(swap, text))
 

@@ -32,8 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from telnyx_inference.emulator import records
+from telnyx_inference.emulator.access import bearer_token
+
 FORMAT_VERSION = 1
-REDACTED = "[REDACTED]"
+REDACTED = records.REDACTED
 
 SECRET_FIELDS = frozenset(
     {"api_key_ref", "api_key", "apikey", "authorization", "password", "client_secret"}
@@ -208,8 +211,7 @@ def recorded_request_headers(headers: Iterable[tuple[str, str]]) -> dict[str, st
 
 def bearer_key(authorization: str | None) -> str | None:
     """The key in an ``Authorization: Bearer <key>`` header."""
-    scheme, _, key = (authorization or "").partition(" ")
-    return key.strip() or None if scheme.lower() == "bearer" else None
+    return bearer_token(authorization)
 
 
 def scrub_text(text: str, secrets: Iterable[str]) -> str:
@@ -240,7 +242,7 @@ def scrub_interaction(item: Interaction, secrets: Iterable[str]) -> Interaction:
 
     def headers(h: Mapping[str, str]) -> dict[str, str]:
         return {
-            k: REDACTED if k in ("authorization", "cookie", "set-cookie") else scrub_text(v, keys)
+            k: REDACTED if k.lower() in records.SECRET_HEADERS else scrub_text(v, keys)
             for k, v in h.items()
         }
 

@@ -60,7 +60,8 @@ class Probe:
 def probes(
     model: str = DEFAULT_CHAT_MODEL, embedding_model: str = DEFAULT_EMBEDDING_MODEL
 ) -> list[Probe]:
-    """Chat, stream, tools, guided_json, a 422, models and embeddings: small and cheap."""
+    """Chat, stream, tools, json_schema, guided_json, a 422, models and embeddings: small and
+    cheap."""
 
     def ask(text: str, **extra: Any) -> dict[str, Any]:
         # max_tokens keeps the probes cheap, but Telnyx refuses it next to function tools
@@ -80,6 +81,18 @@ def probes(
             "POST",
             CHAT,
             ask("What is the weather in Oslo?", tools=[_WEATHER_TOOL], tool_choice="required"),
+        ),
+        Probe(
+            "json_schema",
+            "POST",
+            CHAT,
+            ask(
+                "Invent a person.",
+                response_format={
+                    "type": "json_schema",
+                    "json_schema": {"name": "Person", "schema": _PERSON, "strict": True},
+                },
+            ),
         ),
         Probe("guided_json", "POST", CHAT, ask("Invent a person.", guided_json=_PERSON)),
         Probe("422", "POST", CHAT, ask("hi", min_p=5)),

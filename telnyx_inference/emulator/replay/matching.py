@@ -154,10 +154,6 @@ class Library:
     def _key_of(self, item: Interaction) -> tuple[str, str, str, str]:
         return request_key(item.method, item.path, item.query, item.body, self.ignored)
 
-    def add(self, item: Interaction) -> None:
-        self.items.append(item)
-        self._queues.setdefault(self._key_of(item), []).append(item)
-
     def rewind(self) -> None:
         self._used.clear()
 

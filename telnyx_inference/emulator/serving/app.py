@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -43,12 +43,13 @@ from telnyx_inference._constants import (
 )
 from telnyx_inference.emulator import errors, streaming
 from telnyx_inference.emulator import faults as fk
+from telnyx_inference.emulator.access import bearer_token
 from telnyx_inference.emulator.faults import Fault
-from telnyx_inference.emulator.model import engine as model
 from telnyx_inference.emulator.model import tokens
 from telnyx_inference.emulator.model.guided import GenerationError
 from telnyx_inference.emulator.records import JournalEntry, redact_headers
-from telnyx_inference.emulator.serving import render
+from telnyx_inference.emulator.responders import ResponderError
+from telnyx_inference.emulator.serving import render, responding
 from telnyx_inference.emulator.serving import validation as v
 from telnyx_inference.emulator.serving.control import control_routes
 from telnyx_inference.emulator.serving.index import index_routes
@@ -67,8 +68,10 @@ _LEGACY = NATIVE_ROOT_PATH + LEGACY_BASE_SUFFIX
 class Call:
     """What the pipeline learnt about one request, handed to the route handler."""
 
-    def __init__(self, raw: bytes, body: Any, faults: dict[str, Fault]) -> None:
-        self.raw, self.body, self.faults = raw, body, faults
+    def __init__(
+        self, raw: bytes, body: Any, faults: dict[str, Fault], entry: JournalEntry
+    ) -> None:
+        self.raw, self.body, self.faults, self.entry = raw, body, faults, entry
 
 
 def _bad_request(detail: str, field: str | None = None, code: str = v.BAD_REQUEST) -> Response:
@@ -90,12 +93,9 @@ def _fault_response(fault: Fault) -> Response:
 
 
 def _authorised(request: Request, state: State) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        return False
+    key = bearer_token(request.headers.get("authorization"))
     expected = state.settings.api_key
-    return expected is None or key.strip() == expected
+    return key is not None and (expected is None or key == expected)
 
 
 def route(
@@ -153,7 +153,7 @@ async def _pipeline(
     elif parse_errs:
         response = _unprocessable(parse_errs)
     else:
-        response = await handler(request, state, Call(raw, body, faults))
+        response = await handler(request, state, Call(raw, body, faults, entry))
     entry.status = response.status_code
     return response
 
@@ -171,8 +171,9 @@ def _fixed_response(state: State, raw: bytes) -> Response | None:
 
 
 async def chat(request: Request, state: State, call: Call) -> Response:
-    strict = state.settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
-    errs, body, unknown = v.validate(v.CHAT_FIELDS, call.body, strict)
+    settings = state.settings
+    strict = settings.strict or request.headers.get(STRICT_HEADER, "") in ("1", "true")
+    errs, body, unknown = v.validate_chat(call.body, settings.contract, settings.guided, strict)
     if errs:
         return _unprocessable(errs)
     model_id = str(body.setdefault("model", SCHEMA_DEFAULT_MODEL))
@@ -196,28 +197,24 @@ async def chat(request: Request, state: State, call: Call) -> Response:
             f"{EMULATOR_REALISTIC!r} or {EMULATOR_ADVERSARIAL!r}."
         )
     adversarial = mode == EMULATOR_ADVERSARIAL if mode else state.settings.adversarial
-    scripted = state.next_script()
-
-    def run() -> model.Completion:
-        return model.complete(
+    try:
+        comp = await responding.answer(
+            state,
             body,
-            seed=state.settings.seed,
+            request.headers,
             is_reasoning=facts.is_reasoning,
-            search=state.buckets.search,
-            scripted=scripted,
             adversarial=adversarial,
         )
-
-    heavy = scripted is None and any(
-        body.get(k) is not None for k in ("guided_json", "guided_regex", "tools")
-    )
-    try:
-        comp = await run_in_threadpool(run) if heavy else run()
     except GenerationError as exc:
         return _bad_request(f"Guided decoding failed: {exc}")
     except UnknownBucket as exc:
         return errors.bucket_not_found(str(exc.args[0]))
-    headers = {EMULATOR_IGNORED_FIELDS_HEADER: ",".join(unknown)} if unknown else None
+    except ResponderError as exc:
+        call.entry.error = str(exc)
+        return errors.json_response(errors.telnyx_errors(500, str(exc)), 500)
+    # Field names are the client's: percent-encoded, so any name fits in a header.
+    names = ",".join(quote(name, safe="_-.~!$*+") for name in unknown)
+    headers = {EMULATOR_IGNORED_FIELDS_HEADER: names} if unknown else None
     if body.get("stream"):
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         chunks = render.stream_chunks(comp, include_usage)

@@ -30,9 +30,10 @@ from telnyx_inference.emulator import errors
 from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model.engine import Choice, Completion
 from telnyx_inference.emulator.records import ScriptedReply
+from telnyx_inference.emulator.responders import Responder
 from telnyx_inference.emulator.serving import render
 from telnyx_inference.emulator.serving.journal import encode_page
-from telnyx_inference.emulator.serving.state import FixedReplies, State
+from telnyx_inference.emulator.serving.state import FixedReplies, State, check_setting
 from telnyx_inference.emulator.storage.buckets import read_paths
 from telnyx_inference.emulator.storage.s3 import storage_routes
 
@@ -42,9 +43,17 @@ FIXED_WORD = " emulated"
 # --- operations --------------------------------------------------------------------------------
 
 
-def script(state: State, replies: Iterable[ScriptedReply]) -> None:
+def script(state: State, replies: Iterable[ScriptedReply | Responder]) -> None:
     with state.lock:
         state.scripts.extend(replies)
+
+
+def respond_with(state: State, responder: Responder | None) -> None:
+    """Let ``responder`` answer chat requests from now on (None: the heuristic model)."""
+    if responder is not None and not callable(responder):
+        raise TypeError(f"a responder must be callable, got {responder!r:.80}")
+    with state.lock:
+        state.responder = responder
 
 
 def add_faults(state: State, faults: Iterable[Fault]) -> None:
@@ -82,8 +91,17 @@ def reset(state: State) -> None:
         set_fixed(state, True, state.settings.chunks)
 
 
+def check_chunks(chunks: Any) -> int:
+    """``chunks`` if it is a chunk count for the canned stream (at least one)."""
+    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+        raise ValueError(f"chunks must be a positive integer, got {chunks!r}")
+    return chunks
+
+
 def set_fixed(state: State, enabled: bool, chunks: int | None = None) -> None:
     """Switch the benchmark mode: canned completion and canned ``chunks``-chunk stream."""
+    if chunks is not None:
+        check_chunks(chunks)
     with state.lock:
         if chunks is not None:
             state.settings.chunks = chunks
@@ -106,10 +124,12 @@ def build_fixed(chunks: int) -> FixedReplies:
 
 
 def configure(state: State, **changes: Any) -> None:
-    allowed = {"api_key", "strict", "seed", "adversarial"}
+    allowed = {"api_key", "strict", "seed", "adversarial", "contract", "guided"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}; allowed: {sorted(allowed)}")
+    for key, value in changes.items():
+        check_setting(key, value)
     with state.lock:
         for key, value in changes.items():
             setattr(state.settings, key, value)

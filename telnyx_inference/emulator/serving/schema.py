@@ -100,6 +100,15 @@ def boolean(value: Any, loc: Loc) -> Result:
     return [error("bool_type", loc, "Input should be a valid boolean", value)], value
 
 
+def nullable(inner: Validator) -> Validator:
+    """``inner``, or JSON ``null``."""
+
+    def check(value: Any, loc: Loc) -> Result:
+        return ([], None) if value is None else inner(value, loc)
+
+    return check
+
+
 def any_dict(value: Any, loc: Loc) -> Result:
     if isinstance(value, dict):
         return [], value

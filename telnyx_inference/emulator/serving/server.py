@@ -34,6 +34,7 @@ from telnyx_inference.emulator.model import guided
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS
 from telnyx_inference.emulator.replay.tape import DEFAULT_UPSTREAM, Tape, check_record_bind
+from telnyx_inference.emulator.responders import Responder, ResponderError
 from telnyx_inference.emulator.serving import control
 from telnyx_inference.emulator.serving.app import create_app
 from telnyx_inference.emulator.serving.journal import (
@@ -41,7 +42,12 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     JournalPage,
 )
-from telnyx_inference.emulator.serving.state import Settings, State
+from telnyx_inference.emulator.serving.state import (
+    DEFAULT_FIXED_CHUNKS,
+    Settings,
+    State,
+    check_setting,
+)
 from telnyx_inference.emulator.storage.s3 import StorageEndpoint
 
 START_TIMEOUT = 10.0
@@ -50,13 +56,19 @@ START_TIMEOUT = 10.0
 _T = TypeVar("_T")
 
 
-def _flatten(items: tuple[Any, ...], kind: type[_T], method: str) -> list[_T]:
-    """``items`` with lists opened up; anything not of ``kind`` is refused here, not by a 500."""
+def _flatten(
+    items: tuple[Any, ...], kind: type[_T], method: str, *, functions: bool = False
+) -> list[_T]:
+    """``items`` with lists opened up; anything not of ``kind`` (or callable, with
+    ``functions``) is refused here, not by a 500."""
     out: list[_T] = []
     for item in items:
         for one in item if isinstance(item, list | tuple) else (item,):
-            if not isinstance(one, kind):
-                raise TypeError(f"emu.{method}() takes {kind.__name__} objects, got {one!r:.80}")
+            if not (isinstance(one, kind) or (functions and callable(one))):
+                also = " or functions" if functions else ""
+                raise TypeError(
+                    f"emu.{method}() takes {kind.__name__} objects{also}, got {one!r:.80}"
+                )
             out.append(one)
     return out
 
@@ -97,6 +109,14 @@ class Emulator:
     Buckets and models set up before :meth:`start` are the baseline :meth:`reset` returns to.
     ``adversarial=True`` fills structured output and tool arguments with edge cases instead
     of values from the conversation (per request: ``X-Emulator-Mode: adversarial``).
+    ``contract="current"`` (default) serves Telnyx's published chat schema of today
+    (``response_format`` json_schema; ``strict`` refuses anything outside that schema, the
+    ``guided_*`` fields included); ``guided`` says what it does with ``guided_*`` otherwise:
+    ``"honour"`` (default), ``"ignore"`` (answered unconstrained) or ``"reject"`` (422).
+    ``contract="seed"`` serves the original endpoint doc: ``guided_*`` honoured, ``json_schema``
+    refused.
+    ``responder=fn`` lets your function answer chat requests before the heuristic model
+    (see :mod:`telnyx_inference.emulator.responders` and ``docs/emulator-model.md``).
     """
 
     def __init__(
@@ -108,7 +128,7 @@ class Emulator:
         strict: bool = False,
         seed: int = 0,
         mode: str = "normal",
-        chunks: int = 16,
+        chunks: int = DEFAULT_FIXED_CHUNKS,
         journal_max_entries: int = DEFAULT_MAX_ENTRIES,
         journal_max_bytes: int = DEFAULT_MAX_BYTES,
         control_token: str | None = None,
@@ -121,12 +141,20 @@ class Emulator:
         allow_remote_record: bool = False,
         storage_latency: float = 0.0,
         adversarial: bool = False,
+        contract: str = "current",
+        guided: str = "honour",
+        responder: Responder | None = None,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
+        check_setting("contract", contract)
+        check_setting("guided", guided)
+        if responder is not None and not callable(responder):
+            raise TypeError(f"responder must be callable, got {responder!r:.80}")
         if record is not None:
             check_record_bind(host, allow_remote_record)
         token, self._token_generated = resolve_control_token(host, control_token)
+        control.check_chunks(chunks)
         self._state = State(
             Settings(
                 api_key=api_key,
@@ -138,7 +166,10 @@ class Emulator:
                 journal_max_bytes=journal_max_bytes,
                 control_token=token,
                 adversarial=adversarial,
-            )
+                contract=contract,
+                guided=guided,
+            ),
+            responder,
         )
         self._baseline_marked = False
         self._host, self._port, self._log_level = host, port, log_level
@@ -254,9 +285,25 @@ class Emulator:
 
     # --- control (the same operations as the /_emulator/ routes) ----------------------------
 
-    def script(self, *replies: ScriptedReply | Iterable[ScriptedReply]) -> None:
-        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted."""
-        control.script(self._state, _flatten(replies, ScriptedReply, "script"))
+    def script(
+        self, *replies: ScriptedReply | Responder | Iterable[ScriptedReply | Responder]
+    ) -> None:
+        """Queue replies; each chat request takes the next one (FIFO). Lists are accepted.
+        A function queued here answers that one request as a responder would (checked
+        against the request); a ScriptedReply is sent verbatim."""
+        items = _flatten(replies, ScriptedReply, "script", functions=True)
+        control.script(self._state, items)
+
+    def respond_with(self, responder: Responder | None) -> None:
+        """Let ``responder`` answer chat requests from now on; None: the heuristic model.
+        :meth:`reset` returns to the constructor's ``responder``."""
+        control.respond_with(self._state, responder)
+
+    def take_responder_errors(self) -> list[ResponderError]:
+        """What responders raised (or answered against the request) since the last call or
+        reset, oldest first, and forget them. The ``telnyx_emulator`` fixture raises the
+        first one left at the end of a test."""
+        return self._state.take_responder_errors()
 
     def fault(self, *faults: Fault | Iterable[Fault]) -> None:
         """Queue faults; each applies to the next matching requests, ``times`` times."""
@@ -317,7 +364,8 @@ class Emulator:
         control.set_fixed(self._state, enabled, chunks)
 
     def configure(self, **changes: Any) -> None:
-        """Change ``api_key``, ``strict``, ``seed`` or ``adversarial`` while running (undone
+        """Change ``api_key``, ``strict``, ``seed``, ``adversarial``, ``contract`` or ``guided``
+        while running (undone
         by reset)."""
         control.configure(self._state, **changes)
 

@@ -1,5 +1,6 @@
 """Everything one emulator remembers, behind one lock (the server thread and the test thread
-both touch it): settings, scripted replies, queued faults, the journal, buckets, models."""
+both touch it): settings, scripted replies and queued responders, the responder, queued
+faults, the journal, buckets, models."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
+from telnyx_inference.emulator.responders import Responder, ResponderError, responder_name
 from telnyx_inference.emulator.serving.catalog import Catalog
 from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_BYTES,
@@ -23,6 +25,22 @@ if TYPE_CHECKING:
 
 SECRET_SETTINGS = ("api_key", "control_token")
 """Settings never shown by ``GET /_emulator/state``: only whether they are set."""
+CONTRACTS = ("current", "seed")
+GUIDED_MODES = ("honour", "ignore", "reject")
+"""What the current contract does with ``guided_*``: honour them as the seed did, ignore them
+(accepted and answered unconstrained, as vLLM ≥ 0.12 does), or reject them with a 422."""
+_CHOICES = {"contract": CONTRACTS, "guided": GUIDED_MODES}
+
+
+def check_setting(name: str, value: object) -> None:
+    """Raise ValueError naming ``name`` when ``value`` is not one of its choices."""
+    allowed = _CHOICES.get(name)
+    if allowed is not None and value not in allowed:
+        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
+
+
+DEFAULT_FIXED_CHUNKS = 16
+"""Chunks of the canned stream in the benchmark (``fixed``) mode, unless told otherwise."""
 
 
 @dataclass
@@ -31,12 +49,19 @@ class Settings:
     strict: bool = False
     seed: int = 0
     mode: str = "normal"
-    chunks: int = 16
+    chunks: int = DEFAULT_FIXED_CHUNKS
     journal_max_entries: int = DEFAULT_MAX_ENTRIES
     journal_max_bytes: int = DEFAULT_MAX_BYTES
     control_token: str | None = None
     adversarial: bool = False
     """Fill values with Hypothesis edge cases instead of values from the conversation."""
+    contract: str = "current"
+    """Which chat schema is served: ``"current"`` (Telnyx's published schema today:
+    ``json_schema``, no ``guided_*``) or ``"seed"`` (the original endpoint doc: ``guided_*``,
+    no ``json_schema``)."""
+    guided: str = "honour"
+    """What the current contract does with ``guided_*``: ``"honour"``, ``"ignore"`` (answer
+    unconstrained) or ``"reject"`` (422). Strict mode refuses them whatever this says."""
 
 
 @dataclass
@@ -54,11 +79,15 @@ class FixedReplies:
 
 
 class State:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, responder: Responder | None = None) -> None:
         self._defaults = settings
+        self._default_responder = responder
         self.lock = threading.RLock()
         self.settings = Settings(**vars(settings))
-        self.scripts: deque[ScriptedReply] = deque()
+        self.scripts: deque[ScriptedReply | Responder] = deque()
+        self.responder = responder
+        """What answers chat requests before the heuristic model (:mod:`..responders`)."""
+        self.responder_errors: list[ResponderError] = []
         self.faults: list[Fault] = []
         self.header_uses: dict[str, int] = {}
         self.journal = Journal(settings.journal_max_entries, settings.journal_max_bytes)
@@ -74,6 +103,8 @@ class State:
         with self.lock:
             self.settings = Settings(**vars(self._defaults))
             self.scripts.clear()
+            self.responder = self._default_responder
+            self.responder_errors.clear()
             self.faults.clear()
             self.header_uses.clear()
             self.journal.clear()
@@ -83,9 +114,18 @@ class State:
             if self.tape is not None:
                 self.tape.rewind()
 
-    def next_script(self) -> ScriptedReply | None:
+    def next_script(self) -> ScriptedReply | Responder | None:
         with self.lock:
             return self.scripts.popleft() if self.scripts else None
+
+    def note_responder_error(self, error: ResponderError) -> None:
+        with self.lock:
+            self.responder_errors.append(error)
+
+    def take_responder_errors(self) -> list[ResponderError]:
+        with self.lock:
+            taken, self.responder_errors = self.responder_errors, []
+            return taken
 
     def take_faults(self, path: str, streaming: bool, header: str | None) -> list[Fault]:
         """Faults for this request: the header's (counted per header value) and queued ones,
@@ -131,6 +171,7 @@ class State:
             return {
                 "settings": settings,
                 "scripts": len(self.scripts),
+                "responder": None if self.responder is None else responder_name(self.responder),
                 "faults": [f.to_dict() for f in self.faults],
                 "journal": len(self.journal),
                 "buckets": self.buckets.names(),
