@@ -16,15 +16,15 @@ from __future__ import annotations
 import base64
 import struct
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import (
     DEFAULT_EMBEDDING_MODEL,
     EMBEDDING_MODELS,
     EMBEDDINGS_PATH,
 )
 from telnyx_inference._hints import add_hint, model_hint
+from telnyx_inference.chat.owners import AclosesClient, ClientUser, ClosesClient
 from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
@@ -169,10 +169,7 @@ def read_embeddings(data: Any, expected: int) -> list[list[float]]:
 _Client = TypeVar("_Client", "TelnyxClient", "AsyncTelnyxClient")
 
 
-class _EmbedderBase(Generic[_Client]):
-    def _new_client(self, kwargs: dict[str, Any]) -> _Client:
-        raise NotImplementedError
-
+class _EmbedderBase(ClientUser[_Client]):
     def __init__(
         self,
         client: _Client | None = None,
@@ -187,8 +184,7 @@ class _EmbedderBase(Generic[_Client]):
             raise InvalidParameterError(
                 "max_concurrency", f"must be a whole number ≥ 1, got {max_concurrency!r}"
             )
-        self.client: _Client = client if client is not None else self._new_client(client_kwargs)
-        self._owns_client = client is None  # built here, so closed with the embedder
+        super().__init__(client, **client_kwargs)
         self.model = model
         self.dimensions = check_dimensions(dimensions)
         self.batch_size = check_batch_size(batch_size)
@@ -222,7 +218,7 @@ class _EmbedderBase(Generic[_Client]):
         )
 
 
-class Embedder(Closing, _EmbedderBase["TelnyxClient"]):
+class Embedder(ClosesClient, _EmbedderBase["TelnyxClient"]):
     """Embeds texts with ``POST embeddings``, one request per batch.
 
     ::
@@ -230,15 +226,7 @@ class Embedder(Closing, _EmbedderBase["TelnyxClient"]):
         Embedder(TelnyxClient(api_key="..."), dimensions=256).embed(["a", "b"])
     """
 
-    def _new_client(self, kwargs: dict[str, Any]) -> TelnyxClient:
-        from telnyx_inference.chat.client import TelnyxClient
-
-        return TelnyxClient(**kwargs)
-
-    def close(self) -> None:
-        """Close the client built from ``client_kwargs`` (a client you passed stays open)."""
-        if self._owns_client:
-            self.client.close()
+    _client_class = "TelnyxClient"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order; ``[]`` (and no request) for no texts."""
@@ -249,17 +237,10 @@ class Embedder(Closing, _EmbedderBase["TelnyxClient"]):
         return self.client.transport.run(self._query(text))
 
 
-class AsyncEmbedder(AsyncClosing, _EmbedderBase["AsyncTelnyxClient"]):
+class AsyncEmbedder(AclosesClient, _EmbedderBase["AsyncTelnyxClient"]):
     """The async twin of :class:`Embedder` (``aclose()``, ``async with``)."""
 
-    def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
-        from telnyx_inference.chat.client import AsyncTelnyxClient
-
-        return AsyncTelnyxClient(**kwargs)
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self.client.aclose()
+    _client_class = "AsyncTelnyxClient"
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Like :meth:`Embedder.embed`, with up to ``max_concurrency`` batches in flight (a

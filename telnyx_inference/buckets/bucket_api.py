@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import (
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,
@@ -34,10 +33,11 @@ from telnyx_inference.buckets.bucket_flows import (
     checked_bucket_names,
 )
 from telnyx_inference.buckets.bucket_wire import BucketFile, EmbeddingJob, SearchResult
+from telnyx_inference.chat.owners import AclosesClient, ClosesClient
 from telnyx_inference.chat.tools import RetrievalTool
 
 if TYPE_CHECKING:  # the clients import the openai SDK, loaded when a client is built
-    from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
+    from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient  # noqa: F401
 
 __all__ = [
     "DEFAULT_JOB_TIMEOUT",
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-class Buckets(Closing, BucketFlows["TelnyxClient"]):
+class Buckets(ClosesClient, BucketFlows["TelnyxClient"]):
     """Embedding jobs, bucket listings and similarity search, synchronously.
 
     ::
@@ -63,15 +63,7 @@ class Buckets(Closing, BucketFlows["TelnyxClient"]):
         hits = buckets.search("docs", "how do refunds work?")
     """
 
-    def _new_client(self, kwargs: dict[str, Any]) -> TelnyxClient:
-        from telnyx_inference.chat.client import TelnyxClient
-
-        return TelnyxClient(**kwargs)
-
-    def close(self) -> None:
-        """Close the client built from ``client_kwargs`` (a client you passed stays open)."""
-        if self._owns_client:
-            self.client.close()
+    _client_class = "TelnyxClient"
 
     def embed(
         self,
@@ -140,17 +132,10 @@ class Buckets(Closing, BucketFlows["TelnyxClient"]):
         return self.client.transport.run(flow)
 
 
-class AsyncBuckets(AsyncClosing, BucketFlows["AsyncTelnyxClient"]):
+class AsyncBuckets(AclosesClient, BucketFlows["AsyncTelnyxClient"]):
     """The async twin of :class:`Buckets` (``aclose()``, ``async with``)."""
 
-    def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
-        from telnyx_inference.chat.client import AsyncTelnyxClient
-
-        return AsyncTelnyxClient(**kwargs)
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self.client.aclose()
+    _client_class = "AsyncTelnyxClient"
 
     async def embed(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telnyx_inference._constants import (
     BUCKETS_PATH,
@@ -33,6 +33,7 @@ from telnyx_inference.buckets.bucket_wire import (
     read_search_results,
 )
 from telnyx_inference.buckets.progress import JobProgress
+from telnyx_inference.chat.owners import ClientUser
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import (
     BucketJobNotFoundError,
@@ -139,16 +140,8 @@ def _progress(job: EmbeddingJob, progress: bool | None) -> JobProgress:
 _Client = TypeVar("_Client", "TelnyxClient", "AsyncTelnyxClient")
 
 
-class BucketFlows(Generic[_Client]):
+class BucketFlows(ClientUser[_Client]):
     """The flows of one bucket client, over its chat client's transport."""
-
-    def __init__(self, client: _Client | None = None, **client_kwargs: Any) -> None:
-        self.client: _Client = client if client is not None else self._new_client(client_kwargs)
-        self._owns_client = client is None
-        """Built here from ``client_kwargs``, so closed with this object (a given one is not)."""
-
-    def _new_client(self, kwargs: dict[str, Any]) -> _Client:
-        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(native_root={self.client.native_root!r})"
