@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telnyx_inference._constants import (
     BUCKETS_PATH,
     DEFAULT_POLL_INTERVAL,
+    IDEMPOTENCY_KEY_HEADER,
     SIMILARITY_SEARCH_PATH,
 )
 from telnyx_inference._flows import Flow
@@ -148,9 +150,11 @@ class BucketFlows(ClientUser[_Client]):
 
     # --- the flows: each call once, over the transport's steps (see transport.shells) ----
 
-    def _send(self, method: str, path: str, body: Any = None) -> Flow[Step, Any]:
+    def _send(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Flow[Step, Any]:
         url = f"{self.client.native_root}/{path}"
-        return (yield from self.client.transport.request_flow(method, url, body))
+        return (yield from self.client.transport.request_flow(method, url, body, headers=headers))
 
     def _embed(
         self, bucket_name: str, chunk_size: int, overlap: int, model: str, loader: str
@@ -162,8 +166,11 @@ class BucketFlows(ClientUser[_Client]):
             embedding_model=model,
             loader=loader,
         )
+        # One key per job, the same on every retry of its request: a retried POST whose
+        # first answer was lost gets the job that answer carried, not a second job.
+        once = {IDEMPOTENCY_KEY_HEADER: uuid.uuid4().hex}
         with _naming_bucket(bucket_name):
-            return read_job((yield from self._send("POST", job_path(), body)), bucket_name)
+            return read_job((yield from self._send("POST", job_path(), body, once)), bucket_name)
 
     def _job(self, job: EmbeddingJob | str, bucket_name: str | None) -> Flow[Step, EmbeddingJob]:
         ref = _job_ref(job, bucket_name)

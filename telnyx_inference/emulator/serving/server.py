@@ -355,6 +355,11 @@ class Emulator:
             chunk_overlap=chunk_overlap,
         )
 
+    @property
+    def bucket_jobs(self) -> list[dict[str, Any]]:
+        """The bucket embedding jobs started since the last reset, oldest first."""
+        return self._state.buckets.jobs()
+
     def script_job(self, status: str, failures: Mapping[str, str] | None = None) -> None:
         """Make the next embedding job end in ``status`` (``failure``/``partial_success``),
         with ``{filename: reason}`` for the files that failed."""
