@@ -71,8 +71,8 @@ class _Shell(Generic[_SDK]):
     def _check_open(self) -> None:
         if self._closed:
             raise TelnyxError(
-                f"this {type(self).__name__} was closed; build a new client (or keep every "
-                "call inside its `with` block)"
+                "this client was closed (by close() or at the end of its `with` block) and "
+                "sends nothing more; build a new one"
             )
 
     def open_flow(
