@@ -25,7 +25,7 @@ from telnyx_inference.chat.params import ChatParamFields, ChatParams
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.response import Choice, Completion, ToolCall, Usage, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
-from telnyx_inference.chat.structured import StructuredOutputError
+from telnyx_inference.chat.structured import MissingDependencyError, StructuredOutputError
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.embeddings import AsyncEmbedder, Embedder
 from telnyx_inference.errors import (
@@ -112,6 +112,7 @@ __all__ = [
     "InvalidParameterError",
     "InvalidParameterTypeError",
     "MissingAPIKeyError",
+    "MissingDependencyError",
     "ModelFacts",
     "NotFoundError",
     "PermissionDeniedError",

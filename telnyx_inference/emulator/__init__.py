@@ -104,7 +104,8 @@ Record and replay
 -----------------
 ``Emulator(record=DIR, upstream=URL)`` proxies every API request to URL (default
 ``https://api.telnyx.com``) and writes each interaction to DIR, secrets scrubbed;
-``Emulator(replay=DIR, strict=True)`` answers from DIR. See :mod:`.replay.tape` (what happens),
+``Emulator(replay=DIR, replay_strict=True)`` answers from DIR, a request it lacks being a 400
+(``replay_strict`` is not ``strict``, which checks request fields). See :mod:`.replay.tape` (what happens),
 :mod:`.replay.cassettes` (the file format), :mod:`.replay.matching` (which recording answers)
 and :mod:`.replay.pytest_cassettes` (``@pytest.mark.telnyx_cassette``).
 

@@ -68,7 +68,8 @@ def parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="exactly the contract's published schema: any other top-level request field "
-        "(guided_* under the current contract) is a 422",
+        "(guided_* under the current contract) is a 422 (for replay misses see "
+        "--replay-strict)",
     )
     p.add_argument(
         "--contract",
@@ -152,7 +153,15 @@ def _cassette_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--record", metavar="DIR", help="proxy to --upstream, write each answer to DIR")
     g.add_argument("--upstream", default=DEFAULT_UPSTREAM, help=f"default {DEFAULT_UPSTREAM}")
     g.add_argument(
-        "--replay", metavar="DIR", help="answer from DIR (with --strict a miss is an error)"
+        "--replay",
+        metavar="DIR",
+        help="answer from DIR (a request with no recording: see --replay-strict)",
+    )
+    g.add_argument(
+        "--replay-strict",
+        action="store_true",
+        help="with --replay, a request with no recording is a 400 naming the closest "
+        "recording (default: the emulator's model answers it, and the miss is logged)",
     )
     g.add_argument(
         "--replay-speed",
@@ -176,9 +185,18 @@ def _cassette_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _cassette_options(args: argparse.Namespace) -> dict[str, Any]:
+    replay_strict = args.replay_strict
+    if args.replay and args.strict and not replay_strict:
+        print(
+            "note: --strict also makes replay misses errors until the next release; say "
+            "--replay-strict for that (--strict checks request fields).",
+            file=sys.stderr,
+        )
+        replay_strict = True
     return {
         "record": args.record,
         "replay": args.replay,
+        "replay_strict": replay_strict,
         "upstream": args.upstream,
         "replay_speed": args.replay_speed,
         "ignore_fields": [f.strip() for f in args.replay_ignore.split(",") if f.strip()],
@@ -197,9 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from telnyx_inference.emulator.replay.tape import check_record_bind
+    from telnyx_inference.emulator.replay.tape import check_record_bind, check_replay_folder
+    from telnyx_inference.emulator.serving.foreground import serve
     from telnyx_inference.emulator.serving.ops import configure_cli_logging
-    from telnyx_inference.emulator.serving.server import Emulator, serve
+    from telnyx_inference.emulator.serving.server import Emulator
 
     if args.record:
         try:
@@ -207,6 +226,11 @@ def _run(args: argparse.Namespace) -> int:
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    try:
+        check_replay_folder(args.replay, args.record)
+    except FileNotFoundError as exc:
+        print(f"error: --replay: {exc}", file=sys.stderr)
+        return 2
     responder = None
     if args.responder:
         from telnyx_inference.emulator.responders import load_responder

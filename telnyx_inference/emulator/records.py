@@ -6,6 +6,7 @@ ScriptedReply`` works even where the ``emulator`` extra is not installed.
 
 from __future__ import annotations
 
+import json as _json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -47,31 +48,60 @@ class JournalEntry:
     """One request the emulator received (control routes excluded).
 
     Readable as attributes (``entry.json``) or as a mapping (``entry["json"]``).
-    The ``Authorization`` header is redacted before it is stored. ``size`` is what the entry
-    counts against the journal's byte cap; ``truncated`` says its body was too big to keep;
-    ``error`` says why a responder's answer became a 500 (see :mod:`.responders`).
+    The ``Authorization`` header is redacted before it is stored. ``body`` is the body as
+    received: the journal keeps bytes, which cost what its byte cap counts, and ``json``
+    parses them on each read (a fresh value every time; None when there is no JSON body).
+    ``size`` is what the entry counts against the cap; ``truncated`` says its body was too
+    big to keep; ``error`` says why a responder's answer became a 500 (see
+    :mod:`.responders`).
     """
 
     method: str
     path: str
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
-    json: Any = None
+    body: bytes | None = field(default=None, repr=False)
     status: int | None = None
     size: int = 0
     truncated: bool = False
     error: str | None = None
 
+    @property
+    def json(self) -> Any:
+        if not self.body:
+            return None
+        try:
+            return _json.loads(self.body)
+        except ValueError:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
+            return None
+
     def __getitem__(self, key: str) -> Any:
-        if key not in self.__dataclass_fields__:
+        if key not in JOURNAL_FIELDS:
             raise KeyError(key)
         return getattr(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default) if key in self.__dataclass_fields__ else default
+        return getattr(self, key) if key in JOURNAL_FIELDS else default
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The entry as ``GET /_emulator/journal`` shows it (the body parsed, as ``json``)."""
+        out = {name: getattr(self, name) for name in JOURNAL_FIELDS}
+        out["headers"] = dict(self.headers)
+        return out
+
+
+JOURNAL_FIELDS = (
+    "method",
+    "path",
+    "query",
+    "headers",
+    "json",
+    "status",
+    "size",
+    "truncated",
+    "error",
+)
+"""What an entry shows, in order."""
 
 
 REDACTED = "[REDACTED]"

@@ -53,7 +53,7 @@ def record_then_replay(
     text = "".join(p.read_text() for p in folder.iterdir())
     assert text, "nothing was recorded"
     assert CANARY not in text, "the key reached a cassette"
-    with Emulator(replay=folder, strict=True) as replayer:
+    with Emulator(replay=folder, replay_strict=True) as replayer:
         second = scenario(replayer.base_url, replay_key)
     return first, second
 

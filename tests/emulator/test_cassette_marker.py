@@ -36,6 +36,26 @@ def test_hello(telnyx_emulator):
 def test_named(telnyx_emulator):
     assert ask(telnyx_emulator, os.environ.get("PROMPT", "greetings"))
 '''
+TWINS = '''
+import openai
+import pytest
+
+def ask(emu, text):
+    client = openai.OpenAI(base_url=emu.base_url, api_key="inner-key", max_retries=0)
+    answer = client.chat.completions.create(
+        model="zai-org/GLM-5.2", messages=[{"role": "user", "content": text}])
+    return answer.choices[0].message.content
+
+@pytest.mark.telnyx_cassette
+@pytest.mark.parametrize("question", ["What is 2+2?", "What is 2-2?"])
+def test_answer(telnyx_emulator, question):
+    assert ask(telnyx_emulator, question)
+
+class TestAgain:
+    @pytest.mark.telnyx_cassette
+    def test_answer(self, telnyx_emulator):
+        assert ask(telnyx_emulator, "in a class")
+'''
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -101,6 +121,30 @@ def test_marker_records_all_then_replays_offline(tmp_path: Path) -> None:
     assert "No recorded answer" in done.stdout
     assert "Closest recording" in done.stdout
     assert "messages[0].content: recorded" in done.stdout
+
+
+def test_tests_whose_ids_sanitise_alike_get_their_own_cassettes(tmp_path: Path) -> None:
+    (tmp_path / "test_twins.py").write_text(TWINS)
+    with Emulator() as upstream:
+        done = _pytest(tmp_path, "--telnyx-record=all", f"--telnyx-upstream={upstream.root}")
+        assert done.returncode == 0, done.stdout + done.stderr
+    folders = sorted(str(Path(f).parent) for f in _files(tmp_path / "cassettes"))
+    assert len(folders) == len(set(folders)) == 3, folders  # one recording each, none erased
+    assert folders[0] == "test_twins/TestAgain/test_answer"
+    assert all(f.startswith("test_twins/test_answer-What-is-2-2-") for f in folders[1:])
+    done = _pytest(tmp_path)  # upstream gone: each replays its own recording
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed" in done.stdout
+
+
+def test_a_marked_test_with_no_cassette_says_how_to_record(tmp_path: Path) -> None:
+    (tmp_path / "test_inner.py").write_text(INNER)
+    done = _pytest(tmp_path, "test_inner.py", "-k", "test_hello")
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = " ".join(done.stdout.split())
+    assert "empty or missing" in text
+    assert "--telnyx-record=new" in text
+    assert "--telnyx-upstream, now https://api.telnyx.com" in text
 
 
 def test_marker_refuses_a_name_leaving_the_folder(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from telnyx_inference.emulator.replay.cassettes import (
     cassette_path,
     scrub_interaction,
     scrub_json,
+    scrub_pieces,
+    scrub_stream,
 )
 from telnyx_inference.emulator.replay.matching import Library, body_differences, canonical
 from telnyx_inference.emulator.replay.tape import CassetteFileError, load_cassette
@@ -49,6 +51,32 @@ def test_scrub_interaction_covers_headers_bodies_frames_and_tail() -> None:
     assert KEY not in text
     assert text.count(REDACTED) == 6
     assert clean.content == json.dumps({"echo": REDACTED}).encode()
+
+
+def test_a_key_split_across_pieces_is_hidden_as_one() -> None:
+    assert scrub_pieces(["x sk-live", "-abc", "123 y"], [KEY]) == [f"x {REDACTED}", "", " y"]
+    assert scrub_pieces(["no", "key"], [KEY]) == ["no", "key"]
+
+
+def test_a_key_split_across_frames_is_hidden_wherever_it_was_streamed() -> None:
+    def call(args: str) -> Frame:
+        delta = {"tool_calls": [{"index": 0, "function": {"arguments": args}}]}
+        return Frame(0.0, "data: " + json.dumps({"choices": [{"delta": delta}]}))
+
+    stream = Stream(
+        [call('{"k": "sk-li'), call('ve-abc'), call('123"}'), Frame(0.1, "event: sk-live-a")],
+        tail="bc123",
+    )
+    clean = scrub_stream(stream, [KEY])
+    text = json.dumps(Stream.to_dict(clean))
+    assert "sk-li" not in text
+    assert "bc123" not in text
+    args = "".join(
+        json.loads(f.text[6:])["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"]
+        for f in clean.frames[:3]
+    )
+    assert args == f'{{"k": "{REDACTED}"}}'
+    assert (clean.frames[3].text, clean.tail) == (f"event: {REDACTED}", "")
 
 
 def test_frame_splitter_handles_pieces_crlf_and_a_tail() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
+import tracemalloc
 from typing import Any
 
 import httpx
@@ -195,3 +197,33 @@ def test_the_byte_cap_holds_even_when_a_bare_entry_does_not_fit() -> None:
     assert page.kept_bytes <= 100
     assert [e.path for e in page.entries] == ["/small"]
     assert page.dropped == 1
+
+
+def test_the_memory_held_stays_near_the_byte_cap() -> None:
+    """The journal keeps bodies as the bytes it counts: parsed JSON of many small objects
+    would hold twenty times the cap."""
+    cap = 2 * 1024 * 1024
+    body = json.dumps({"items": [{"a": 1}] * 20_000}).encode()  # 180 kB, 20,000 objects
+    with Emulator(journal_max_bytes=cap) as emu, httpx.Client(
+        base_url=emu.root, headers={**AUTH, "content-type": "application/json"}, timeout=30
+    ) as http:
+        http.post("/v2/nowhere", content=body)  # first-request set-up, before measuring
+        emu.clear_journal()
+        gc.collect()
+        tracemalloc.start(8)  # tracebacks deep enough to see the request pipeline
+        try:
+            for _ in range(20):
+                assert http.post("/v2/nowhere", content=body).status_code == 404
+            # One more, small: the server is done with the last big one's parsed body.
+            assert http.post("/v2/nowhere", json={}).status_code == 404
+            gc.collect()
+            snapshot = tracemalloc.take_snapshot()
+        finally:
+            tracemalloc.stop()
+        pipeline = tracemalloc.Filter(True, "*/emulator/serving/app.py", all_frames=True)
+        held = sum(s.size for s in snapshot.filter_traces([pipeline]).statistics("filename"))
+        page = emu.read_journal()
+        assert page.kept_bytes <= cap
+        assert page.dropped > 0
+        assert page.entries[-2].json == {"items": [{"a": 1}] * 20_000}  # parsed when read
+    assert held < cap * 1.5, f"{held / 2**20:.1f} MiB held under a {cap / 2**20:.0f} MiB cap"

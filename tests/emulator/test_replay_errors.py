@@ -39,7 +39,7 @@ def test_recorded_429_and_422_replay_as_the_same_typed_errors(tmp_path: Path) ->
     assert isinstance(invalid, TelnyxValidationError)
     statuses = [(i.status, i.headers.get("x-ratelimit-limit")) for i in load_cassette(tmp_path)]
     assert statuses == [(429, "100"), (422, None)]
-    with Emulator(replay=tmp_path, strict=True) as rep:
+    with Emulator(replay=tmp_path, replay_strict=True) as rep:
         again_rate = _error_of(lambda: _chat(rep.base_url, "k").invoke("one"))
         again_invalid = _error_of(lambda: _chat(rep.base_url, "k").invoke("two"))
     assert type(again_rate) is type(rate)
@@ -71,7 +71,7 @@ def test_a_stream_cut_upstream_replays_as_cut(tmp_path: Path) -> None:
     assert item.stream is not None
     assert item.stream.cut
     assert len(item.stream.frames) == 4
-    with Emulator(replay=tmp_path, strict=True) as rep:
+    with Emulator(replay=tmp_path, replay_strict=True) as rep:
         second, error_again = _sdk_stream(rep.base_url, "k")
     assert second == first
     assert error_again is error
@@ -101,7 +101,7 @@ def test_the_key_never_reaches_a_cassette_or_a_log(
     assert CANARY not in text
     assert "my-secret-ref-name" not in text
     assert CANARY[3:20] not in text  # not even a fragment
-    with Emulator(replay=tmp_path, strict=True) as rep, openai.OpenAI(
+    with Emulator(replay=tmp_path, replay_strict=True) as rep, openai.OpenAI(
         base_url=rep.base_url, api_key=CANARY, max_retries=0
     ) as client:
         client.chat.completions.create(
@@ -128,7 +128,7 @@ def test_strict_miss_names_the_closest_recording_and_the_difference(tmp_path: Pa
         client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hi"}],
                                        temperature=0.2)
         client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "x"}])
-    with Emulator(replay=tmp_path, strict=True) as rep:
+    with Emulator(replay=tmp_path, replay_strict=True) as rep:
         client = openai.OpenAI(base_url=rep.base_url, api_key="k", max_retries=0)
         with pytest.raises(openai.BadRequestError) as info:
             client.chat.completions.create(
@@ -149,7 +149,7 @@ def test_identical_requests_answer_in_recorded_order_then_miss(tmp_path: Path) -
         body = {"model": PLAIN, "messages": [{"role": "user", "content": "same"}]}
         assert [http.post("/v2/ai/openai/chat/completions", json=body).status_code
                 for _ in range(2)] == [503, 200]
-    with Emulator(replay=tmp_path, strict=True) as rep:
+    with Emulator(replay=tmp_path, replay_strict=True) as rep:
         http = httpx.Client(base_url=rep.root, headers={"Authorization": "Bearer k"})
         # key order and the ignored ``user`` field make no difference
         shuffled = {"messages": body["messages"], "user": "someone", "model": PLAIN}
@@ -165,6 +165,7 @@ def test_without_strict_a_miss_is_answered_by_the_model_and_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="telnyx_inference.emulator.replay.tape")
+    (tmp_path / "empty").mkdir()
     with Emulator(replay=tmp_path / "empty") as rep:
         client = openai.OpenAI(base_url=rep.base_url, api_key="k", max_retries=0)
         answer = client.chat.completions.create(

@@ -6,7 +6,8 @@ LangChain callbacks and LangSmith parameters are recorded, and every LlamaIndex
 instrumentation event is collected. Then the canary is searched in: repr/str of the objects,
 ``model_dump``/``to_dict``/``to_json``/``to_payload``, pickles, ``dumpd``/``dumps``, log
 messages, callback and tracer payloads, instrumentation events, exception messages and
-formatted tracebacks (with their causes), and the notebooks' stored outputs.
+formatted tracebacks (with their causes), and the notebooks' stored outputs. A recorder
+in front of an upstream that streams the key back, split across frames, writes none of it.
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ import telnyx_inference
 from langchain_telnyx import ChatTelnyx, TelnyxBucketRetriever, TelnyxEmbeddings
 from llama_index_telnyx import Telnyx, TelnyxEmbedding
 from llama_index_telnyx import TelnyxBucketRetriever as LITelnyxBucketRetriever
-from telnyx_inference.emulator import Emulator, Fault
+from telnyx_inference.emulator import Emulator, Fault, ScriptedReply
 
 CANARY = "KEY0CANARY5EC12E7F00D_d0n0tl3akm3pl3as3"
 FRAGMENT = "CANARY5EC12E7F00D"
+SPLIT_CANARY = "KEY0CANARY5EC12E7F00D_d0n0t-l3ak-m3"
+"""A key whose dashes make the emulator's tokenizer stream it as five deltas."""
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 KEY_PATTERNS = (
     re.compile(r"KEY[0-9A-F]{16,}_[A-Za-z0-9]{8,}"),  # the shape of a Telnyx API key
@@ -285,3 +288,32 @@ def test_pickled_chat_model_has_no_key() -> None:
     llm = ChatTelnyx(api_key=CANARY, base_url="http://127.0.0.1:9/v2/ai/openai")
     assert FRAGMENT.encode() not in pickle.dumps(llm)
     assert FRAGMENT.encode() not in pickle.dumps(llm.bind_tools([_add]))
+
+
+def _streamed(base_url: str, key: str) -> tuple[list[str], list[str]]:
+    """The content and reasoning deltas of one streamed answer, as the client saw them."""
+    content: list[str] = []
+    reasoning: list[str] = []
+    for chunk in ChatTelnyx(base_url=base_url, api_key=key, max_retries=0).stream("Read it"):
+        content.append(str(chunk.content))
+        reasoning.append(str(chunk.additional_kwargs.get("reasoning_content", "")))
+    return content, reasoning
+
+
+def test_a_key_streamed_back_in_pieces_never_reaches_a_cassette(tmp_path: Path) -> None:
+    said = f"Your key is {SPLIT_CANARY} - keep it."
+    with Emulator() as upstream, Emulator(record=tmp_path, upstream=upstream.root) as recorder:
+        upstream.script(ScriptedReply(content=said, reasoning=f"The key {SPLIT_CANARY}."))
+        content, reasoning = _streamed(recorder.base_url, SPLIT_CANARY)
+    # The upstream really split it: no delta holds the whole key, the joined answer does.
+    assert "".join(content) == said
+    assert SPLIT_CANARY in "".join(reasoning)
+    assert not any(SPLIT_CANARY in piece for piece in content + reasoning)
+    written = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert "[REDACTED]" in written
+    for piece in (FRAGMENT, "d0n0t", "l3ak"):
+        assert piece not in written
+    with Emulator(replay=tmp_path, replay_strict=True) as player:
+        content, reasoning = _streamed(player.base_url, "replaying")
+    assert "".join(content) == "Your key is [REDACTED] - keep it."
+    assert "".join(reasoning) == "The key [REDACTED]."

@@ -1,16 +1,15 @@
 """Output that provably conforms: guided_choice, guided_regex and guided_json.
 
 Candidates come from Hypothesis (``from_regex(..., fullmatch=True)``) and hypothesis-jsonschema
-(``from_schema``), drawn with ``hypothesis.find`` under a fixed ``Random`` and only the
-generate phase (no shrinking, no database), so a given regex or schema always yields the same
-small pool. Each candidate is checked (``re.fullmatch`` / jsonschema) before it joins the
+(``from_schema``), drawn straight from the strategy under a fixed ``Random`` (no test engine:
+no shrinking, no database; see :mod:`.hypothesis_setup`), so a given regex or schema always
+yields the same small pool. Each candidate is checked (``re.fullmatch`` / jsonschema) before it joins the
 pool; requests then pick from the pool by a hash of their content. Pools and validators are
 cached, so a repeated schema costs a dict lookup.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import re
@@ -19,6 +18,8 @@ import types
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
+
+from telnyx_inference.emulator.model import hypothesis_setup
 
 POOL_SIZE = 8
 _MAX_EXAMPLES = 200
@@ -117,26 +118,23 @@ def _patch_hypothesis_jsonschema() -> None:
 
 
 def _draw_pool(strategy: Any, accept: Callable[[Any], bool], seed: int) -> list[Any]:
-    from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import HypothesisException
 
     pool: list[Any] = []
-
-    def collect(value: Any) -> bool:
+    try:
+        strategy.validate()
+    except HypothesisException:
+        return pool
+    rng = random.Random(seed)
+    for _ in range(_MAX_EXAMPLES):  # fewer than POOL_SIZE distinct values may exist
+        try:
+            value = hypothesis_setup.draw(strategy, rng)
+        except hypothesis_setup.Rejected:
+            continue
         if accept(value) and value not in pool:
             pool.append(value)
-        return len(pool) >= POOL_SIZE
-
-    conf = settings(
-        database=None,
-        max_examples=_MAX_EXAMPLES,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        deadline=None,
-    )
-    # Fewer than POOL_SIZE distinct values may exist: keep whatever was found.
-    with contextlib.suppress(HypothesisException):
-        find(strategy, collect, settings=conf, random=random.Random(seed))
+            if len(pool) >= POOL_SIZE:
+                break
     return pool
 
 
@@ -241,10 +239,24 @@ def for_choice(choices: list[str], key: int) -> str:
     return choices[key % len(choices)]
 
 
+_WARM_UP_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "text": {"type": "string", "minLength": 1},
+        "list": {"type": "array", "items": {"type": "integer"}},
+        "any": {},
+        "pick": {"enum": ["x", 1]},
+        "number": {"type": "number", "minimum": 0},
+    },
+    "required": ["text"],
+}
+"""A schema touching the common strategies, whose first draw describes their lambdas once."""
+
+
 def warm_up() -> None:
-    """Pay Hypothesis's one-time start-up cost (about a second) ahead of the first request."""
-    try:
-        for_regex(r"[a-z]{1,3}\d", 0)
-        for_schema({"type": "object", "properties": {"a": {"type": "string"}}}, 0)
-    except Exception:  # pragma: no cover - warming is best effort
-        pass
+    """Import and build what drawing needs and draw once, on the calling thread (the
+    emulator's start): no request thread then imports a module or writes a file, and the
+    first request does not pay Hypothesis's start-up."""
+    hypothesis_setup.prepare()
+    for_regex(r"[a-z]{1,3}\d", 0)
+    for_schema(_WARM_UP_SCHEMA, 0)

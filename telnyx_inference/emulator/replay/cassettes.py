@@ -25,9 +25,10 @@ the last whole frame in ``"tail"``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ SECRET_FIELDS = frozenset(
     {"api_key_ref", "api_key", "apikey", "authorization", "password", "client_secret"}
 )
 """Body fields whose values are never written, whatever they hold."""
+
+MIN_SECRET_LENGTH = 8
+"""Shorter strings are not replaced inside text: a dummy key such as ``test`` or ``k`` is no
+secret, and replacing it would rewrite every prompt that contains the word. Headers and
+``SECRET_FIELDS`` are hidden whatever their length."""
 
 RECORDED_REQUEST_HEADERS = ("content-type", "accept", "x-emulator-fault")
 """Request headers kept (for the reader's benefit; matching ignores headers)."""
@@ -214,16 +220,21 @@ def bearer_key(authorization: str | None) -> str | None:
     return bearer_token(authorization)
 
 
+def text_secrets(secrets: Iterable[str | None]) -> list[str]:
+    """The secrets worth replacing inside text: at least :data:`MIN_SECRET_LENGTH` long."""
+    return [s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH]
+
+
 def scrub_text(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
+    for secret in text_secrets(secrets):
+        text = text.replace(secret, REDACTED)
     return text
 
 
 def scrub_json(value: Any, secrets: Iterable[str]) -> Any:
-    """``value`` with every secret string replaced and every ``SECRET_FIELDS`` value hidden."""
-    keys = [s for s in secrets if s]
+    """``value`` with every secret string replaced and every ``SECRET_FIELDS`` value hidden
+    (with no secrets: only the fields are hidden)."""
+    keys = text_secrets(secrets)
     if isinstance(value, dict):
         return {
             k: (REDACTED if k.lower() in SECRET_FIELDS and v is not None else scrub_json(v, keys))
@@ -236,9 +247,74 @@ def scrub_json(value: Any, secrets: Iterable[str]) -> Any:
     return value
 
 
+def scrub_pieces(pieces: Sequence[str], secrets: Iterable[str]) -> list[str]:
+    """``pieces`` with every secret found in their joined text hidden, even one split across
+    pieces: the marker goes where the secret starts and its other characters are dropped, so
+    the pieces joined read as the joined text scrubbed."""
+    keys, joined = text_secrets(secrets), "".join(pieces)
+    spans = sorted(
+        (m.start(), m.start() + len(key))
+        for key in keys
+        for m in re.finditer(f"(?={re.escape(key)})", joined)
+    )
+    if not spans:
+        return list(pieces)
+    mark = bytearray(len(joined))  # 2: a secret starts here, 1: inside one
+    end = 0
+    for start, stop in spans:
+        if start >= end:  # overlapping finds make one secret, adjacent ones two
+            mark[start] = 2
+        mark[max(start + 1, end) : stop] = b"\x01" * (stop - max(start + 1, end))
+        end = max(end, stop)
+    out, at = [], 0
+    for piece in pieces:
+        kept = [REDACTED if mark[i] == 2 else c for i, c in enumerate(piece, at) if mark[i] != 1]
+        out.append("".join(kept))
+        at += len(piece)
+    return out
+
+
+def _strings(value: Any, path: tuple[Any, ...], found: dict[tuple[Any, ...], list[Any]]) -> None:
+    """Every string in ``value``, as ``(container, key)``, grouped by where it sits."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, inner in items:
+        if isinstance(inner, str):
+            found.setdefault((*path, key), []).append((value, key))
+        elif isinstance(inner, dict | list):
+            _strings(inner, (*path, key), found)
+
+
+def scrub_stream(stream: Stream, secrets: Iterable[str]) -> Stream:
+    """A copy of ``stream`` with no secret in it, also where the upstream split one across
+    frames (``" KEY0123_ab"``, ``"-"``, ``"cd"``): the strings at one place of the chunks
+    (``choices.0.delta.content``, a tool call's arguments, ...) are scrubbed as one text, and
+    so are the frames that are not JSON, with the tail."""
+    keys = text_secrets(secrets)
+    frames = [f.to_dict() for f in stream.frames]
+    places: dict[tuple[Any, ...], list[Any]] = {}
+    texts = [f for f in frames if "text" in f]
+    for frame in frames:
+        if isinstance(frame.get("data"), dict | list):
+            _strings(frame["data"], (), places)
+        elif isinstance(frame.get("data"), str):
+            places.setdefault((), []).append((frame, "data"))
+    for slots in places.values():
+        for (container, key), text in zip(
+            slots, scrub_pieces([c[k] for c, k in slots], keys), strict=True
+        ):
+            container[key] = text
+    *scrubbed, tail = scrub_pieces([*(f["text"] for f in texts), stream.tail], keys)
+    for frame, text in zip(texts, scrubbed, strict=True):
+        frame["text"] = text
+    for frame in frames:
+        if "data" in frame:
+            frame["data"] = scrub_json(frame["data"], keys)
+    return Stream([Frame.from_dict(f) for f in frames], stream.separator, stream.cut, tail)
+
+
 def scrub_interaction(item: Interaction, secrets: Iterable[str]) -> Interaction:
     """A copy of ``item`` with no secret left anywhere in it (headers, bodies, frames)."""
-    keys = [s for s in secrets if s]
+    keys = text_secrets(secrets)
 
     def headers(h: Mapping[str, str]) -> dict[str, str]:
         return {
@@ -252,18 +328,7 @@ def scrub_interaction(item: Interaction, secrets: Iterable[str]) -> Interaction:
         content = dump_json(scrub_json(parsed[0], keys), parsed[1]).encode()
     elif content:
         content = scrub_text(content.decode("utf-8", "replace"), keys).encode()
-    stream = None
-    if item.stream is not None:
-        frames = []
-        for frame in item.stream.frames:
-            as_dict = frame.to_dict()
-            if "data" in as_dict:
-                as_dict["data"] = scrub_json(as_dict["data"], keys)
-            else:
-                as_dict["text"] = scrub_text(as_dict["text"], keys)
-            frames.append(Frame.from_dict(as_dict))
-        s = item.stream
-        stream = Stream(frames, s.separator, s.cut, scrub_text(s.tail, keys))
+    stream = scrub_stream(item.stream, keys) if item.stream is not None else None
     return Interaction(
         method=item.method,
         path=scrub_text(item.path, keys),
@@ -317,6 +382,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def slug(text: str, limit: int = 60) -> str:
     """A file-name-safe version of ``text`` (letters, digits, ``.-_``)."""
     return _UNSAFE.sub("-", text).strip("-.")[:limit] or "x"
+
+
+def unique_slug(text: str, limit: int = 80) -> str:
+    """A readable, file-name-safe form of ``text`` that no other text shares: when making it
+    safe changed anything, a short hash of the original follows, so ``test_answer[What is
+    2+2?]`` and ``test_answer[What is 2-2?]`` get ``test_answer-What-is-2-2-`` and two hashes."""
+    safe = slug(text, limit)
+    if safe == text:
+        return safe
+    return f"{safe}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def interaction_file_name(seq: int, method: str, path: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -45,16 +46,28 @@ _HOP_BY_HOP = frozenset(
         "content-encoding",
     }
 )
+DONE_FRAME = "data: [DONE]"
 UPSTREAM_TIMEOUT = 600.0
 """Seconds the recorder waits on the upstream (long generations stream slowly)."""
 
 
 def _lib() -> Any:
-    # Imported on first use: the HTTP library comes with the openai SDK, which costs the
-    # emulator's start-up half a second and is needed only when recording.
+    # Imported when a recorder is made: the HTTP library comes with the openai SDK, which
+    # costs half a second and is needed only when recording.
     from telnyx_inference.transport.sdk_http import http_module
 
     return http_module
+
+
+def _prepare() -> None:
+    """Import now, on the caller's thread, what recording imports on its first request (an
+    import on the server's thread can race the caller's use of ``ast``; see Emulator.start):
+    the HTTP library, its transport and TLS set-up (a client built and dropped), its asyncio
+    network backend, and the codec that resolving a host name loads."""
+    lib = _lib()
+    lib.AsyncClient(trust_env=False)
+    importlib.import_module(lib.__name__.replace("httpx", "httpcore") + "._backends.anyio")
+    import encodings.idna  # noqa: F401
 
 
 def json_or_none(raw: bytes) -> Any:
@@ -81,6 +94,7 @@ class Upstream:
         self.url = url.rstrip("/")
         self._client: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        _prepare()
 
     def _http(self) -> Any:
         loop = asyncio.get_running_loop()
@@ -151,23 +165,37 @@ class Upstream:
     async def _relay(
         upstream: Any, item: Interaction, started: float, done: Callable[[Interaction], None]
     ) -> AsyncIterator[bytes]:
+        """Pass the stream on as it arrives. The interaction is written when ``[DONE]``
+        arrives, before the bytes that carry it go out (a client that has seen the end may
+        stop the recorder at once), and again at the end only if anything changed."""
         splitter, stream = FrameSplitter(), Stream()
         item.stream = stream
+        saved: tuple[int, str, bool] | None = None
+
+        def save() -> tuple[int, str, bool]:
+            stream.separator = splitter.separator or "\n\n"
+            stream.tail = splitter.tail
+            done(item)
+            return len(stream.frames), stream.tail, stream.cut
+
         try:
             async for data in upstream.aiter_raw():
                 now = time.monotonic() - started
-                stream.frames.extend(Frame(now, text) for text in splitter.feed(data))
+                texts = splitter.feed(data)
+                stream.frames.extend(Frame(now, text) for text in texts)
+                if saved is None and any(text.strip() == DONE_FRAME for text in texts):
+                    saved = save()
                 yield data
         except _lib().TransportError as exc:
             stream.cut = True
             raise DropConnection("the upstream cut the stream") from exc
         except BaseException:
-            stream.cut = True  # the client went away: what was recorded is incomplete
+            if saved is None:
+                stream.cut = True  # the client went away: what was recorded is incomplete
             raise
         finally:
-            stream.separator = splitter.separator or "\n\n"
-            stream.tail = splitter.tail
-            done(item)
+            if saved != (len(stream.frames), splitter.tail, stream.cut):
+                save()
             with contextlib.suppress(BaseException):  # after a cut or a cancellation
                 await upstream.aclose()
 

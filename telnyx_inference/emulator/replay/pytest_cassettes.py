@@ -7,7 +7,7 @@
     def test_other(telnyx_emulator): ...
 
 The cassette is the folder ``cassettes/<test module>/<test name>`` next to the test file
-(``--telnyx-cassette-dir`` moves the root). ``--telnyx-record`` says what happens:
+(``--telnyx-cassette-dir`` moves the root); see :func:`default_name`. ``--telnyx-record`` says what happens:
 
 * ``none`` (default): replay only. A request with no recording fails with an error naming the
   closest recording (``strict=False`` lets the emulator's model answer it instead).
@@ -22,7 +22,6 @@ Only the standard library and pytest are imported at load time (see :mod:`telnyx
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +35,10 @@ if TYPE_CHECKING:
 MARKER = "telnyx_cassette"
 RECORD_MODES = ("none", "new", "all")
 CASSETTE_FOLDER = "cassettes"
+RECORD_HINT = (
+    "To record it, run pytest with --telnyx-record=new and a real key in the test's client "
+    "(what is missing goes to --telnyx-upstream, now {upstream})."
+)
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -68,14 +71,17 @@ def register_marker(config: pytest.Config) -> None:
     )
 
 
-def _safe(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-.") or "x"
-
-
 def default_name(item: pytest.Item) -> str:
-    """``<module>/<test>``, e.g. ``test_chat/test_invoke-param-1``."""
+    """``<module>/<test>``, with the class between for a method (``test_chat/TestX/test_y``);
+    each part readable and unique (a parametrised id that had to be changed to be safe in
+    a file name ends in a short hash of itself: ``test_sum-What-is-2-2-5b1a9e02``)."""
+    from telnyx_inference.emulator.replay.cassettes import unique_slug
+
+    chain = item.listchain()
+    modules = [i for i, node in enumerate(chain) if isinstance(node, pytest.Module)]
+    inner = [node.name for node in chain[modules[-1] + 1 :]] if modules else [item.name]
     module = Path(str(item.path)).stem
-    return f"{_safe(module)}/{_safe(item.name)}"
+    return "/".join(unique_slug(part) for part in (module, *inner))
 
 
 @contextmanager
@@ -107,6 +113,7 @@ def marked_cassette(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[N
         upstream=upstream,
         strict=bool(marker.kwargs.get("strict", True)),
         ignore=marker.kwargs.get("ignore_fields") or DEFAULT_IGNORED_FIELDS,
+        hint=RECORD_HINT.format(upstream=upstream),
     )
     with emu.cassette(tape):
         yield

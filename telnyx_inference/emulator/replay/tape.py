@@ -23,6 +23,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -39,6 +40,8 @@ from telnyx_inference.emulator.replay.cassettes import (
     interaction_file_name,
     scrub_interaction,
     scrub_json,
+    scrub_text,
+    text_secrets,
 )
 from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS, Library, Miss
 
@@ -56,6 +59,24 @@ class CassetteFileError(ValueError):
 
 class RemoteRecordError(RuntimeError):
     """Record mode on an address beyond loopback, not explicitly allowed."""
+
+
+RECORD_HINT = (
+    "To record what is missing, give the same folder to record= and replay= "
+    "(--record DIR --replay DIR); requests go to the upstream with the client's own key."
+)
+
+
+def check_replay_folder(replay: str | Path | None, record: str | Path | None) -> None:
+    """Refuse a replay folder that does not exist (unless it is also the one recorded to)."""
+    if replay is None or Path(replay).is_dir():
+        return
+    if record is not None and Path(record).resolve() == Path(replay).resolve():
+        return
+    raise FileNotFoundError(
+        f"the replay folder {replay} does not exist: check the path, or record into it "
+        f"first (record={str(replay)!r}, --record {replay})."
+    )
 
 
 def check_record_bind(host: str, allowed: bool) -> None:
@@ -108,7 +129,7 @@ class Tape:
     misses are recorded); ``strict``: misses are errors (None: follow the emulator's
     ``strict`` setting); ``speed``: replay timing (None: as fast as possible); ``ignore``:
     body fields left out of matching; ``secrets``: strings scrubbed besides each request's
-    own key (``TELNYX_API_KEY`` is always one).
+    own key (``TELNYX_API_KEY`` is always one); ``hint``: how to record, said on a miss.
     """
 
     def __init__(
@@ -121,6 +142,7 @@ class Tape:
         speed: float | None = None,
         ignore: Sequence[str] = DEFAULT_IGNORED_FIELDS,
         secrets: Iterable[str] = (),
+        hint: str = RECORD_HINT,
     ) -> None:
         if replay is None and record is None:
             raise ValueError("a Tape needs replay=FOLDER, record=FOLDER or both")
@@ -130,7 +152,7 @@ class Tape:
             raise ValueError(f"upstream must be an http(s) URL, got {upstream!r}")
         self.replay_dir = Path(replay) if replay is not None else None
         self.record_dir = Path(record) if record is not None else None
-        self.strict, self.speed = strict, speed or None
+        self.strict, self.speed, self.hint = strict, speed or None, hint
         self.secrets = [s for s in (*secrets, os.environ.get(API_KEY_ENV, "")) if s]
         self.library = Library(
             load_cassette(self.replay_dir) if self.replay_dir else [], tuple(ignore)
@@ -153,27 +175,38 @@ class Tape:
 
     async def answer(self, request: Request, raw: bytes, strict_default: bool) -> Response | None:
         """The answer from the cassette or the upstream; None lets the emulator answer."""
-        secrets = [
-            s for s in (bearer_key(request.headers.get("authorization")), *self.secrets) if s
-        ]
+        secrets = text_secrets((bearer_key(request.headers.get("authorization")), *self.secrets))
         if self.replay_dir is not None:
-            got = self.library.take(
-                request.method,
-                request.url.path,
-                request.url.query,
-                scrub_json(proxy.json_or_none(raw), secrets),
-            )
+            got = self._take(request, proxy.json_or_none(raw), secrets)
             if isinstance(got, Interaction):
                 return proxy.replay(got, self.speed)
             if self.upstream is None:
-                return self._miss(got, strict_default)
+                return self._miss(got, strict_default, secrets)
         assert self.upstream is not None
         return await self.upstream.forward(request, raw, lambda item: self._save(item, secrets))
 
-    def _miss(self, miss: Miss, strict_default: bool) -> Response | None:
-        text = miss.describe()
+    def _take(self, request: Request, body: Any, secrets: Sequence[str]) -> Interaction | Miss:
+        """The recording of this request, matched as sent (only ``SECRET_FIELDS`` hidden, as
+        they are on disk). Failing that, with the secrets replaced too: a recording whose
+        prompt held the key was written with ``[REDACTED]`` there."""
+        method, path, query = request.method, request.url.path, request.url.query
+        sent = scrub_json(body, ())
+        got = self.library.take(method, path, query, sent)
+        if isinstance(got, Miss) and secrets:
+            hidden = scrub_json(body, secrets)
+            if hidden != sent and isinstance(
+                again := self.library.take(method, path, query, hidden), Interaction
+            ):
+                return again
+        return got
+
+    def _miss(
+        self, miss: Miss, strict_default: bool, secrets: Sequence[str] = ()
+    ) -> Response | None:
+        text = scrub_text(miss.describe(), secrets)  # it quotes the request's body
         if not self.library.items:
             text += f" The cassette {self.replay_dir} is empty or missing."
+        text += " " + self.hint
         strict = self.strict if self.strict is not None else strict_default
         log.warning("cassette miss (%s): %s", "error" if strict else "emulator answers", text)
         if not strict:
@@ -185,10 +218,11 @@ class Tape:
     def _save(self, item: Interaction, secrets: Sequence[str]) -> None:
         assert self.record_dir is not None
         clean = scrub_interaction(item, secrets)
-        with self._lock:
-            name = interaction_file_name(self._next, clean.method, clean.path)
-            self._next += 1
-        clean.name = name
+        with self._lock:  # a stream saved twice (at [DONE], then at its end) keeps its file
+            if not item.name:
+                item.name = interaction_file_name(self._next, clean.method, clean.path)
+                self._next += 1
+        clean.name = name = item.name
         self.record_dir.mkdir(parents=True, exist_ok=True)
         target = self.record_dir / name
         temp = target.with_suffix(".tmp")

@@ -119,7 +119,7 @@ async def _pipeline(
     raw = await request.body()
     parse_errs, body = v.parse_body(raw) if request.method == "POST" else ([], None)
     entry = JournalEntry(
-        request.method, request.url.path, request.url.query, redact_headers(request.headers), body
+        request.method, request.url.path, request.url.query, redact_headers(request.headers), raw
     )
     state.record(entry, len(raw))
     if state.tape is not None:  # record / replay answer before the emulator's own model

@@ -1,7 +1,7 @@
 """The journal: a bounded ring of the requests received, and how it is read.
 
 The ring holds at most ``max_entries`` entries and ``max_bytes`` bytes (request bodies as
-received, plus method, path, query and headers); the oldest entries are dropped to make room
+received, kept as bytes and parsed only when read, plus method, path, query and headers); the oldest entries are dropped to make room
 and counted. A request bigger than the whole byte cap is kept without its body
 (``truncated``), so the journal still shows that it came; only under a cap too small for
 even that is it dropped as well.
@@ -18,7 +18,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from telnyx_inference.emulator.records import JournalEntry
@@ -41,7 +41,7 @@ def _check_limit(name: str, value: int) -> int:
 def entry_size(entry: JournalEntry, body_bytes: int | None) -> int:
     """Bytes an entry counts against the cap: its body as received plus its other fields."""
     if body_bytes is None:
-        body_bytes = 0 if entry.json is None else len(json.dumps(entry.json).encode())
+        body_bytes = len(entry.body or b"")
     head = sum(len(k) + len(v) + 4 for k, v in entry.headers.items())
     return (
         ENTRY_OVERHEAD + len(entry.method) + len(entry.path) + len(entry.query) + head + body_bytes
@@ -95,7 +95,7 @@ class Journal:
         """Keep ``entry`` (``body_bytes``: the size of its body as received, when known)."""
         size = entry_size(entry, body_bytes)
         if size > self.max_bytes:
-            entry.json, entry.truncated = None, True
+            entry.body, entry.truncated = None, True
             size = entry_size(entry, 0)
         entry.size = size
         with self._lock:
@@ -196,8 +196,7 @@ def select(
 
 
 def _entry_json(entry: JournalEntry) -> bytes:
-    # A shallow dict: ``to_dict`` (dataclasses.asdict) would deep-copy every body first.
-    return json.dumps({f.name: getattr(entry, f.name) for f in fields(entry)}).encode()
+    return json.dumps(entry.to_dict()).encode()
 
 
 async def encode_page(page: JournalPage) -> AsyncIterator[bytes]:

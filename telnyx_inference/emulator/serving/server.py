@@ -1,5 +1,5 @@
-"""Run the emulator: :class:`Emulator` on a background thread, or :func:`serve` in the
-foreground (the CLI)."""
+"""Run the emulator: :class:`Emulator` on a background thread (:func:`.foreground.serve` runs
+one in the foreground, for the CLI)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from telnyx_inference._constants import (
     NATIVE_ROOT_PATH,
     OPENAI_BASE_SUFFIX,
 )
+from telnyx_inference._warnings import warn_once
 from telnyx_inference.emulator import streaming
 from telnyx_inference.emulator.access import (
     exposure_notice,
@@ -33,7 +34,12 @@ from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.model import guided
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
 from telnyx_inference.emulator.replay.matching import DEFAULT_IGNORED_FIELDS
-from telnyx_inference.emulator.replay.tape import DEFAULT_UPSTREAM, Tape, check_record_bind
+from telnyx_inference.emulator.replay.tape import (
+    DEFAULT_UPSTREAM,
+    Tape,
+    check_record_bind,
+    check_replay_folder,
+)
 from telnyx_inference.emulator.responders import Responder, ResponderError
 from telnyx_inference.emulator.serving import control
 from telnyx_inference.emulator.serving.app import create_app
@@ -73,6 +79,12 @@ def _flatten(
     return out
 
 
+def _import_event_loop_backends() -> None:
+    """What anyio and starlette import on their first use inside the event loop."""
+    import anyio._backends._asyncio  # anyio's asyncio backend, imported by name
+    import anyio.to_thread  # noqa: F401
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto must be IPPROTO_TCP (not 0): asyncio only turns on TCP_NODELAY for accepted
@@ -84,6 +96,19 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+def _replay_strict(replay: object, replay_strict: bool | None, strict: bool) -> bool:
+    """Whether a replay miss is an error; ``strict`` decided it before ``replay_strict``."""
+    if replay_strict is None and strict and replay is not None:
+        warn_once(
+            "emulator-strict-replay",
+            "Emulator(strict=True) makes replay misses errors only until the next release: "
+            "pass replay_strict=True for that (strict checks the request fields).",
+            DeprecationWarning,
+        )
+        return True
+    return bool(replay_strict)
 
 
 class Emulator:
@@ -100,9 +125,9 @@ class Emulator:
 
     Record and replay (see :mod:`telnyx_inference.emulator.replay.tape`): ``record=DIR`` proxies every API request to
     ``upstream`` (default ``https://api.telnyx.com``) and writes each interaction to DIR;
-    ``replay=DIR`` answers from DIR (``strict`` turns a miss into an error naming the closest
-    recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR replay what
-    was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
+    ``replay=DIR`` answers from DIR (``replay_strict`` turns a miss into an error naming the
+    closest recording; ``replay_speed`` keeps recorded timing, scaled); both on one DIR
+    replay what was recorded and record the rest. Recording off loopback needs ``allow_remote_record``.
     The journal keeps at most ``journal_max_entries`` requests and ``journal_max_bytes``
     bytes, dropping (and counting) the oldest. Bound beyond loopback, the control routes
     require ``control_token`` (generated when not given; see :attr:`control_token`).
@@ -137,6 +162,7 @@ class Emulator:
         replay: str | Path | None = None,
         upstream: str = DEFAULT_UPSTREAM,
         replay_speed: float | None = None,
+        replay_strict: bool | None = None,
         ignore_fields: Sequence[str] = DEFAULT_IGNORED_FIELDS,
         allow_remote_record: bool = False,
         storage_latency: float = 0.0,
@@ -180,10 +206,12 @@ class Emulator:
             control.set_fixed(self._state, True, chunks)
         self._allow_remote_record = allow_remote_record
         if record is not None or replay is not None:
+            check_replay_folder(replay, record)
             self._state.tape = Tape(
                 record=record,
                 replay=replay,
                 upstream=upstream,
+                strict=_replay_strict(replay, replay_strict, strict),
                 speed=replay_speed,
                 ignore=ignore_fields,
             )
@@ -203,16 +231,23 @@ class Emulator:
         if not is_loopback_host(self._host):
             notice = exposure_notice(self._host, self.control_token, self._token_generated)
             logging.getLogger("telnyx_inference.emulator").warning(notice)
-        self._sock = _bind(self._host, self._port)
+        # Everything the server and model threads will need is imported here, on the
+        # caller's thread: an import on another thread can race the caller's own use of
+        # ``ast`` (pytest's, on CPython 3.11: gh-106905), and nothing is left to import then.
+        guided.warm_up()
         config = uvicorn.Config(
             create_app(self._state),
             log_level=self._log_level,
             access_log=False,
             lifespan="off",
+            ws="none",
             timeout_keep_alive=30,
             backlog=2048,
             timeout_graceful_shutdown=1,
         )
+        config.load()
+        _import_event_loop_backends()
+        self._sock = _bind(self._host, self._port)
         self._server = uvicorn.Server(config)
         sock, server = self._sock, self._server
         self._thread = threading.Thread(
@@ -224,7 +259,6 @@ class Emulator:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the Telnyx emulator failed to start")
             time.sleep(0.005)
-        threading.Thread(target=guided.warm_up, name="telnyx-emulator-warmup", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -418,24 +452,3 @@ class Emulator:
     def __repr__(self) -> str:
         where = self.root if self._sock is not None else "stopped"
         return f"Emulator({where})"
-
-
-def serve(emulator: Emulator, announce: bool = True) -> None:
-    """Run until interrupted (used by the CLI). Ctrl-C while serving returns normally; Ctrl-C
-    during start-up stops what was started and raises KeyboardInterrupt."""
-    try:
-        emulator.start()
-    except BaseException:
-        emulator.stop()
-        raise
-    if announce:
-        print(emulator.base_url, flush=True)
-    try:
-        if announce:  # starting the S3 endpoint takes a moment: Ctrl-C meanwhile is clean too
-            print(f"storage (S3): {emulator.storage_url}", flush=True)
-        while emulator._thread is not None and emulator._thread.is_alive():
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
