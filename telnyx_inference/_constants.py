@@ -36,6 +36,9 @@ EMBEDDING_MODELS_PATH: Final = "embeddings/models"
 BUCKET_JOB_PATH: Final = "ai/embeddings"
 BUCKETS_PATH: Final = "ai/embeddings/buckets"
 SIMILARITY_SEARCH_PATH: Final = "ai/embeddings/similarity-search"
+IDEMPOTENCY_KEY_HEADER: Final = "Idempotency-Key"
+"""Accepted by ``POST …/v2/ai/embeddings`` (start a bucket embedding job): a request repeating
+the key gets the job the key started instead of a second one."""
 
 # Telnyx Cloud Storage: S3-compatible, one endpoint per region, path-style addressing.
 STORAGE_URL_ENV: Final = "TELNYX_STORAGE_URL"

@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from telnyx_inference._validation import CheckedModel, field_names, unknown_parameter
 from telnyx_inference.settings import TelnyxSettings
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
 __all__ = ["ConnectionFields"]
 
 
-class ConnectionFields(CheckedModel, BaseModel):
+class ConnectionFields(Closing, AsyncClosing, CheckedModel, BaseModel):
     """Where requests go and how: mix into a framework model (see the module docstring).
 
     A refused value raises :class:`~telnyx_inference.errors.InvalidParameterError` (a
@@ -165,6 +166,20 @@ class ConnectionFields(CheckedModel, BaseModel):
             sdk = self._sdk_client(self.async_client, self.http_async_client, "AsyncOpenAI")
             self._atelnyx = AsyncTelnyxClient(settings=self.telnyx_settings(), client=sdk)
         return self._atelnyx  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Hand back the connections of the sync client built here (a later call builds a new
+        one); your own ``client`` / ``http_client`` stay open. ``with model:`` does it too."""
+        client, self._telnyx = self._telnyx, None
+        if client is not None:
+            client.close()
+
+    async def aclose(self) -> None:
+        """:meth:`close`, and the same for the async client (``async with model:``)."""
+        client, self._atelnyx = self._atelnyx, None
+        if client is not None:
+            await client.aclose()
+        self.close()
 
     @property
     def telnyx_api_key(self) -> SecretStr | None:

@@ -13,11 +13,10 @@ base64 answer (from a proxy or an older server) is decoded all the same.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import struct
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telnyx_inference._constants import (
     DEFAULT_EMBEDDING_MODEL,
@@ -25,15 +24,19 @@ from telnyx_inference._constants import (
     EMBEDDINGS_PATH,
 )
 from telnyx_inference._hints import add_hint, model_hint
+from telnyx_inference.chat.owners import AclosesClient, ClientUser, ClosesClient
 from telnyx_inference.errors import (
     InvalidParameterError,
     InvalidParameterTypeError,
     NotFoundError,
     UnexpectedResponseError,
 )
+from telnyx_inference.transport.steps import Together
 
 if TYPE_CHECKING:  # the clients import the openai SDK; the pure functions here need not
+    from telnyx_inference._flows import Flow
     from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
+    from telnyx_inference.transport.steps import Step
 
 __all__ = [
     "DEFAULT_EMBEDDING_BATCH_SIZE",
@@ -166,10 +169,7 @@ def read_embeddings(data: Any, expected: int) -> list[list[float]]:
 _Client = TypeVar("_Client", "TelnyxClient", "AsyncTelnyxClient")
 
 
-class _EmbedderBase(Generic[_Client]):
-    def _new_client(self, kwargs: dict[str, Any]) -> _Client:
-        raise NotImplementedError
-
+class _EmbedderBase(ClientUser[_Client]):
     def __init__(
         self,
         client: _Client | None = None,
@@ -184,20 +184,32 @@ class _EmbedderBase(Generic[_Client]):
             raise InvalidParameterError(
                 "max_concurrency", f"must be a whole number ≥ 1, got {max_concurrency!r}"
             )
-        self.client: _Client = client if client is not None else self._new_client(client_kwargs)
+        super().__init__(client, **client_kwargs)
         self.model = model
         self.dimensions = check_dimensions(dimensions)
         self.batch_size = check_batch_size(batch_size)
         self.max_concurrency = max_concurrency
 
-    def _explained(self, err: NotFoundError) -> None:
-        """A 404 for the model gets the near miss among Telnyx's embedding models."""
-        add_hint(err, model_hint(self.model, EMBEDDING_MODELS))
+    # --- the flows: each call once, over the transport's steps (see transport.shells) ----
 
-    def _requests(self, texts: Sequence[str]) -> list[dict[str, Any]]:
-        return build_embedding_requests(
+    def _embed(self, texts: Sequence[str]) -> Flow[Step, list[list[float]]]:
+        bodies = build_embedding_requests(
             texts, model=self.model, dimensions=self.dimensions, batch_size=self.batch_size
         )
+        batches = [self._batch(body) for body in bodies]
+        done = yield Together(batches, self.max_concurrency)  # in order when sync
+        return [vector for vectors in done for vector in vectors]
+
+    def _batch(self, body: dict[str, Any]) -> Flow[Step, list[list[float]]]:
+        try:
+            answer = yield from self.client.transport.request_flow("POST", EMBEDDINGS_PATH, body)
+        except NotFoundError as err:  # the model: name the near miss among the known ones
+            add_hint(err, model_hint(self.model, EMBEDDING_MODELS))
+            raise
+        return read_embeddings(answer, len(body["input"]))
+
+    def _query(self, text: str) -> Flow[Step, list[float]]:
+        return (yield from self._embed([check_query(text)]))[0]
 
     def __repr__(self) -> str:
         return (
@@ -206,7 +218,7 @@ class _EmbedderBase(Generic[_Client]):
         )
 
 
-class Embedder(_EmbedderBase["TelnyxClient"]):
+class Embedder(ClosesClient, _EmbedderBase["TelnyxClient"]):
     """Embeds texts with ``POST embeddings``, one request per batch.
 
     ::
@@ -214,64 +226,26 @@ class Embedder(_EmbedderBase["TelnyxClient"]):
         Embedder(TelnyxClient(api_key="..."), dimensions=256).embed(["a", "b"])
     """
 
-    def _new_client(self, kwargs: dict[str, Any]) -> TelnyxClient:
-        from telnyx_inference.chat.client import TelnyxClient
-
-        return TelnyxClient(**kwargs)
+    _client_class = "TelnyxClient"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order; ``[]`` (and no request) for no texts."""
-        vectors: list[list[float]] = []
-        for body in self._requests(texts):
-            try:
-                answer = self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
-            except NotFoundError as err:
-                self._explained(err)
-                raise
-            vectors.extend(read_embeddings(answer, len(body["input"])))
-        return vectors
+        return self.client.transport.run(self._embed(texts))
 
     def embed_query(self, text: str) -> list[float]:
         """The vector of one query; an empty query is a ``ValueError``."""
-        return self.embed([check_query(text)])[0]
+        return self.client.transport.run(self._query(text))
 
 
-def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    """The first real failure in a task group's exception group (the caller's core error)."""
-    first = group.exceptions[0]
-    return _first(first) if isinstance(first, BaseExceptionGroup) else first
+class AsyncEmbedder(AclosesClient, _EmbedderBase["AsyncTelnyxClient"]):
+    """The async twin of :class:`Embedder` (``aclose()``, ``async with``)."""
 
-
-class AsyncEmbedder(_EmbedderBase["AsyncTelnyxClient"]):
-    """The async twin of :class:`Embedder`."""
-
-    def _new_client(self, kwargs: dict[str, Any]) -> AsyncTelnyxClient:
-        from telnyx_inference.chat.client import AsyncTelnyxClient
-
-        return AsyncTelnyxClient(**kwargs)
+    _client_class = "AsyncTelnyxClient"
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """Like :meth:`Embedder.embed`, with up to ``max_concurrency`` batches in flight."""
-        limit = asyncio.Semaphore(self.max_concurrency)
-
-        async def batch(body: dict[str, Any]) -> list[list[float]]:
-            async with limit:
-                try:
-                    answer = await self.client.transport.request("POST", EMBEDDINGS_PATH, body=body)
-                except NotFoundError as err:
-                    self._explained(err)
-                    raise
-            return read_embeddings(answer, len(body["input"]))
-
-        bodies = self._requests(texts)
-        try:
-            # A failing batch cancels the others and waits for them to finish, so nothing
-            # is left running (or unawaited) when this returns or raises.
-            async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(batch(body)) for body in bodies]
-        except BaseExceptionGroup as failed:
-            raise _first(failed) from None
-        return [vector for task in tasks for vector in task.result()]
+        """Like :meth:`Embedder.embed`, with up to ``max_concurrency`` batches in flight (a
+        failing batch cancels the others and waits for them to end)."""
+        return await self.client.transport.run(self._embed(texts))
 
     async def embed_query(self, text: str) -> list[float]:
-        return (await self.embed([check_query(text)]))[0]
+        return await self.client.transport.run(self._query(text))

@@ -24,7 +24,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import DEFAULT_POLL_INTERVAL
+from telnyx_inference._flows import adrive, drive
 from telnyx_inference.buckets import document_flows as flows
 from telnyx_inference.buckets.bucket_api import DEFAULT_JOB_TIMEOUT, AsyncBuckets, Buckets
 from telnyx_inference.buckets.document_flows import Call, Flow, Parallel, Sleep, Step
@@ -96,7 +98,7 @@ class _Base:
         return f"{type(self).__name__}(bucket_name={self.bucket_name!r})"
 
 
-class DocumentBucket(_Base):
+class DocumentBucket(Closing, _Base):
     """Documents in one bucket, synchronously (see the module docstring)."""
 
     def __init__(self, bucket_name: str, **kwargs: Any) -> None:
@@ -130,17 +132,7 @@ class DocumentBucket(_Base):
         return self._call(step)
 
     def _run(self, flow: Flow[T]) -> T:
-        try:
-            step = next(flow)
-            while True:
-                try:
-                    result = self._step(step)
-                except Exception as exc:
-                    step = flow.throw(exc)
-                else:
-                    step = flow.send(result)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        return drive(flow, self._step)
 
     def ensure_bucket(self) -> str:
         """Create the bucket unless it exists; return its home region."""
@@ -176,13 +168,15 @@ class DocumentBucket(_Base):
         return self._run(flows.ids_flow(self.flow_settings, parts=True))
 
     def close(self) -> None:
+        """Close the storage client and hand back the connections this bucket opened."""
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
         self.storage.close()
+        self.buckets.client.close()
 
 
-class AsyncDocumentBucket(_Base):
+class AsyncDocumentBucket(AsyncClosing, _Base):
     """The async twin of :class:`DocumentBucket`."""
 
     def __init__(self, bucket_name: str, **kwargs: Any) -> None:
@@ -209,17 +203,7 @@ class AsyncDocumentBucket(_Base):
         return await self._call(step)
 
     async def _run(self, flow: Flow[T]) -> T:
-        try:
-            step = next(flow)
-            while True:
-                try:
-                    result = await self._step(step)
-                except Exception as exc:
-                    step = flow.throw(exc)
-                else:
-                    step = flow.send(result)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        return await adrive(flow, self._step)
 
     async def ensure_bucket(self) -> str:
         return await self._run(flows.ensure_flow(self.flow_settings))
@@ -247,3 +231,4 @@ class AsyncDocumentBucket(_Base):
 
     async def aclose(self) -> None:
         await self.storage.aclose()
+        await self.buckets.client.aclose()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any, TypeVar
@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 from pydantic import SecretStr
 
 from telnyx_inference._constants import STORAGE_URL_ENV, STORAGE_URL_TEMPLATE
-from telnyx_inference.buckets.s3 import S3Clients, discover_storage_url
+from telnyx_inference._flows import adrive, drive
+from telnyx_inference.buckets.s3 import S3Call, S3Clients, discover_storage_url
 from telnyx_inference.buckets.single_flight import AsyncSingleFlight, SingleFlight
 from telnyx_inference.buckets.storage_flows import Flow, Flows, Home, UploadRun
 from telnyx_inference.buckets.storage_types import (
@@ -179,17 +180,10 @@ class Storage(_StorageBase):
     """Telnyx Cloud Storage, synchronously (see the module docstring)."""
 
     def _run(self, flow: Flow[T]) -> T:
-        try:
-            call = next(flow)
-            while True:
-                try:
-                    answer = self._home(call) if isinstance(call, Home) else self._s3.send(call)
-                except Exception as exc:
-                    call = flow.throw(exc)
-                else:
-                    call = flow.send(answer)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        return drive(flow, self._step)
+
+    def _step(self, call: S3Call | Home) -> Any:
+        return self._home(call) if isinstance(call, Home) else self._s3.send(call)
 
     def _home(self, ask: Home) -> str:
         """The bucket's region: looked up by the first caller, awaited by the others."""
@@ -309,21 +303,13 @@ class AsyncStorage(_StorageBase):
     concurrency 16: 7.4 s against 4.9 s, same CPU per document) and pins an older botocore."""
 
     async def _run(self, flow: Flow[T]) -> T:
-        loop = asyncio.get_running_loop()
-        try:
-            call = next(flow)
-            while True:
-                try:
-                    if isinstance(call, Home):
-                        answer: Any = await self._home(call)
-                    else:
-                        answer = await loop.run_in_executor(self._executor(), self._s3.send, call)
-                except Exception as exc:
-                    call = flow.throw(exc)
-                else:
-                    call = flow.send(answer)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        return await adrive(flow, self._step)
+
+    def _step(self, call: S3Call | Home) -> Awaitable[Any]:
+        """An S3 call on the bounded thread pool, or the bucket's shared region lookup."""
+        if isinstance(call, Home):
+            return self._home(call)
+        return asyncio.get_running_loop().run_in_executor(self._executor(), self._s3.send, call)
 
     async def _home(self, ask: Home) -> str:
         return await self._aflights.run(

@@ -16,12 +16,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import openai
 from pydantic import SecretStr
 
+from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import CHAT_PATH, DEFAULT_CHAT_MODEL, MODELS_PATH, ModelFacts
+from telnyx_inference._flows import Flow
 from telnyx_inference._hints import add_hint, explain
 from telnyx_inference.chat.catalog import (
     cached_catalog,
@@ -57,7 +60,9 @@ from telnyx_inference.errors import (
     TelnyxError,
 )
 from telnyx_inference.settings import TelnyxSettings, join_url
+from telnyx_inference.transport.attempt import read_json
 from telnyx_inference.transport.shells import AsyncTransport, SyncTransport
+from telnyx_inference.transport.steps import Step
 
 __all__ = ["AsyncTelnyxClient", "TelnyxClient"]
 
@@ -92,10 +97,11 @@ def _model_of(body: Mapping[str, Any]) -> str:
     return str(body.get("model") or DEFAULT_CHAT_MODEL)
 
 
-def _checked(body: Mapping[str, Any], completion: Completion, policy: GuidedCheck) -> Completion:
-    """Fail closed: an answer that ignores the ``guided_*`` field sent is reported."""
-    check_guided_answer(body, completion, policy)
-    return completion
+@dataclass(slots=True)
+class _Sent:
+    """The body as finally sent: a ``max_tokens`` the server refused (10015) may be dropped."""
+
+    body: Mapping[str, Any]
 
 
 def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
@@ -155,22 +161,21 @@ class _Base(Generic[_SDKClient, _Transport]):
     def _native(self, path: str) -> str:
         return join_url(self.native_root, path)
 
-    def _catalog_hit(self, model: str, refresh: bool) -> ModelFacts | None:
-        return None if refresh else known_facts(self.settings.base_url, model)
+    def _catalog_failed(self, exc: TelnyxError) -> None:
+        """Remember why the catalog could not be read, apart from the catalog itself, and
+        say in the error which request failed."""
+        url = join_url(self.settings.base_url, MODELS_PATH)
+        exc.add_note(f"(while reading the model catalog: GET {url})")
+        store_failure(self.settings.base_url, exc)
+        logger.debug("model catalog unavailable at %s (%s); using the fallback table", url, exc)
 
-    def _before_send(self, body: Mapping[str, Any], streaming: bool) -> None:
+    # --- the flows: each call once, over the transport's steps (see transport.shells) ----
+
+    def _checks(self, body: Mapping[str, Any], streaming: bool, guided_check: Any) -> GuidedCheck:
+        """What is refused before anything is sent; the ``guided_check`` policy."""
         _check_stream_flag(body, streaming)
         check_against_catalog(body, known_facts(self.settings.base_url, _model_of(body)))
-
-    @staticmethod
-    def _sent_again(
-        err: BadRequestError, body: Mapping[str, Any], retry: bool
-    ) -> Mapping[str, Any]:
-        """The body without a ``max_tokens`` the server refused (10015); else raise ``err``."""
-        again = body_without_refused_cap(err, body) if retry else None
-        if again is None:
-            raise err
-        return again
+        return checked_policy(guided_check)
 
     def _refined(self, err: RequestValidationError, body: Mapping[str, Any]) -> TelnyxError:
         """A 422 that refuses a structured-output field says what to send instead; one to
@@ -189,22 +194,96 @@ class _Base(Generic[_SDKClient, _Transport]):
         warn_if_budget_spent(completion, body)
         return cost
 
-    def _catalog_failed(self, exc: TelnyxError) -> None:
-        """Remember why the catalog could not be read, apart from the catalog itself, and
-        say in the error which request failed."""
-        url = join_url(self.settings.base_url, MODELS_PATH)
-        exc.add_note(f"(while reading the model catalog: GET {url})")
-        store_failure(self.settings.base_url, exc)
-        logger.debug("model catalog unavailable at %s (%s); using the fallback table", url, exc)
+    def _finished(
+        self, sent: _Sent, response: Any, facts: ModelFacts | None, policy: GuidedCheck
+    ) -> Completion:
+        """The answer, priced, and failing closed on a ``guided_*`` field it ignored."""
+        completion = parse_completion(read_json(response))
+        self._settle(completion, sent.body, facts)
+        check_guided_answer(sent.body, completion, policy)
+        return completion
+
+    # --- the flows: each call once, over the transport's steps (see transport.shells) ----
+
+    def _opening(
+        self, sent: _Sent, streaming: bool, send: Any, retry_without_max_tokens: bool
+    ) -> Flow[Step, Any]:
+        """Send the chat request; returns the answer unread. A 404 names the near misses
+        among the catalog's models; a 422 is :meth:`_refined`; the 400 refusing ``max_tokens``
+        beside function tools (10015) sends the request once more without it."""
+        retry = retry_without_max_tokens
+        while True:
+            try:
+                try:
+                    return (
+                        yield from self.transport.open_flow(
+                            "POST", CHAT_PATH, sent.body, stream=streaming, **send
+                        )
+                    )
+                except RequestValidationError as err:
+                    raise self._refined(err, sent.body) from None
+            except BadRequestError as err:
+                again = body_without_refused_cap(err, sent.body) if retry else None
+                if again is None:
+                    raise
+                sent.body, retry = again, False
+            except NotFoundError as err:
+                explain(err, sent.body, (yield from self._known_models()))
+                raise
+
+    def _pricing(self, model: str) -> Flow[Step, ModelFacts | None]:
+        """The model's facts for pricing: known without I/O, else (inside a ``telnyx_usage``
+        block, which asks for costs) read from the catalog once per base URL."""
+        known = known_facts(self.settings.base_url, model)
+        if known is None and tracking():
+            return (yield from self._model_facts(model, False))
+        return known
+
+    def _models(self, refresh: bool) -> Flow[Step, dict[str, ModelFacts]]:
+        catalog = None if refresh else cached_catalog(self.settings.base_url)
+        if catalog is None:
+            try:
+                answer = yield from self.transport.request_flow("GET", MODELS_PATH, max_retries=0)
+            except TelnyxError as exc:
+                self._catalog_failed(exc)
+                raise
+            catalog = parse_models(answer)
+            store_catalog(self.settings.base_url, catalog)
+        return catalog
+
+    def _known_models(self) -> Flow[Step, Mapping[str, ModelFacts] | None]:
+        """The catalog for an error's hint: cached, else read now (this is an error path)."""
+        try:
+            return (yield from self._models(False))
+        except TelnyxError:
+            return None
+
+    def _model_facts(self, model: str, refresh: bool) -> Flow[Step, ModelFacts]:
+        hit = None if refresh else known_facts(self.settings.base_url, model)
+        if hit is not None:
+            return hit
+        try:
+            return facts_for(model, (yield from self._models(refresh)))
+        except TelnyxError:
+            return facts_for(model)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
 
-class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
-    """Synchronous client for chat completions and the model catalog."""
+class TelnyxClient(Closing, _Base[openai.OpenAI, SyncTransport]):
+    """Synchronous client for chat completions and the model catalog.
+
+    Clients with the same base URL share one connection pool, each sending its own key;
+    ``close()`` (or leaving a ``with TelnyxClient(...) as client:`` block) hands it back.
+    """
 
     _transport_class = SyncTransport
+
+    def close(self) -> None:
+        """Hand back the shared connection pool (closed once no other client holds it); a
+        user's own ``client=`` stays open. The client sends nothing afterwards."""
+        self.transport.close()
 
     def chat(
         self,
@@ -221,25 +300,10 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         beside function tools (code 10015), the request is sent once more without it (unless
         ``retry_without_max_tokens=False``).
         """
-        self._before_send(body, False)
-        policy = checked_policy(guided_check)
-        try:
-            answer = self._post(body, send)
-        except BadRequestError as err:
-            body = self._sent_again(err, body, retry_without_max_tokens)
-            answer = self._post(body, send)
-        completion = parse_completion(answer)
-        self._settle(completion, body, self._pricing_facts(_model_of(body)))
-        return _checked(body, completion, policy)
-
-    def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
-        try:
-            return self.transport.request("POST", CHAT_PATH, body=body, **send)
-        except NotFoundError as err:
-            explain(err, body, self._known_models())
-            raise
-        except RequestValidationError as err:
-            raise self._refined(err, body) from None
+        policy, sent = self._checks(body, False, guided_check), _Sent(body)
+        response = self.transport.run(self._opening(sent, False, send, retry_without_max_tokens))
+        facts = self.transport.run(self._pricing(_model_of(sent.body)))
+        return self._finished(sent, response, facts, policy)
 
     def stream_chat(
         self,
@@ -251,35 +315,15 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         **send: Any,
     ) -> Iterator[StreamEvent]:
         """Yield one event per chunk; raise if the stream ends before a finish reason."""
-        self._before_send(body, True)
-        policy = checked_policy(guided_check)
+        policy, sent = self._checks(body, True, guided_check), _Sent(body)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        for _ in range(2):  # a second time only without a refused max_tokens
-            chunks = self.transport.stream(CHAT_PATH, body, **send)
-            with _partial_on_interruption(acc), contextlib.closing(chunks):
-                try:
-                    for chunk in chunks:
-                        yield acc.feed(chunk)
-                    break
-                except BadRequestError as err:  # an HTTP status: before the first chunk
-                    body = self._sent_again(err, body, retry_without_max_tokens)
-                    retry_without_max_tokens = False
-                except NotFoundError as err:
-                    explain(err, body, self._known_models())
-                    raise
-                except RequestValidationError as err:
-                    raise self._refined(err, body) from None
-        completion = acc.finish()
-        acc.cost = self._settle(completion, body, self._pricing_facts(_model_of(body)))
-        _checked_stream(body, acc, policy)
-
-    def _pricing_facts(self, model: str) -> ModelFacts | None:
-        """The model's facts for pricing: known without I/O, else (inside a ``telnyx_usage``
-        block, which asks for costs) read from the catalog once per base URL."""
-        known = known_facts(self.settings.base_url, model)
-        if known is None and tracking():
-            return self.model_facts(model)
-        return known
+        chunks = self.transport.chunks(self._opening(sent, True, send, retry_without_max_tokens))
+        with _partial_on_interruption(acc), contextlib.closing(chunks):
+            for chunk in chunks:
+                yield acc.feed(chunk)
+        facts = self.transport.run(self._pricing(_model_of(sent.body)))
+        acc.cost = self._settle(acc.finish(), sent.body, facts)
+        _checked_stream(sent.body, acc, policy)
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
         """The catalog of models, by id, read once per base URL and cached.
@@ -288,37 +332,20 @@ class TelnyxClient(_Base[openai.OpenAI, SyncTransport]):
         catalog, so :meth:`model_facts` answers from the fallback table for a while instead
         of asking again; ``models()`` itself always tries again.
         """
-        catalog = None if refresh else cached_catalog(self.settings.base_url)
-        if catalog is None:
-            try:
-                catalog = parse_models(self.transport.request("GET", MODELS_PATH, max_retries=0))
-            except TelnyxError as exc:
-                self._catalog_failed(exc)
-                raise
-            store_catalog(self.settings.base_url, catalog)
-        return catalog
-
-    def _known_models(self) -> Mapping[str, ModelFacts] | None:
-        """The catalog for an error's hint: cached, else read now (this is an error path)."""
-        with contextlib.suppress(TelnyxError):
-            return self.models()
-        return None
+        return self.transport.run(self._models(refresh))
 
     def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
         """Context window and capabilities of ``model``; the fallback table when offline."""
-        hit = self._catalog_hit(model, refresh)
-        if hit is not None:
-            return hit
-        try:
-            return facts_for(model, self.models(refresh=refresh))
-        except TelnyxError:
-            return facts_for(model)
+        return self.transport.run(self._model_facts(model, refresh))
 
 
-class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
-    """The async twin of :class:`TelnyxClient`."""
+class AsyncTelnyxClient(AsyncClosing, _Base[openai.AsyncOpenAI, AsyncTransport]):
+    """The async twin of :class:`TelnyxClient` (``aclose()``, ``async with``)."""
 
     _transport_class = AsyncTransport
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
 
     async def chat(
         self,
@@ -328,25 +355,11 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> Completion:
-        self._before_send(body, False)
-        policy = checked_policy(guided_check)
-        try:
-            answer = await self._post(body, send)
-        except BadRequestError as err:
-            body = self._sent_again(err, body, retry_without_max_tokens)
-            answer = await self._post(body, send)
-        completion = parse_completion(answer)
-        self._settle(completion, body, await self._pricing_facts(_model_of(body)))
-        return _checked(body, completion, policy)
-
-    async def _post(self, body: Mapping[str, Any], send: Mapping[str, Any]) -> Any:
-        try:
-            return await self.transport.request("POST", CHAT_PATH, body=body, **send)
-        except NotFoundError as err:
-            explain(err, body, await self._known_models())
-            raise
-        except RequestValidationError as err:
-            raise self._refined(err, body) from None
+        policy, sent = self._checks(body, False, guided_check), _Sent(body)
+        opening = self._opening(sent, False, send, retry_without_max_tokens)
+        response = await self.transport.run(opening)
+        facts = await self.transport.run(self._pricing(_model_of(sent.body)))
+        return self._finished(sent, response, facts, policy)
 
     async def stream_chat(
         self,
@@ -357,59 +370,20 @@ class AsyncTelnyxClient(_Base[openai.AsyncOpenAI, AsyncTransport]):
         retry_without_max_tokens: bool = True,
         **send: Any,
     ) -> AsyncIterator[StreamEvent]:
-        self._before_send(body, True)
-        policy = checked_policy(guided_check)
+        policy, sent = self._checks(body, True, guided_check), _Sent(body)
         acc = accumulator if accumulator is not None else StreamAccumulator()
-        for _ in range(2):  # a second time only without a refused max_tokens
-            chunks = self.transport.stream(CHAT_PATH, body, **send)
-            # Closed here, not by the garbage collector, when the caller stops early.
-            async with contextlib.aclosing(chunks):
-                with _partial_on_interruption(acc):
-                    try:
-                        async for chunk in chunks:
-                            yield acc.feed(chunk)
-                        break
-                    except BadRequestError as err:  # an HTTP status: before the first chunk
-                        body = self._sent_again(err, body, retry_without_max_tokens)
-                        retry_without_max_tokens = False
-                    except NotFoundError as err:
-                        explain(err, body, await self._known_models())
-                        raise
-                    except RequestValidationError as err:
-                        raise self._refined(err, body) from None
-        completion = acc.finish()
-        facts = await self._pricing_facts(_model_of(body))
-        acc.cost = self._settle(completion, body, facts)
-        _checked_stream(body, acc, policy)
-
-    async def _pricing_facts(self, model: str) -> ModelFacts | None:
-        known = known_facts(self.settings.base_url, model)
-        if known is None and tracking():
-            return await self.model_facts(model)
-        return known
+        chunks = self.transport.chunks(self._opening(sent, True, send, retry_without_max_tokens))
+        # Closed here, not by the garbage collector, when the caller stops early.
+        async with contextlib.aclosing(chunks):
+            with _partial_on_interruption(acc):
+                async for chunk in chunks:
+                    yield acc.feed(chunk)
+        facts = await self.transport.run(self._pricing(_model_of(sent.body)))
+        acc.cost = self._settle(acc.finish(), sent.body, facts)
+        _checked_stream(sent.body, acc, policy)
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
-        catalog = None if refresh else cached_catalog(self.settings.base_url)
-        if catalog is None:
-            try:
-                body = await self.transport.request("GET", MODELS_PATH, max_retries=0)
-            except TelnyxError as exc:
-                self._catalog_failed(exc)
-                raise
-            catalog = parse_models(body)
-            store_catalog(self.settings.base_url, catalog)
-        return catalog
-
-    async def _known_models(self) -> Mapping[str, ModelFacts] | None:
-        with contextlib.suppress(TelnyxError):
-            return await self.models()
-        return None
+        return await self.transport.run(self._models(refresh))
 
     async def model_facts(self, model: str, *, refresh: bool = False) -> ModelFacts:
-        hit = self._catalog_hit(model, refresh)
-        if hit is not None:
-            return hit
-        try:
-            return facts_for(model, await self.models(refresh=refresh))
-        except TelnyxError:
-            return facts_for(model)
+        return await self.transport.run(self._model_facts(model, refresh))

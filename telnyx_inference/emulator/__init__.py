@@ -57,7 +57,9 @@ no_done             —            omit ``data: [DONE]``
 split_frames        —            send frames in pieces cut at odd byte offsets
 crlf                —            ``\\r\\n\\r\\n`` between frames
 keepalive_comments  —            a ``: keep-alive`` comment before every frame
-drop                —            storage (S3) requests: close the connection unanswered
+drop                —            close the connection unanswered: storage (S3) requests
+                                 before they are served, API requests after (the
+                                 answer is lost, the work done: a job started)
 ==================  ===========  ==================================================
 
 Other parameters: ``times`` (apply to the first N requests carrying this exact header

@@ -22,7 +22,8 @@ SPLIT_FRAMES = "split_frames"
 CRLF = "crlf"
 KEEPALIVE_COMMENTS = "keepalive_comments"
 DROP = "drop"
-"""Close the connection without answering (storage requests only, for now)."""
+"""Close the connection without answering: a storage (S3) request before it is served, an API
+request after (the work is done, the answer lost on the way back, as idempotency is tested)."""
 
 KINDS = (
     STATUS,

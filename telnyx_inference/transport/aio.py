@@ -30,6 +30,12 @@ from typing import Any
 
 from telnyx_inference.settings import AsyncTransportName
 from telnyx_inference.transport.aio_send import adopt
+from telnyx_inference.transport.sdk_private import (
+    aiohttp_parts,
+    http_client_of,
+    open_session_of,
+    transports_of,
+)
 
 __all__ = [
     "aiohttp_installed",
@@ -65,11 +71,12 @@ def aiohttp_installed() -> bool:
     return _installed
 
 
-def new_async_http_client(choice: AsyncTransportName) -> Any | None:
-    """The HTTP client for a new shared ``AsyncOpenAI``; None means the SDK's own default."""
+def new_async_http_client(choice: AsyncTransportName, **kwargs: Any) -> Any | None:
+    """A new shared async pool: the SDK's aiohttp client (``kwargs`` go to it); None means
+    the SDK's plain httpx client."""
     if choice == "httpx":
         return None
-    client = _aiohttp_client() if aiohttp_installed() else None
+    client = _aiohttp_client(**kwargs) if aiohttp_installed() else None
     if client is None and choice == "aiohttp":
         from telnyx_inference.errors import InvalidParameterError
 
@@ -79,40 +86,30 @@ def new_async_http_client(choice: AsyncTransportName) -> Any | None:
     return client
 
 
-def _transports(http: Any) -> list[Any]:
-    mounts = getattr(http, "_mounts", None) or {}
-    return [getattr(http, "_transport", None), *mounts.values()]
+def _http(client: Any) -> Any:
+    """An HTTP client as it is; the HTTP client under an SDK client."""
+    return client if hasattr(client, "build_request") else http_client_of(client)
 
 
-def _sessions(sdk_client: Any) -> list[Any]:
-    """The aiohttp sessions opened under an ``AsyncOpenAI`` client (proxy mounts included)."""
-    import aiohttp
-
-    found = []
-    for transport in _transports(getattr(sdk_client, "_client", None)):
-        session = getattr(transport, "client", None)
-        if isinstance(session, aiohttp.ClientSession):
-            found.append(session)
-    return found
+def uses_aiohttp(client: Any) -> bool:
+    """True when the HTTP client (or the SDK client's) sends through aiohttp."""
+    found = transports_of(_http(client))
+    return any(t is not None and aiohttp_parts(t) is not None for t in found)
 
 
-def uses_aiohttp(sdk_client: Any) -> bool:
-    """True when the SDK client's HTTP client sends through aiohttp."""
-    http = getattr(sdk_client, "_client", None)
-    return any(type(t).__name__ == "AiohttpTransport" for t in _transports(http) if t is not None)
-
-
-def discard_sessions(sdk_client: Any) -> None:
-    """Close, without a running loop, the aiohttp sessions of a client whose loop has closed.
+def discard_sessions(client: Any) -> None:
+    """Close, without a running loop, the aiohttp sessions of a client whose loop has closed
+    (an HTTP client, or the one under an SDK client; proxy mounts included).
 
     ``session.close()`` is a coroutine, but with the loop closed it has nothing to wait for:
     stepped once by hand it marks the session and its connector closed (so the collector
     finds nothing to warn about). Should it want to wait after all, it is dropped there.
     """
-    if not uses_aiohttp(sdk_client):
+    if not uses_aiohttp(client):
         return
-    for session in _sessions(sdk_client):
-        if session.closed:
+    for transport in transports_of(_http(client)):
+        session = open_session_of(transport)
+        if session is None or session.closed:
             continue
         closing = session.close()
         with warnings.catch_warnings(), contextlib.suppress(BaseException):

@@ -15,11 +15,17 @@ through the httpx client as before.
 
 from __future__ import annotations
 
-import sys
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
 from typing import Any
+
+from telnyx_inference.transport.sdk_private import (
+    AiohttpParts,
+    aiohttp_parts,
+    session_of,
+    transport_for_url,
+)
 
 __all__ = ["AioResponse", "DirectRoute", "adopt", "direct_route"]
 
@@ -44,8 +50,7 @@ def direct_route(http: Any, url: str, parsed_url: Any) -> DirectRoute | None:
         return per_client[url]
     except KeyError:
         pass
-    pick = getattr(http, "_transport_for_url", None)  # httpx's own choice of mount
-    route = None if pick is None else DirectRoute.of(pick(parsed_url))
+    route = DirectRoute.of(transport_for_url(http, parsed_url))  # httpx's own choice of mount
     if len(per_client) > 256:  # bounded: a handful of base URLs and paths in practice
         per_client.clear()
     per_client[url] = route
@@ -57,12 +62,10 @@ class DirectRoute:
 
     __slots__ = ("_proxy", "_transport", "map_errors")
 
-    def __init__(
-        self, transport: Any, map_errors: Callable[[], AbstractContextManager[None]]
-    ) -> None:
+    def __init__(self, transport: Any, parts: AiohttpParts) -> None:
         self._transport = transport
-        self.map_errors = map_errors
-        proxy = transport.proxy
+        self.map_errors = parts.map_errors
+        proxy = parts.proxy
         self._proxy: dict[str, Any] = {}
         if proxy is not None:
             import aiohttp
@@ -76,22 +79,8 @@ class DirectRoute:
     @classmethod
     def of(cls, transport: Any) -> DirectRoute | None:
         """A route over ``transport`` when it is the SDK's aiohttp transport, else None."""
-        if type(transport).__name__ != "AiohttpTransport":
-            return None
-        module = sys.modules.get(type(transport).__module__)
-        map_errors = getattr(module, "map_aiohttp_exceptions", None)
-        needed = ("client", "proxy", "get_client")
-        if map_errors is None or not all(hasattr(transport, name) for name in needed):
-            return None
-        return cls(transport, map_errors)
-
-    def _session(self) -> Any:
-        import aiohttp
-
-        transport = self._transport
-        if not isinstance(transport.client, aiohttp.ClientSession):
-            transport.client = transport.get_client()  # as the transport does on first use
-        return transport.client
+        parts = None if transport is None else aiohttp_parts(transport)
+        return None if parts is None else cls(transport, parts)
 
     async def send(
         self,
@@ -106,7 +95,7 @@ class DirectRoute:
         """Send; a non-streamed answer is read whole here, so a failure reading it is a
         failed send (retried), as it is through httpx."""
         with self.map_errors():
-            raw = await self._session().request(
+            raw = await session_of(self._transport).request(
                 method,
                 url,
                 headers=headers,

@@ -11,7 +11,7 @@ from telnyx_inference.chat.client import AsyncTelnyxClient, TelnyxClient
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.errors import StreamInterruptedError
-from telnyx_inference.transport import shells as transport
+from telnyx_inference.transport import pools as transport
 
 BODY = build_chat_request([{"role": "user", "content": "Say hello"}])
 STREAM_BODY = build_chat_request([{"role": "user", "content": "Say hello"}], stream=True)
@@ -39,7 +39,7 @@ def test_each_asyncio_run_closes_its_pooled_sockets(
     for _ in range(3):
         assert asyncio.run(call()) == before + 1  # kept alive in the pool while the loop runs
         assert _client_sockets(telnyx_emulator.port) == before  # closed at loop shutdown
-    assert all(not loop.is_closed() for loop in list(transport._async_clients))
+    assert all(not loop.is_closed() for loop in list(transport._loop_tables))
 
 
 def test_dropped_stream_carries_the_partial_answer(telnyx_emulator: Emulator) -> None:

@@ -8,16 +8,29 @@ from typing import Any
 
 import pytest
 
-from telnyx_inference import AsyncEmbedder, ServerError
+from telnyx_inference import AsyncEmbedder, ServerError, TelnyxSettings
+from telnyx_inference.transport.shells import AsyncTransport
 
 
-class _Transport:
+class _Batch:
+    def __init__(self, body: Any) -> None:
+        self.body = body
+
+
+class _Transport(AsyncTransport):
     """Batch 0 fails at once; the others are slow and record how they ended."""
 
     def __init__(self) -> None:
+        super().__init__(TelnyxSettings(api_key="k"))
         self.ended: list[str] = []
 
-    async def request(self, method: str, path: str, *, body: Any) -> Any:
+    def request_flow(self, method: str, path: str, body: Any = None, **send: Any) -> Any:
+        return (yield _Batch(body))
+
+    async def _do(self, step: Any) -> Any:
+        if not isinstance(step, _Batch):
+            return await super()._do(step)
+        body = step.body
         if body["input"] == ["fail"]:
             await asyncio.sleep(0.01)
             raise ServerError("batch failed", status=500)

@@ -70,11 +70,10 @@ def test_bad_base_url_is_refused_naming_it(url: str) -> None:
 
 
 def test_url_the_http_library_refuses_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from telnyx_inference.transport import shells as transport
+    from telnyx_inference.transport.attempt import Attempt
 
     client = TelnyxClient(api_key="k", base_url="http://127.0.0.1:1")
-    request = transport._Request(
-        client.transport.client, client.settings, "GET", "http://[::1", None, None, None, 0
-    )
+    sdk = client.transport.client
+    request = Attempt(sdk, sdk._client, client.settings, "GET", "http://[::1", None, False, {})
     with pytest.raises(InvalidParameterError, match=r"base_url: .*'http://\[::1'"):
-        request.build(client.transport.client._client)
+        request.build()

@@ -16,7 +16,7 @@ from typing import Any
 
 import psutil
 
-from telnyx_inference.transport import shells as transport
+from telnyx_inference.transport import pools as transport
 
 __all__ = ["PoolState", "assert_no_leak", "client_sockets", "open_fds", "pool_state"]
 
@@ -39,13 +39,18 @@ class PoolState:
     waiting: int
 
 
-def _pool(sdk_client: Any) -> Any:
-    return getattr(getattr(getattr(sdk_client, "_client", None), "_transport", None), "_pool", None)
+def _http(client: Any) -> Any:
+    """An HTTP client as it is; the one under an SDK client."""
+    return getattr(client, "_client", client)
 
 
-def _connector(sdk_client: Any) -> Any:
-    """The aiohttp connector under an SDK client on the aiohttp transport (None before use)."""
-    transport = getattr(getattr(sdk_client, "_client", None), "_transport", None)
+def _pool(client: Any) -> Any:
+    return getattr(getattr(_http(client), "_transport", None), "_pool", None)
+
+
+def _connector(client: Any) -> Any:
+    """The aiohttp connector under an HTTP (or SDK) client on aiohttp (None before use)."""
+    transport = getattr(_http(client), "_transport", None)
     session = getattr(transport, "client", None)
     return getattr(session, "connector", None) if session is not None else None
 
@@ -74,13 +79,7 @@ def _aiohttp_counts(connector: Any) -> tuple[int, int, int]:
 
 
 def _shared_clients(port: int) -> list[Any]:
-    clients = [c for c in list(transport._sync_clients.values())]
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is not None:
-        clients.extend((transport._async_clients.get(loop) or {}).values())
+    clients = transport.shared_http_clients()  # the sync pools and this loop's
     return [c for c in clients if f":{port}/" in str(c.base_url)]
 
 

@@ -35,6 +35,7 @@ from telnyx_inference._constants import (
     EMULATOR_MODE_HEADER,
     EMULATOR_REALISTIC,
     ERROR_CODE_NOT_FOUND,
+    IDEMPOTENCY_KEY_HEADER,
     LEGACY_BASE_SUFFIX,
     MODELS_PATH,
     NATIVE_ROOT_PATH,
@@ -157,8 +158,23 @@ async def _pipeline(
         response = _unprocessable(parse_errs)
     else:
         response = await handler(request, state, Call(raw, body, faults, entry))
+        if fk.DROP in faults:
+            response = _LostAnswer(response)
     entry.status = response.status_code
     return response
+
+
+class _LostAnswer(Response):
+    """A ``drop`` fault on an API route: the request was served (a job started, say), then
+    the connection closes after the status line, so the client never reads the answer."""
+
+    def __init__(self, served: Response) -> None:
+        super().__init__(status_code=served.status_code, headers=dict(served.headers))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send({**start, "headers": self.raw_headers})
+        raise streaming.DropConnection("emulated drop: served, the answer lost on the way back")
 
 
 # --- chat ------------------------------------------------------------------------------------
@@ -308,6 +324,7 @@ async def bucket_job(request: Request, state: State, call: Call) -> Response:
             body.get("document_chunk_size") or DEFAULT_CHUNK_SIZE,
             body.get("document_chunk_overlap_size", DEFAULT_CHUNK_OVERLAP),
             body.get("embedding_model") or DEFAULT_EMBEDDING_MODEL,
+            request.headers.get(IDEMPOTENCY_KEY_HEADER) or None,
         )
     except UnknownBucket:
         return errors.bucket_not_found(name)

@@ -13,7 +13,7 @@ import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -302,3 +302,23 @@ def control_routes(state: State) -> list[Route]:
         Route("/_emulator/journal", get_journal, methods=["GET"]),
         *storage_routes(state),
     ]
+
+
+_T = TypeVar("_T")
+
+
+def flatten_items(
+    items: tuple[Any, ...], kind: type[_T], method: str, *, functions: bool = False
+) -> list[_T]:
+    """``items`` with lists opened up; anything not of ``kind`` (or callable, with
+    ``functions``) is refused here, not by a 500."""
+    out: list[_T] = []
+    for item in items:
+        for one in item if isinstance(item, list | tuple) else (item,):
+            if not (isinstance(one, kind) or (functions and callable(one))):
+                also = " or functions" if functions else ""
+                raise TypeError(
+                    f"emu.{method}() takes {kind.__name__} objects{also}, got {one!r:.80}"
+                )
+            out.append(one)
+    return out

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import uvicorn
 
@@ -57,26 +57,6 @@ from telnyx_inference.emulator.serving.state import (
 from telnyx_inference.emulator.storage.s3 import StorageEndpoint
 
 START_TIMEOUT = 10.0
-
-
-_T = TypeVar("_T")
-
-
-def _flatten(
-    items: tuple[Any, ...], kind: type[_T], method: str, *, functions: bool = False
-) -> list[_T]:
-    """``items`` with lists opened up; anything not of ``kind`` (or callable, with
-    ``functions``) is refused here, not by a 500."""
-    out: list[_T] = []
-    for item in items:
-        for one in item if isinstance(item, list | tuple) else (item,):
-            if not (isinstance(one, kind) or (functions and callable(one))):
-                also = " or functions" if functions else ""
-                raise TypeError(
-                    f"emu.{method}() takes {kind.__name__} objects{also}, got {one!r:.80}"
-                )
-            out.append(one)
-    return out
 
 
 def _import_event_loop_backends() -> None:
@@ -325,7 +305,7 @@ class Emulator:
         """Queue replies; each chat request takes the next one (FIFO). Lists are accepted.
         A function queued here answers that one request as a responder would (checked
         against the request); a ScriptedReply is sent verbatim."""
-        items = _flatten(replies, ScriptedReply, "script", functions=True)
+        items = control.flatten_items(replies, ScriptedReply, "script", functions=True)
         control.script(self._state, items)
 
     def respond_with(self, responder: Responder | None) -> None:
@@ -341,7 +321,7 @@ class Emulator:
 
     def fault(self, *faults: Fault | Iterable[Fault]) -> None:
         """Queue faults; each applies to the next matching requests, ``times`` times."""
-        control.add_faults(self._state, _flatten(faults, Fault, "fault"))
+        control.add_faults(self._state, control.flatten_items(faults, Fault, "fault"))
 
     def clear_faults(self) -> None:
         control.clear_faults(self._state)
@@ -388,6 +368,11 @@ class Emulator:
             chunk_size=chunk_size,
             chunk_overlap=chunk_overlap,
         )
+
+    @property
+    def bucket_jobs(self) -> list[dict[str, Any]]:
+        """The bucket embedding jobs started since the last reset, oldest first."""
+        return self._state.buckets.jobs()
 
     def script_job(self, status: str, failures: Mapping[str, str] | None = None) -> None:
         """Make the next embedding job end in ``status`` (``failure``/``partial_success``),

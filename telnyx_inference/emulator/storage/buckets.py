@@ -160,6 +160,8 @@ class BucketStore:
         self._lock = threading.RLock()
         self._buckets: dict[str, Bucket] = {}
         self._jobs: dict[str, Job] = {}
+        self._by_key: dict[str, Job] = {}
+        """Jobs by the ``Idempotency-Key`` that started them."""
         self._outcomes: deque[tuple[str, dict[str, str]]] = deque()
         self.reset_hooks: list[Callable[[], None]] = []
         """Called by :meth:`reset` (the S3 endpoint clears its objects this way)."""
@@ -178,6 +180,7 @@ class BucketStore:
             # Copies: jobs and disables after a reset must not change the baseline itself.
             self._buckets = {name: _copy(b) for name, b in self._baseline.items()}
             self._jobs.clear()
+            self._by_key.clear()
             self._outcomes.clear()
         for hook in list(self.reset_hooks):
             hook()
@@ -301,11 +304,19 @@ class BucketStore:
         with self._lock:
             self._outcomes.append((status, dict(failures or {})))
 
-    def start_job(self, name: str, chunk_size: int, overlap: int, model: str) -> Job:
+    def start_job(
+        self, name: str, chunk_size: int, overlap: int, model: str, key: str | None = None
+    ) -> Job:
+        """A new job, or the job an earlier request with the same idempotency ``key`` started
+        (Telnyx documents the header, not how it compares the two requests: nor does this)."""
         with self._lock:
+            if key is not None and key in self._by_key:
+                return self._by_key[key]
             if name not in self._buckets:
                 raise UnknownBucket(name)
             job = Job(uuid.uuid4().hex, name, chunk_size, overlap, model)
+            if key is not None:
+                self._by_key[key] = job
             if self._outcomes:
                 job.outcome, job.failures = self._outcomes.popleft()
                 if job.outcome == "failure" and not job.failures:
@@ -314,6 +325,11 @@ class BucketStore:
                 stored.status = "pending"
             self._jobs[job.task_id] = job
             return job
+
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every job started since the last reset, oldest first (without moving them on)."""
+        with self._lock:
+            return [{**job.as_data(), "bucket_name": job.bucket} for job in self._jobs.values()]
 
     def poll_job(self, task_id: str) -> Job:
         """Read a job's status, moving it one step along."""
