@@ -15,16 +15,16 @@ live in Redis and every process and machine shares them.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import threading
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal
 
 from telnyx_inference._constants import DEFAULT_TOKEN_LIMIT_TIER, TOKEN_LIMITS_BY_TIER
+from telnyx_inference._flows import Flow, Invoke, Pause, ado_plain, adrive, do_plain, drive
 from telnyx_inference.budget.estimate import CountTokens, request_input_tokens
 from telnyx_inference.budget.local_backend import LocalWindows
 from telnyx_inference.budget.window import Grant, Usage
@@ -34,7 +34,6 @@ __all__ = ["Limits", "Reservation", "TokenBudget"]
 logger = logging.getLogger("telnyx_inference.budget")
 
 OnRedisError = Literal["local", "wait"]
-_T = TypeVar("_T")
 _FALLBACK_SECONDS = 5.0
 """After Redis fails, how long reservations stay local before Redis is asked again."""
 _RETRY_START, _RETRY_MAX = 0.25, 5.0
@@ -78,21 +77,6 @@ class Reservation:
     slot: int
     backend: Any
     settled: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Call:
-    backend: Any
-    method: str
-    args: tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Sleep:
-    seconds: float
-
-
-_Step = _Call | _Sleep
 
 
 def _backend_errors() -> tuple[type[BaseException], ...]:
@@ -221,9 +205,9 @@ class TokenBudget:
 
     # --- reserving: one body for sync and async -----------------------------------------------
 
-    def _reserving(
+    def reserving(
         self, body: Mapping[str, Any], model: str, region: str | None, tier: str | None
-    ) -> Generator[_Step, Any, Reservation]:
+    ) -> Flow[Pause | Invoke, Reservation]:
         scope = f"{model}|{region or '-'}"
         need = self.estimate(body, model)
         limits = self.limits_for(model, tier).as_usage(self.headroom)
@@ -231,18 +215,18 @@ class TokenBudget:
         while True:
             windows = self._windows()
             try:
-                grant: Grant = yield _Call(windows, "reserve", (scope, need, limits))
+                grant: Grant = yield Invoke(windows, "reserve", (scope, need, limits))
             except _backend_errors() as exc:
                 if self.on_redis_error == "local":
                     self._fall_back(exc)
                 else:
                     logger.warning("Redis did not answer (%s); waiting %.2fs", exc, delay)
-                    yield _Sleep(delay)
+                    yield Pause(delay)
                     delay = min(delay * 2, _RETRY_MAX)
                 continue
             if grant.slot is not None:
                 return Reservation(scope, model, need, grant.slot, windows)
-            yield _Sleep(grant.wait + random.uniform(0, _JITTER))
+            yield Pause(grant.wait + random.uniform(0, _JITTER))
 
     def _fall_back(self, exc: BaseException) -> None:
         self._local_until = time.monotonic() + _FALLBACK_SECONDS
@@ -252,9 +236,9 @@ class TokenBudget:
             _FALLBACK_SECONDS,
         )
 
-    def _settling(
+    def settling(
         self, reservation: Reservation, usage: Mapping[str, Any] | None
-    ) -> Generator[_Step, Any, None]:
+    ) -> Flow[Pause | Invoke, None]:
         if reservation.settled:
             return
         reservation.settled = True
@@ -265,21 +249,21 @@ class TokenBudget:
         delta = [u - n for u, n in zip(used, reservation.need, strict=True)]
         if any(delta):
             try:
-                yield _Call(
+                yield Invoke(
                     reservation.backend, "adjust", (reservation.scope, reservation.slot, delta)
                 )
             except _backend_errors() as exc:
                 logger.warning("could not correct a token reservation in Redis (%s)", exc)
 
-    def _releasing(self, reservation: Reservation) -> Generator[_Step, Any, None]:
+    def releasing(self, reservation: Reservation) -> Flow[Pause | Invoke, None]:
         """The request never reached Telnyx: give its tokens back."""
-        return self._settling(reservation, {"prompt_tokens": 0, "completion_tokens": 0})
+        return self.settling(reservation, {"prompt_tokens": 0, "completion_tokens": 0})
 
-    def _penalising(
+    def penalising(
         self, model: str, region: str | None, seconds: float
-    ) -> Generator[_Step, Any, None]:
+    ) -> Flow[Pause | Invoke, None]:
         try:
-            yield _Call(self._windows(), "block", (f"{model}|{region or '-'}", seconds))
+            yield Invoke(self._windows(), "block", (f"{model}|{region or '-'}", seconds))
         except _backend_errors() as exc:
             self._fall_back(exc)
             self._local.block(f"{model}|{region or '-'}", seconds)
@@ -295,7 +279,7 @@ class TokenBudget:
         tier: str | None = None,
     ) -> Reservation:
         """Hold ``body``'s tokens, waiting while the window is full."""
-        return _run(self._reserving(body, model, region, tier))
+        return drive(self.reserving(body, model, region, tier), do_plain)
 
     async def areserve(
         self,
@@ -305,27 +289,27 @@ class TokenBudget:
         region: str | None = None,
         tier: str | None = None,
     ) -> Reservation:
-        return await _arun(self._reserving(body, model, region, tier))
+        return await adrive(self.reserving(body, model, region, tier), ado_plain)
 
     def settle(self, reservation: Reservation, usage: Mapping[str, Any] | None) -> None:
         """Replace the estimate by the answer's ``usage`` (OpenAI shape); None keeps the estimate."""
-        _run(self._settling(reservation, usage))
+        drive(self.settling(reservation, usage), do_plain)
 
     async def asettle(self, reservation: Reservation, usage: Mapping[str, Any] | None) -> None:
-        await _arun(self._settling(reservation, usage))
+        await adrive(self.settling(reservation, usage), ado_plain)
 
     def release(self, reservation: Reservation) -> None:
-        _run(self._releasing(reservation))
+        drive(self.releasing(reservation), do_plain)
 
     async def arelease(self, reservation: Reservation) -> None:
-        await _arun(self._releasing(reservation))
+        await adrive(self.releasing(reservation), ado_plain)
 
     def penalise(self, model: str, seconds: float, region: str | None = None) -> None:
         """Telnyx answered 429: nobody holding this budget sends to ``model`` for ``seconds``."""
-        _run(self._penalising(model, region, seconds))
+        drive(self.penalising(model, region, seconds), do_plain)
 
     async def apenalise(self, model: str, seconds: float, region: str | None = None) -> None:
-        await _arun(self._penalising(model, region, seconds))
+        await adrive(self.penalising(model, region, seconds), ado_plain)
 
     def used(self, model: str, region: str | None = None) -> dict[str, int]:
         """Tokens in the current window on each counter (as this budget has counted them)."""
@@ -339,41 +323,3 @@ def _used(usage: Mapping[str, Any]) -> Usage:
     details = usage.get("prompt_tokens_details") or {}
     cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
     return prompt, max(prompt - cached, 0), int(usage.get("completion_tokens") or 0)
-
-
-def _run(steps: Generator[_Step, Any, _T]) -> _T:
-    """Drive a budget step generator with blocking calls and sleeps."""
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(reply)
-        except StopIteration as done:
-            return cast(_T, done.value)
-        reply, error = None, None
-        if isinstance(step, _Sleep):
-            time.sleep(step.seconds)
-            continue
-        try:
-            reply = getattr(step.backend, step.method)(*step.args)
-        except Exception as exc:
-            error = exc
-
-
-async def _arun(steps: Generator[_Step, Any, _T]) -> _T:
-    """Drive a budget step generator on the running event loop."""
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(reply)
-        except StopIteration as done:
-            return cast(_T, done.value)
-        reply, error = None, None
-        if isinstance(step, _Sleep):
-            await asyncio.sleep(step.seconds)
-            continue
-        try:
-            reply = await getattr(step.backend, "a" + step.method)(*step.args)
-        except Exception as exc:
-            error = exc

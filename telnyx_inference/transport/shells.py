@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from typing import Any, Generic, NamedTuple, TypeVar, Unpack
 
 import openai
 
-from telnyx_inference._flows import Flow, adrive, drive
+from telnyx_inference._flows import Flow, Invoke, ado_plain, adrive, do_plain, drive
 from telnyx_inference.errors import TelnyxError
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.transport.aio_send import direct_route
@@ -136,9 +135,8 @@ class SyncTransport(_Shell[openai.OpenAI]):
     def _do(self, step: Step) -> Any:
         if isinstance(step, Attempt):
             return step.http.send(step.build(), stream=step.stream)
-        if isinstance(step, Pause):
-            time.sleep(step.seconds)
-            return None
+        if isinstance(step, Pause | Invoke):
+            return do_plain(step)
         if isinstance(step, Together):
             return [self.run(flow) for flow in step.flows]
         try:
@@ -227,9 +225,8 @@ class AsyncTransport(_Shell[openai.AsyncOpenAI]):
             if route is None:
                 return await step.http.send(step.build(), stream=step.stream)
             return await route.send(*step.direct(), stream=step.stream)
-        if isinstance(step, Pause):
-            await asyncio.sleep(step.seconds)
-            return None
+        if isinstance(step, Pause | Invoke):
+            return await ado_plain(step)
         if isinstance(step, Together):
             return await _together(self.run, step)
         try:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from telnyx_inference._flows import Invoke, Pause
 from telnyx_inference.budget import Limits, TokenBudget
-from telnyx_inference.budget.budget import _Call, _Sleep
 from telnyx_inference.budget.local_backend import LocalWindows
 
 from ._redis import running_redis
@@ -35,7 +35,7 @@ def _budget(limits: Limits, clock: Clock, **kw: Any) -> TokenBudget:
 
 def _drive_once(budget: TokenBudget, body: dict[str, Any]) -> list[object]:
     """The steps one reservation takes until its first sleep (or its end)."""
-    steps = budget._reserving(body, "m", None, None)
+    steps = budget.reserving(body, "m", None, None)
     seen: list[object] = []
     reply: Any = None
     while True:
@@ -45,10 +45,10 @@ def _drive_once(budget: TokenBudget, body: dict[str, Any]) -> list[object]:
             seen.append(done.value)
             return seen
         seen.append(step)
-        if isinstance(step, _Sleep):
+        if isinstance(step, Pause):
             return seen
-        assert isinstance(step, _Call)
-        reply = getattr(step.backend, step.method)(*step.args)
+        assert isinstance(step, Invoke)
+        reply = getattr(step.target, step.method)(*step.args)
 
 
 def test_the_estimate_reads_the_body() -> None:
@@ -78,18 +78,18 @@ def test_a_full_window_means_a_wait_until_it_frees() -> None:
     clock = Clock()
     budget = _budget(Limits(output=1000), clock, headroom=0.0, default_output_tokens=5000)
     body = {**CHAT, "max_tokens": 600}
-    assert not isinstance(_drive_once(budget, body)[-1], _Sleep)
+    assert not isinstance(_drive_once(budget, body)[-1], Pause)
     clock.now += 20
     steps = _drive_once(budget, body)
-    assert isinstance(steps[-1], _Sleep)
+    assert isinstance(steps[-1], Pause)
     assert 40 <= steps[-1].seconds <= 40.1  # the first 600 leave the window 60 s after they came
 
 
 def test_headroom_keeps_a_margin_under_the_limit() -> None:
     clock = Clock()
     budget = _budget(Limits(output=1000), clock, headroom=0.1, default_output_tokens=5000)
-    assert not isinstance(_drive_once(budget, {**CHAT, "max_tokens": 900})[-1], _Sleep)
-    assert isinstance(_drive_once(budget, {**CHAT, "max_tokens": 1})[-1], _Sleep)
+    assert not isinstance(_drive_once(budget, {**CHAT, "max_tokens": 900})[-1], Pause)
+    assert isinstance(_drive_once(budget, {**CHAT, "max_tokens": 1})[-1], Pause)
 
 
 def test_after_a_429_every_holder_waits_for_the_reset() -> None:
@@ -97,7 +97,7 @@ def test_after_a_429_every_holder_waits_for_the_reset() -> None:
     budget = _budget(Limits(output=1000), clock)
     budget.penalise("m", 7.5)
     steps = _drive_once(budget, CHAT)
-    assert isinstance(steps[-1], _Sleep)
+    assert isinstance(steps[-1], Pause)
     assert 7.5 <= steps[-1].seconds <= 7.6
 
 
