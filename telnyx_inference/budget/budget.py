@@ -236,9 +236,7 @@ class TokenBudget:
             _FALLBACK_SECONDS,
         )
 
-    def settling(
-        self, reservation: Reservation, usage: Mapping[str, Any] | None
-    ) -> Flow[Pause | Invoke, None]:
+    def settling(self, reservation: Reservation, usage: Any) -> Flow[Pause | Invoke, None]:
         if reservation.settled:
             return
         reservation.settled = True
@@ -318,8 +316,16 @@ class TokenBudget:
         return dict(zip(COUNTERS, self._windows().totals(f"{model}|{region or '-'}"), strict=True))
 
 
-def _used(usage: Mapping[str, Any]) -> Usage:
-    prompt = int(usage.get("prompt_tokens") or 0)
-    details = usage.get("prompt_tokens_details") or {}
-    cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
-    return prompt, max(prompt - cached, 0), int(usage.get("completion_tokens") or 0)
+def _used(usage: Any) -> Usage:
+    """(input, uncached input, output) from an OpenAI-shaped ``usage`` mapping or a parsed
+    usage object (``prompt_tokens``, ``completion_tokens``, ``cached_tokens``)."""
+    if isinstance(usage, Mapping):
+        details = usage.get("prompt_tokens_details")
+        cached = details.get("cached_tokens") if isinstance(details, Mapping) else None
+        prompt, output = usage.get("prompt_tokens"), usage.get("completion_tokens")
+    else:
+        cached = getattr(usage, "cached_tokens", None)
+        prompt = getattr(usage, "prompt_tokens", None)
+        output = getattr(usage, "completion_tokens", None)
+    prompt = int(prompt or 0)
+    return prompt, max(prompt - int(cached or 0), 0), int(output or 0)

@@ -24,7 +24,11 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from telnyx_inference._constants import DEFAULT_CHAT_MODEL, DEFAULT_NUM_OF_DOCS
+from telnyx_inference._constants import (
+    DEFAULT_CHAT_MODEL,
+    DEFAULT_EMBEDDING_MODEL,
+    DEFAULT_NUM_OF_DOCS,
+)
 from telnyx_inference.budget import TokenBudget
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.structured import StructuredSpec, structured_spec
@@ -68,7 +72,7 @@ class _Rows:
         if self._client is None:
             from telnyx_inference.chat.client import TelnyxClient
 
-            self._client = TelnyxClient(**self.client_kwargs)
+            self._client = TelnyxClient(budget=self.budget, **self.client_kwargs)
         return self._client
 
     def _each(
@@ -84,22 +88,9 @@ class _Rows:
             self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="telnyx-rows")
         return list(self._pool.map(guarded, list(values)))
 
-    def _send(self, body: dict[str, Any], path: str, model: str) -> Any:
-        """One request through the budget (if any): reserve, send, settle with the usage."""
-        client = self._telnyx()
-        if self.budget is None:
-            return client.transport.request("POST", path, body=body)
-        held = self.budget.reserve(body, model=model, region=body.get("region"))
-        try:
-            answer = client.transport.request("POST", path, body=body)
-        except BaseException:
-            self.budget.settle(held, None)
-            raise
-        self.budget.settle(held, answer.get("usage") if isinstance(answer, Mapping) else None)
-        return answer
-
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_client": None, "_pool": None}
+        live = ("_client", "_pool", "_embedder", "_buckets")
+        return {k: None if k in live else v for k, v in self.__dict__.items()}
 
 
 class ChatRows(_Rows):
@@ -146,13 +137,10 @@ class ChatRows(_Rows):
         return {**self.params, **(self._spec.params if self._spec else {})}
 
     def _one(self, prompt: Any) -> Any:
-        from telnyx_inference._constants import CHAT_PATH
-        from telnyx_inference.chat.response import parse_completion
-
         messages: list[Any] = [{"role": "system", "content": self.system}] if self.system else []
         messages.append({"role": "user", "content": str(prompt)})
         body = build_chat_request(messages, model=self.model, params=self._params())
-        text = parse_completion(self._send(body, CHAT_PATH, self.model)).choices[0].content or ""
+        text = self._telnyx().chat(body, guided_check="error").choices[0].content or ""
         return self._spec.parse(text) if self._spec else text
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
@@ -192,16 +180,14 @@ class EmbedRows(_Rows):
     ) -> None:
         super().__init__(budget=budget, error_column=error_column, client_kwargs=client_kwargs)
         self.model, self.input_column, self.output_column = model, input_column, output_column
+        self._embedder: Any = None
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
-        from telnyx_inference._constants import DEFAULT_EMBEDDING_MODEL, EMBEDDINGS_PATH
-        from telnyx_inference.embeddings import build_embedding_requests, read_embeddings
+        if self._embedder is None:
+            from telnyx_inference.embeddings import Embedder
 
-        model = self.model or DEFAULT_EMBEDDING_MODEL
-        vectors: list[list[float]] = []
-        for body in build_embedding_requests(texts, model=model):
-            answer = self._send(body, EMBEDDINGS_PATH, model)
-            vectors.extend(read_embeddings(answer, len(body["input"])))
+            self._embedder = Embedder(self._telnyx(), model=self.model or DEFAULT_EMBEDDING_MODEL)
+        vectors: list[list[float]] = self._embedder.embed(texts)
         return vectors
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
@@ -242,6 +228,7 @@ class SearchRows(_Rows):
         from telnyx_inference.buckets.bucket_wire import build_search_request
 
         build_search_request(bucket, "check", k)  # refuse a bad bucket name or k now
+        self._buckets: Any = None
         self.bucket, self.query_column, self.output_column, self.k = (
             bucket,
             query_column,
@@ -250,17 +237,12 @@ class SearchRows(_Rows):
         )
 
     def _one(self, query: Any) -> list[dict[str, Any]]:
-        from telnyx_inference._constants import DEFAULT_EMBEDDING_MODEL, SIMILARITY_SEARCH_PATH
-        from telnyx_inference.buckets.bucket_wire import build_search_request, read_search_results
+        if self._buckets is None:
+            from telnyx_inference.buckets.bucket_api import Buckets
 
-        body = build_search_request(self.bucket, str(query), self.k)
-        client = self._telnyx()
-        url = f"{client.native_root}/{SIMILARITY_SEARCH_PATH}"
-        answer = self._send(body, url, DEFAULT_EMBEDDING_MODEL)
-        return [
-            {"text": r.chunk, "distance": r.distance, "filename": r.filename}
-            for r in read_search_results(answer)
-        ]
+            self._buckets = Buckets(self._telnyx())
+        hits = self._buckets.search(self.bucket, str(query), num_of_docs=self.k)
+        return [{"text": h.chunk, "distance": h.distance, "filename": h.filename} for h in hits]
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
         results = self._each(batch[self.query_column], self._one)

@@ -21,14 +21,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.responses import Response
+
 from telnyx_inference._constants import (
     DEFAULT_TOKEN_LIMIT_TIER,
     TOKEN_LIMIT_WINDOW_SECONDS,
     TOKEN_LIMITS_BY_TIER,
 )
 from telnyx_inference.budget.window import COUNTERS, SlotWindow, Usage
+from telnyx_inference.emulator import errors
 
-__all__ = ["DEFAULT_ORGANIZATION", "Refusal", "TokenLimits"]
+__all__ = ["DEFAULT_ORGANIZATION", "Refusal", "TokenLimits", "spent"]
 
 DEFAULT_ORGANIZATION = "default"
 """Every key's organization unless :meth:`TokenLimits.configure` says otherwise."""
@@ -44,78 +47,83 @@ class Refusal:
     reset: float
     model: str
     region: str | None
+    need: int = 0
+
+    def response(self) -> Response:
+        """Telnyx's gateway 429 saying which counter is full and when it frees."""
+        return errors.token_limit_response(self.detail, self.limit, self.remaining, self.reset)
 
     @property
     def detail(self) -> str:
         where = f" in region {self.region}" if self.region else ""
-        return (
+        head = (
             f"Token rate limit reached: {self.counter.replace('_', ' ')} tokens per minute for "
-            f"{self.model}{where} (limit {self.limit:,}); retry in {math.ceil(self.reset)} s"
+            f"{self.model}{where} (limit {self.limit:,})"
         )
+        if self.need > self.limit:
+            return f"{head}: this request alone needs {self.need:,}"
+        return f"{head}; retry in {math.ceil(self.reset)} s"
+
+
+def spent(usage: Mapping[str, Any]) -> Usage:
+    """(input, uncached input, output) of an answer's ``usage``."""
+    prompt = int(usage.get("prompt_tokens") or 0)
+    details = usage.get("prompt_tokens_details")
+    cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
+    return prompt, max(prompt - cached, 0), int(usage.get("completion_tokens") or 0)
 
 
 class TokenLimits:
-    """The emulator's token counters, behind one lock (the serving thread and control calls)."""
+    """The emulator's token counters, behind one lock (the serving thread and control calls).
 
-    def __init__(
-        self,
-        *,
-        scale: float = 1.0,
-        window_seconds: float = TOKEN_LIMIT_WINDOW_SECONDS,
-        enabled: bool = True,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.scale, self.window_seconds, self.enabled = scale, window_seconds, enabled
+    Whether limits apply, the scale and the window length are the emulator's settings
+    (``token_limits``, ``token_budget_scale``, ``token_window_seconds``), passed in on each
+    call; per-model limits and which key belongs to which organization are kept here."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.per_model: dict[str, Usage] = {}
         self.organizations: dict[str, str] = {}
         self._windows: dict[tuple[str, str, str], SlotWindow] = {}
         self._lock = threading.Lock()
 
-    # --- settings -----------------------------------------------------------------------------
-
     def configure(
         self,
         *,
-        scale: float | None = None,
-        window_seconds: float | None = None,
-        enabled: bool | None = None,
         models: Mapping[str, Mapping[str, int]] | None = None,
         organizations: Mapping[str, str] | None = None,
     ) -> None:
-        """Change limits; the counters start again (a new window length makes old ones moot)."""
+        """Set per-model limits (``{"input": n, "uncached_input": n, "output": n}``, 0 or
+        absent: no limit on that counter) and key → organization; the counters start again."""
+        checked: dict[str, Usage] = {}
+        for model, values in (models or {}).items():
+            unknown = set(values) - set(COUNTERS)
+            if unknown:
+                raise ValueError(f"unknown counters {sorted(unknown)}: use {list(COUNTERS)}")
+            numbers = [values.get(name, 0) for name in COUNTERS]
+            if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in numbers):
+                raise ValueError(f"limits of {model!r} must be whole numbers ≥ 0: {dict(values)}")
+            checked[model] = (numbers[0], numbers[1], numbers[2])
         with self._lock:
-            if scale is not None:
-                if scale <= 0:
-                    raise ValueError("scale must be above 0")
-                self.scale = scale
-            if window_seconds is not None:
-                if window_seconds <= 0:
-                    raise ValueError("window_seconds must be above 0")
-                self.window_seconds = window_seconds
-            if enabled is not None:
-                self.enabled = enabled
-            for model, values in (models or {}).items():
-                unknown = set(values) - set(COUNTERS)
-                if unknown:
-                    raise ValueError(f"unknown counters {sorted(unknown)}: use {list(COUNTERS)}")
-                a, b, c = (int(values.get(name, 0)) for name in COUNTERS)
-                self.per_model[model] = (a, b, c)
+            self.per_model.update(checked)
             self.organizations.update(organizations or {})
             self._windows.clear()
 
     def reset(self) -> None:
+        """No per-model limits, every key in the default organization, counters at zero."""
         with self._lock:
+            self.per_model.clear()
+            self.organizations.clear()
             self._windows.clear()
 
-    def limits(self, model: str, tier: str | None) -> Usage:
+    def limits(self, model: str, tier: str | None, scale: float) -> Usage:
         if model in self.per_model:
             return self.per_model[model]
         values = (
             TOKEN_LIMITS_BY_TIER.get((tier or "").lower())
             or TOKEN_LIMITS_BY_TIER[DEFAULT_TOKEN_LIMIT_TIER]
         )
-        a, b, c = (max(int(v * self.scale), 1) for v in values)
+        a, b, c = (max(int(v * scale), 1) for v in values)
         return a, b, c
 
     def organization(self, api_key: str | None) -> str:
@@ -123,10 +131,10 @@ class TokenLimits:
 
     # --- the check ----------------------------------------------------------------------------
 
-    def _window(self, scope: tuple[str, str, str]) -> SlotWindow:
+    def _window(self, scope: tuple[str, str, str], seconds: float) -> SlotWindow:
         window = self._windows.get(scope)
-        if window is None:
-            window = self._windows[scope] = SlotWindow(self.window_seconds, 60)
+        if window is None or window.seconds != seconds:
+            window = self._windows[scope] = SlotWindow(seconds, 60)
         return window
 
     def admit(
@@ -136,28 +144,24 @@ class TokenLimits:
         region: str | None,
         tier: str | None,
         used: Usage,
+        *,
+        scale: float = 1.0,
+        window_seconds: float = TOKEN_LIMIT_WINDOW_SECONDS,
     ) -> Refusal | None:
         """Count ``used`` (input, uncached input, output) and return None, or refuse it."""
-        if not self.enabled:
-            return None
-        limits = self.limits(model, tier)
+        limits = self.limits(model, tier, scale)
         scope = (self.organization(api_key), model, region or "")
         now = self.clock()
         with self._lock:
-            window = self._window(scope)
+            window = self._window(scope, window_seconds)
             totals = window.totals(now)
             for index, name in enumerate(COUNTERS):
                 limit, have, need = limits[index], totals[index], used[index]
                 over = have >= limit if name == "output" else have + need > limit
                 if limit and over:
-                    return Refusal(
-                        name,
-                        limit,
-                        max(limit - have, 0),
-                        self._reset(window, index, need, limit, now),
-                        model,
-                        region,
-                    )
+                    reset = self._reset(window, index, need, limit, now)
+                    remaining = max(limit - have, 0)
+                    return Refusal(name, limit, remaining, reset, model, region, need)
             window.add(now, used)
         return None
 
@@ -169,7 +173,7 @@ class TokenLimits:
         return window.wait(now, (probe[0], probe[1], probe[2]), (only[0], only[1], only[2])) or 1.0
 
     def state(self) -> dict[str, Any]:
-        """Each scope's use and limits, for the control API."""
+        """Each scope's use, and the limits set per model, for the control API."""
         now = self.clock()
         with self._lock:
             scopes = [
@@ -181,11 +185,5 @@ class TokenLimits:
                 }
                 for (org, model, region), window in sorted(self._windows.items())
             ]
-        return {
-            "enabled": self.enabled,
-            "scale": self.scale,
-            "window_seconds": self.window_seconds,
-            "models": {m: dict(zip(COUNTERS, v, strict=True)) for m, v in self.per_model.items()},
-            "organizations": dict(self.organizations),
-            "scopes": scopes,
-        }
+            models = {m: dict(zip(COUNTERS, v, strict=True)) for m, v in self.per_model.items()}
+            return {"models": models, "organizations": dict(self.organizations), "scopes": scopes}
