@@ -48,6 +48,7 @@ def test_langchain_calls_wait_for_the_budget_instead_of_meeting_429s(limited: Em
 
 
 def test_without_the_budget_the_same_calls_meet_the_limit(limited: Emulator) -> None:
+    limited.configure(token_window_seconds=60.0)  # nothing rolls out while the test runs
     llm = ChatTelnyx(api_key="k", base_url=limited.base_url, max_retries=0)
     for i in range(3):
         llm.invoke(f"Describe city number {i}.")  # 3 x ~45 tokens: the third passes the limit
