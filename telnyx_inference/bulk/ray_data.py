@@ -225,9 +225,11 @@ class SearchRows(_Rows):
             error_column=error_column,
             client_kwargs=client_kwargs,
         )
-        from telnyx_inference.buckets.bucket_wire import build_search_request
+        from telnyx_inference.buckets.bucket_wire import check_positive_int
+        from telnyx_inference.buckets.storage_wire import check_bucket
 
-        build_search_request(bucket, "check", k)  # refuse a bad bucket name or k now
+        self.bucket, self.k = check_bucket(bucket, "bucket"), check_positive_int(k, "k")
+        self.query_column, self.output_column = query_column, output_column
         self._buckets: Any = None
         self.bucket, self.query_column, self.output_column, self.k = (
             bucket,

@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from ._redis import running_redis
+from redis_server import running_redis
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from redis_server import running_redis
 
 from telnyx_inference._flows import Invoke, Pause
 from telnyx_inference.budget import Limits, TokenBudget
 from telnyx_inference.budget.local_backend import LocalWindows
-
-from ._redis import running_redis
 
 CHAT = {"messages": [{"role": "user", "content": "x" * 400}]}  # ~100 tokens + 4
 

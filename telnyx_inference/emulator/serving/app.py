@@ -147,9 +147,8 @@ async def _pipeline(
         )
     streaming_wanted = isinstance(body, dict) and body.get("stream") in (True, "true")
     try:
-        taken = state.take_faults(
-            request.url.path, streaming_wanted, request.headers.get(EMULATOR_FAULT_HEADER)
-        )
+        header = request.headers.get(EMULATOR_FAULT_HEADER)
+        taken = state.take_faults(request.url.path, streaming_wanted, header, raw)
     except ValueError as exc:
         entry.status = 400
         return _bad_request(f"Invalid {EMULATOR_FAULT_HEADER} header: {exc}")

@@ -151,7 +151,9 @@ class State:
             taken, self.responder_errors = self.responder_errors, []
             return taken
 
-    def take_faults(self, path: str, streaming: bool, header: str | None) -> list[Fault]:
+    def take_faults(
+        self, path: str, streaming: bool, header: str | None, body: bytes = b""
+    ) -> list[Fault]:
         """Faults for this request: the header's (counted per header value) and queued ones,
         each queued fault consumed once. Raises ValueError for a malformed header."""
         taken: list[Fault] = []
@@ -159,7 +161,7 @@ class State:
             if header:
                 uses = self.header_uses.get(header, 0)
                 for fault in parse_fault_header(header):
-                    if not fault.matches(path, streaming):
+                    if not fault.matches(path, streaming, body):
                         continue
                     if fault.times is None or uses < fault.times:
                         taken.append(fault)
@@ -167,7 +169,7 @@ class State:
             kept: list[Fault] = []
             kinds = {f.kind for f in taken}
             for fault in self.faults:
-                if fault.kind not in kinds and fault.matches(path, streaming):
+                if fault.kind not in kinds and fault.matches(path, streaming, body):
                     kinds.add(fault.kind)
                     taken.append(fault)
                     if fault.times is not None:
