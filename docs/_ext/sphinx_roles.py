@@ -46,7 +46,9 @@ class SphinxRoles(Extension):
         docstring = obj.docstring
         if docstring is None:
             return
-        text = ROLE.sub(lambda m: self._reference(obj, loader, m.group(1) == "~", m.group(2)), docstring.value)
+        text = ROLE.sub(
+            lambda m: self._reference(obj, loader, m.group(1) == "~", m.group(2)), docstring.value
+        )
         text = LONE_LITERAL_MARKER.sub("", text)
         docstring.value = LITERAL_MARKER.sub(":", text)
 
