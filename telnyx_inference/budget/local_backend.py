@@ -33,9 +33,9 @@ class LocalWindows:
         with self._lock:
             return self._window(scope).reserve(self.clock(), need, limits)
 
-    def adjust(self, scope: str, slot: int, delta: Sequence[int]) -> None:
+    def settle(self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]) -> None:
         with self._lock:
-            self._window(scope).adjust(self.clock(), slot, delta)
+            self._window(scope).settle(self.clock(), slot, need, used)
 
     def block(self, scope: str, seconds: float) -> None:
         with self._lock:
@@ -48,8 +48,10 @@ class LocalWindows:
     async def areserve(self, scope: str, need: Usage, limits: Usage) -> Grant:
         return self.reserve(scope, need, limits)
 
-    async def aadjust(self, scope: str, slot: int, delta: Sequence[int]) -> None:
-        self.adjust(scope, slot, delta)
+    async def asettle(
+        self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]
+    ) -> None:
+        self.settle(scope, slot, need, used)
 
     async def ablock(self, scope: str, seconds: float) -> None:
         self.block(scope, seconds)

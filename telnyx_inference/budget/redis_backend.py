@@ -69,20 +69,23 @@ end
 return {cur, 0}
 """
 
-_ADJUST = """
+_SETTLE = """
 if redis.replicate_commands then pcall(redis.replicate_commands) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local slot_ms = tonumber(ARGV[1])
 local slots = tonumber(ARGV[2])
 local slot = ARGV[3]
-if tonumber(slot) < math.floor(now / slot_ms) - slots + 1 then return 0 end
+local cur = math.floor(now / slot_ms)
+local live = tonumber(slot) >= cur - slots + 1
 for i = 1, 3 do
-  local delta = tonumber(ARGV[3 + i])
-  if delta ~= 0 then
-    if redis.call('HINCRBY', KEYS[i], slot, delta) < 0 then redis.call('HSET', KEYS[i], slot, 0) end
-    redis.call('PEXPIRE', KEYS[i], (slots + 1) * slot_ms)
+  local need = tonumber(ARGV[3 + i])
+  local used = tonumber(ARGV[6 + i])
+  if live and need > 0 then
+    if redis.call('HINCRBY', KEYS[i], slot, -need) < 0 then redis.call('HSET', KEYS[i], slot, 0) end
   end
+  if used > 0 then redis.call('HINCRBY', KEYS[i], cur, used) end
+  if need > 0 or used > 0 then redis.call('PEXPIRE', KEYS[i], (slots + 1) * slot_ms) end
 end
 return 1
 """
@@ -177,10 +180,10 @@ class RedisWindows:
             return Grant(None, int(reply[1]) / 1000)
         return Grant(first)
 
-    def _adjust_args(
-        self, scope: str, slot: int, delta: Sequence[int]
+    def _settle_args(
+        self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]
     ) -> tuple[list[str], list[int]]:
-        return self._keys(scope)[:3], [self.slot_ms, self.slots, slot, *delta]
+        return self._keys(scope)[:3], [self.slot_ms, self.slots, slot, *need, *used]
 
     # --- sync -------------------------------------------------------------------------------
 
@@ -188,9 +191,9 @@ class RedisWindows:
         keys, args = self._reserve_args(scope, need, limits)
         return self._grant(self._script("reserve", _RESERVE, False)(keys=keys, args=args), need)
 
-    def adjust(self, scope: str, slot: int, delta: Sequence[int]) -> None:
-        keys, args = self._adjust_args(scope, slot, delta)
-        self._script("adjust", _ADJUST, False)(keys=keys, args=args)
+    def settle(self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]) -> None:
+        keys, args = self._settle_args(scope, slot, need, used)
+        self._script("settle", _SETTLE, False)(keys=keys, args=args)
 
     def block(self, scope: str, seconds: float) -> None:
         keys = self._keys(scope)[3:]
@@ -210,9 +213,11 @@ class RedisWindows:
         script = self._script("reserve", _RESERVE, True)
         return self._grant(await script(keys=keys, args=args), need)
 
-    async def aadjust(self, scope: str, slot: int, delta: Sequence[int]) -> None:
-        keys, args = self._adjust_args(scope, slot, delta)
-        await self._script("adjust", _ADJUST, True)(keys=keys, args=args)
+    async def asettle(
+        self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]
+    ) -> None:
+        keys, args = self._settle_args(scope, slot, need, used)
+        await self._script("settle", _SETTLE, True)(keys=keys, args=args)
 
     async def ablock(self, scope: str, seconds: float) -> None:
         keys = self._keys(scope)[3:]

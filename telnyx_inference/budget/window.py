@@ -117,13 +117,15 @@ class SlotWindow:
                 return max((slot + self.slots) * self.slot_seconds - now, 0.0) or 1e-3
         return self.seconds  # unreachable: amount <= limit, so freeing every slot fits
 
-    def adjust(self, now: float, slot: int, delta: Sequence[int]) -> None:
-        """Correct a granted reservation by what the answer really used (``delta`` may be < 0)."""
-        if slot < self._expire(now):
-            return  # already out of the window: nothing left to correct
-        for counter, amount in zip(self.used, delta, strict=True):
-            if amount:
-                counter[slot] = max(counter.get(slot, 0) + amount, 0)
+    def settle(self, now: float, slot: int, need: Sequence[int], used: Sequence[int]) -> None:
+        """Replace a granted reservation by what the answer used: ``need`` leaves ``slot``
+        (if still in the window) and ``used`` counts from now, when the server counted it —
+        so the window frees when the server's does, not a request's latency earlier."""
+        if slot >= self._expire(now):
+            for counter, amount in zip(self.used, need, strict=True):
+                if amount:
+                    counter[slot] = max(counter.get(slot, 0) - amount, 0)
+        self.add(now, (used[0], used[1], used[2]))
 
     def block(self, now: float, seconds: float) -> None:
         """Nothing is granted for ``seconds`` (the server said so, with a 429)."""

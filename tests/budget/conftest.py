@@ -3,11 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from redis_server import running_redis
+from redis_server import require_redis, running_redis
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
+    require_redis()
     with running_redis() as (url, _):
         yield url
 

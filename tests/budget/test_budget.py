@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from redis_server import running_redis
+from redis_server import require_redis, running_redis
 
 from telnyx_inference._flows import Invoke, Pause
 from telnyx_inference.budget import Limits, TokenBudget
@@ -126,6 +126,7 @@ class _Seen(logging.Handler):
 
 
 def test_redis_going_away_falls_back_to_local_windows(caplog: pytest.LogCaptureFixture) -> None:
+    require_redis()
     with running_redis() as (url, _):
         budget = TokenBudget(Limits(output=1000), redis=url)
         granted_by_redis = budget.reserve({**CHAT, "max_tokens": 10}, model="m")
@@ -139,6 +140,7 @@ def test_redis_going_away_falls_back_to_local_windows(caplog: pytest.LogCaptureF
 
 
 def test_with_wait_a_reservation_waits_for_redis_to_come_back() -> None:
+    require_redis()
     folder = Path(tempfile.mkdtemp(prefix="telnyx-redis-"))
     with running_redis(folder) as (url, _):
         budget = TokenBudget(Limits(output=1000), redis=url, on_redis_error="wait")

@@ -29,7 +29,7 @@ def test_both_backends_grant_refuse_and_correct_alike(windows: LocalWindows) -> 
     assert 0 < refused.wait <= 60
     assert windows.totals("m|-") == (100, 100, 90)
     assert first.slot is not None
-    windows.adjust("m|-", first.slot, (-50, -50, -60))
+    windows.settle("m|-", first.slot, (100, 100, 90), (50, 50, 30))
     assert windows.reserve("m|-", (100, 100, 20), LIMITS).granted
     assert windows.totals("m|-") == (150, 150, 50)
     assert windows.totals("other|-") == (0, 0, 0), "scopes are apart"

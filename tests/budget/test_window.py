@@ -54,22 +54,24 @@ def test_zero_means_no_limit() -> None:
     assert w.reserve(0.0, (10**9, 10**9, 10**9), (0, 0, 0)).granted
 
 
-def test_adjust_replaces_the_guess_by_the_real_use() -> None:
+def test_settle_replaces_the_guess_by_the_real_use_counted_from_now() -> None:
     w = SlotWindow()
     slot = w.reserve(0.0, (0, 0, 90), LIMITS).slot
     assert slot is not None
     assert not w.reserve(1.0, (0, 0, 20), LIMITS).granted
-    w.adjust(1.0, slot, (0, 0, -60))  # the answer used 30, not 90
+    w.settle(1.0, slot, (0, 0, 90), (0, 0, 30))  # the answer used 30, not 90
     assert w.reserve(1.0, (0, 0, 20), LIMITS).granted
     assert w.totals(1.0) == (0, 0, 50)
+    assert w.totals(60.5) == (0, 0, 50), "the used 30 count from t=1, when they were counted"
+    assert w.totals(61.0) == (0, 0, 0)
 
 
-def test_adjust_of_a_slot_already_out_of_the_window_changes_nothing() -> None:
+def test_settle_of_a_slot_already_out_of_the_window_only_adds_the_use() -> None:
     w = SlotWindow()
     slot = w.reserve(0.0, (0, 0, 10), LIMITS).slot
     assert slot is not None
-    w.adjust(61.0, slot, (0, 0, 500))
-    assert w.totals(61.0) == (0, 0, 0)
+    w.settle(61.0, slot, (0, 0, 10), (0, 0, 7))
+    assert w.totals(61.0) == (0, 0, 7)
 
 
 def test_block_holds_every_reservation_until_the_reset() -> None:

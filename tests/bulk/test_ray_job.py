@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
-from redis_server import running_redis
+from redis_server import require_redis, running_redis
 
 from telnyx_inference import Limits, TokenBudget
 from telnyx_inference.bulk import ChatRows, EmbedRows
@@ -47,6 +47,7 @@ def cluster() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
+    require_redis()
     with running_redis() as (url, _):
         yield url
 
