@@ -16,7 +16,6 @@ live in Redis and every process and machine shares them.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Mapping
@@ -37,7 +36,6 @@ OnRedisError = Literal["local", "wait"]
 _FALLBACK_SECONDS = 5.0
 """After Redis fails, how long reservations stay local before Redis is asked again."""
 _RETRY_START, _RETRY_MAX = 0.25, 5.0
-_JITTER = 0.05
 _EMA = 0.2
 
 
@@ -123,7 +121,7 @@ class TokenBudget:
         self.name = name
         self._redis_spec = redis
         self._shared: Any = None
-        self._local = LocalWindows(seconds=window_seconds)
+        self._local = _local_windows(window_seconds)
         self._local_until = 0.0
         self._output_mean: dict[str, float] = {}
         self._uncached_share: dict[str, float] = {}
@@ -150,7 +148,7 @@ class TokenBudget:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._shared, self._lock = None, threading.Lock()
-        self._local = LocalWindows(seconds=self.window_seconds)
+        self._local = _local_windows(self.window_seconds)
 
     def limits_for(self, model: str, tier: str | None = None) -> Limits:
         if isinstance(self.limits, Limits):
@@ -224,9 +222,9 @@ class TokenBudget:
                     yield Pause(delay)
                     delay = min(delay * 2, _RETRY_MAX)
                 continue
-            if grant.slot is not None:
-                return Reservation(scope, model, need, grant.slot, windows)
-            yield Pause(grant.wait + random.uniform(0, _JITTER))
+            if grant.wait > 0:  # the tokens are booked in a later slot: go when it begins
+                yield Pause(grant.wait)
+            return Reservation(scope, model, need, grant.slot, windows)
 
     def _fall_back(self, exc: BaseException) -> None:
         self._local_until = time.monotonic() + _FALLBACK_SECONDS
@@ -312,6 +310,19 @@ class TokenBudget:
         from telnyx_inference.budget.window import COUNTERS
 
         return dict(zip(COUNTERS, self._windows().totals(f"{model}|{region or '-'}"), strict=True))
+
+
+_SLOTS = 60
+
+
+def _shape(window_seconds: float) -> dict[str, Any]:
+    """A budget's window: one slot longer than the server's, so slot boundaries that fall
+    differently on the two clocks never free tokens before the server has."""
+    return {"seconds": window_seconds * (_SLOTS + 1) / _SLOTS, "slots": _SLOTS + 1}
+
+
+def _local_windows(window_seconds: float) -> LocalWindows:
+    return LocalWindows(**_shape(window_seconds))
 
 
 def _used(usage: Any) -> Usage:

@@ -22,51 +22,50 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local slot_ms = tonumber(ARGV[1])
 local slots = tonumber(ARGV[2])
-local blocked = tonumber(redis.call('GET', KEYS[4]) or '0')
-if blocked > now then return {-1, blocked - now} end
 local cur = math.floor(now / slot_ms)
 local oldest = cur - slots + 1
-local wait = 0
+local slot = math.max(cur, tonumber(redis.call('GET', KEYS[5]) or '0'))
+local blocked = tonumber(redis.call('GET', KEYS[4]) or '0')
+if blocked > now then slot = math.max(slot, math.ceil(blocked / slot_ms)) end
 for i = 1, 3 do
   local limit = tonumber(ARGV[2 + i])
   local need = tonumber(ARGV[5 + i])
   local flat = redis.call('HGETALL', KEYS[i])
-  local used = 0
   local live = {}
   for j = 1, #flat, 2 do
     local s = tonumber(flat[j])
-    local v = tonumber(flat[j + 1])
     if s < oldest then
       redis.call('HDEL', KEYS[i], flat[j])
     else
-      used = used + v
-      live[#live + 1] = {s, v}
+      live[#live + 1] = {s, tonumber(flat[j + 1])}
     end
   end
-  if limit > 0 and need > 0 and used + need > limit then
+  if limit > 0 and need > 0 then
     if need > limit then return {-2, i, limit} end
     table.sort(live, function(a, b) return a[1] < b[1] end)
-    local freed = 0
+    local used = 0
     for _, sv in ipairs(live) do
-      freed = freed + sv[2]
-      if used - freed + need <= limit then
-        local w = (sv[1] + slots) * slot_ms - now
-        if w < 1 then w = 1 end
-        if w > wait then wait = w end
-        break
+      if sv[1] > slot - slots then used = used + sv[2] end
+    end
+    for _, sv in ipairs(live) do
+      if used + need <= limit then break end
+      if sv[1] > slot - slots then
+        used = used - sv[2]
+        slot = math.max(slot, sv[1] + slots)
       end
     end
   end
 end
-if wait > 0 then return {-1, wait} end
+local keep = (slot - cur + slots + 1) * slot_ms
 for i = 1, 3 do
   local need = tonumber(ARGV[5 + i])
   if need > 0 then
-    redis.call('HINCRBY', KEYS[i], cur, need)
-    redis.call('PEXPIRE', KEYS[i], (slots + 1) * slot_ms)
+    redis.call('HINCRBY', KEYS[i], slot, need)
+    redis.call('PEXPIRE', KEYS[i], keep)
   end
 end
-return {cur, 0}
+redis.call('SET', KEYS[5], slot, 'PX', keep)
+return {slot, math.max(slot * slot_ms - now, 0)}
 """
 
 _SETTLE = """
@@ -156,7 +155,7 @@ class RedisWindows:
 
     def _keys(self, scope: str) -> list[str]:
         base = f"{self.prefix}:{{{scope}}}"  # one hash slot per scope on a Redis Cluster
-        return [*(f"{base}:{name}" for name in COUNTERS), f"{base}:blocked"]
+        return [*(f"{base}:{name}" for name in COUNTERS), f"{base}:blocked", f"{base}:tail"]
 
     def _script(self, name: str, source: str, asynchronous: bool) -> Any:
         cache = self._async_scripts if asynchronous else self._scripts
@@ -176,9 +175,7 @@ class RedisWindows:
         if first == -2:
             index = int(reply[1]) - 1
             raise TooLarge(COUNTERS[index], need[index], int(reply[2]))
-        if first == -1:
-            return Grant(None, int(reply[1]) / 1000)
-        return Grant(first)
+        return Grant(first, int(reply[1]) / 1000)
 
     def _settle_args(
         self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]
@@ -196,7 +193,7 @@ class RedisWindows:
         self._script("settle", _SETTLE, False)(keys=keys, args=args)
 
     def block(self, scope: str, seconds: float) -> None:
-        keys = self._keys(scope)[3:]
+        keys = self._keys(scope)[3:4]
         self._script("block", _BLOCK, False)(keys=keys, args=[max(round(seconds * 1000), 1)])
 
     def totals(self, scope: str) -> Usage:
@@ -220,7 +217,7 @@ class RedisWindows:
         await self._script("settle", _SETTLE, True)(keys=keys, args=args)
 
     async def ablock(self, scope: str, seconds: float) -> None:
-        keys = self._keys(scope)[3:]
+        keys = self._keys(scope)[3:4]
         await self._script("block", _BLOCK, True)(keys=keys, args=[max(round(seconds * 1000), 1)])
 
     def close(self) -> None:

@@ -27,14 +27,11 @@ Usage = tuple[int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """A reservation's answer: ``slot`` when granted, else ``wait`` seconds before trying again."""
+    """A booking: the ``slot`` the tokens are counted in, and the ``wait`` in seconds until
+    that slot begins (0: send now)."""
 
-    slot: int | None
+    slot: int
     wait: float = 0.0
-
-    @property
-    def granted(self) -> bool:
-        return self.slot is not None
 
 
 class TooLarge(ValueError):
@@ -60,6 +57,8 @@ class SlotWindow:
     slots: int = 60
     used: list[dict[int, int]] = field(default_factory=lambda: [{}, {}, {}])
     blocked_until: float = 0.0
+    tail: int = 0
+    """The latest slot booked: later bookings never go before it (first come, first served)."""
 
     @property
     def slot_seconds(self) -> float:
@@ -100,11 +99,37 @@ class SlotWindow:
         return slot
 
     def reserve(self, now: float, need: Usage, limits: Usage) -> Grant:
-        """Add ``need`` to the current slot if it fits every limit (0 = no limit)."""
-        wait = self.wait(now, need, limits)
-        if wait > 0:
-            return Grant(None, wait)
-        return Grant(self.add(now, need))
+        """Book ``need`` in the earliest slot where it fits every limit (0: no limit), no
+        earlier than a booking already made nor than a 429's reset, and say how long until
+        that slot. Requests are served in the order they asked, with no rush when a window
+        frees; the caller waits ``wait`` seconds, then sends."""
+        self._expire(now)
+        slot = max(slot_of(now, self.slot_seconds), self.tail)
+        if self.blocked_until > now:
+            slot = max(slot, math.ceil(self.blocked_until / self.slot_seconds))
+        for name, counter, amount, limit in zip(COUNTERS, self.used, need, limits, strict=True):
+            if limit <= 0 or amount <= 0:
+                continue
+            if amount > limit:
+                raise TooLarge(name, amount, limit)
+            slot = self._first_fit(counter, amount, limit, slot)
+        for counter, amount in zip(self.used, need, strict=True):
+            if amount:
+                counter[slot] = counter.get(slot, 0) + amount
+        self.tail = slot
+        return Grant(slot, max(slot * self.slot_seconds - now, 0.0))
+
+    def _first_fit(self, counter: Mapping[int, int], amount: int, limit: int, slot: int) -> int:
+        """The first slot from ``slot`` on whose window has room for ``amount`` (every
+        booking lies at or before ``slot``, so later windows only lose entries)."""
+        live = sorted((s, v) for s, v in counter.items() if s > slot - self.slots)
+        used = sum(v for _, v in live)
+        for s, v in live:
+            if used + amount <= limit:
+                break
+            used -= v
+            slot = max(slot, s + self.slots)
+        return slot
 
     def _wait_for(self, counter: Mapping[int, int], amount: int, limit: int, now: float) -> float:
         used = sum(counter.values())

@@ -97,7 +97,7 @@ def test_after_a_429_every_holder_waits_for_the_reset() -> None:
     budget.penalise("m", 7.5)
     steps = _drive_once(budget, CHAT)
     assert isinstance(steps[-1], Pause)
-    assert 7.5 <= steps[-1].seconds <= 7.6
+    assert 7.5 <= steps[-1].seconds <= 8.5  # from the first slot after the reset
 
 
 def test_limits_by_model_and_by_tier() -> None:

@@ -87,13 +87,13 @@ def test_a_429_holds_every_holder_until_the_reset(telnyx_emulator: Emulator) -> 
     body = build_chat_request([{"role": "user", "content": "hi"}], model=MODEL)
     with pytest.raises(RateLimitError):
         client.chat(body, max_retries=0)
+    assert budget.used(MODEL) == {"input": 0, "uncached_input": 0, "output": 0}, "given back"
     steps = budget.reserving(body, MODEL, None, None)
     ask = next(steps)
     assert isinstance(ask, Invoke)
     answer = steps.send(getattr(ask.target, ask.method)(*ask.args))
     assert isinstance(answer, Pause), "the other client's next request waits for the reset"
-    assert 0 < answer.seconds <= 2.0
-    assert budget.used(MODEL) == {"input": 0, "uncached_input": 0, "output": 0}, "given back"
+    assert 0 < answer.seconds <= 3.0
     del other
 
 

@@ -9,38 +9,48 @@ from telnyx_inference.budget.window import SlotWindow, TooLarge
 LIMITS = (1000, 500, 100)
 
 
-def test_a_reservation_that_fits_every_counter_is_granted_and_counted() -> None:
+def test_a_reservation_that_fits_every_counter_is_booked_now() -> None:
     w = SlotWindow(seconds=60, slots=60)
     grant = w.reserve(10.0, (300, 200, 40), LIMITS)
-    assert grant.granted
-    assert grant.slot == 10
+    assert (grant.slot, grant.wait) == (10, 0.0)
     assert w.totals(10.5) == (300, 200, 40)
 
 
-def test_all_or_nothing_when_one_counter_is_full() -> None:
+def test_one_full_counter_books_the_whole_request_later() -> None:
     w = SlotWindow(seconds=60, slots=60)
-    assert w.reserve(0.0, (100, 100, 90), LIMITS).granted
-    refused = w.reserve(5.0, (100, 100, 20), LIMITS)  # output would be 110 > 100
-    assert not refused.granted
-    assert w.totals(5.0) == (100, 100, 90), "a refused reservation adds nothing anywhere"
+    assert w.reserve(0.0, (100, 100, 90), LIMITS).wait == 0.0
+    later = w.reserve(5.0, (100, 100, 20), LIMITS)  # output would be 110 > 100 now
+    assert later.slot == 60  # when the first booking's slot leaves the window
+    assert later.wait == pytest.approx(55.0)
+    assert w.totals(5.0) == (200, 200, 110), "booked on every counter, in its slot"
+    assert w.totals(60.0) == (100, 100, 20)
 
 
-def test_the_wait_is_until_enough_old_slots_leave_the_window() -> None:
+def test_the_slot_is_when_enough_old_slots_have_left() -> None:
     w = SlotWindow(seconds=60, slots=60)
     w.reserve(0.0, (0, 0, 50), LIMITS)
     w.reserve(20.0, (0, 0, 40), LIMITS)
-    # 95 does not fit until the slot at t=0 (50 tokens) leaves; 40 + 5... needs slot 0 gone
-    refused = w.reserve(30.0, (0, 0, 55), LIMITS)
-    assert refused.wait == pytest.approx(30.0)  # slot 0 covers [0, 1) and leaves at t=60
-    assert w.reserve(60.0, (0, 0, 55), LIMITS).granted
+    grant = w.reserve(30.0, (0, 0, 55), LIMITS)
+    assert grant.slot == 60  # slot 0 covers [0, 1) and leaves the window at t=60
+    assert grant.wait == pytest.approx(30.0)
 
 
-def test_the_wait_takes_the_slowest_counter() -> None:
+def test_the_slot_is_the_slowest_counters() -> None:
     w = SlotWindow(seconds=60, slots=60)
     w.reserve(0.0, (900, 0, 0), LIMITS)
     w.reserve(10.0, (0, 0, 90), LIMITS)
-    refused = w.reserve(15.0, (200, 0, 20), LIMITS)
-    assert refused.wait == pytest.approx(55.0)  # output's slot at t=10 leaves at t=70
+    grant = w.reserve(15.0, (200, 0, 20), LIMITS)
+    assert grant.slot == 70  # output's slot at t=10 leaves at t=70
+    assert grant.wait == pytest.approx(55.0)
+
+
+def test_first_come_first_served_and_no_rush_when_a_window_frees() -> None:
+    w = SlotWindow(seconds=10, slots=10)
+    limits = (0, 0, 100)
+    slots = [w.reserve(0.0, (0, 0, 40), limits).slot for _ in range(6)]
+    assert slots == [0, 0, 10, 10, 20, 20], "two fit a window; the rest queue in order"
+    small = w.reserve(0.5, (0, 0, 1), limits)
+    assert small.slot == 20, "a later request never goes before an earlier booking"
 
 
 def test_a_request_larger_than_the_whole_window_can_never_fit() -> None:
@@ -51,16 +61,21 @@ def test_a_request_larger_than_the_whole_window_can_never_fit() -> None:
 
 def test_zero_means_no_limit() -> None:
     w = SlotWindow()
-    assert w.reserve(0.0, (10**9, 10**9, 10**9), (0, 0, 0)).granted
+    assert w.reserve(0.0, (10**9, 10**9, 10**9), (0, 0, 0)).wait == 0.0
+
+
+def test_wait_alone_books_nothing() -> None:
+    w = SlotWindow()
+    w.reserve(0.0, (0, 0, 90), LIMITS)
+    assert w.wait(1.0, (0, 0, 20), LIMITS) == pytest.approx(59.0)
+    assert w.totals(1.0) == (0, 0, 90)
 
 
 def test_settle_replaces_the_guess_by_the_real_use_counted_from_now() -> None:
     w = SlotWindow()
     slot = w.reserve(0.0, (0, 0, 90), LIMITS).slot
-    assert slot is not None
-    assert not w.reserve(1.0, (0, 0, 20), LIMITS).granted
     w.settle(1.0, slot, (0, 0, 90), (0, 0, 30))  # the answer used 30, not 90
-    assert w.reserve(1.0, (0, 0, 20), LIMITS).granted
+    assert w.reserve(1.0, (0, 0, 20), LIMITS).wait == 0.0
     assert w.totals(1.0) == (0, 0, 50)
     assert w.totals(60.5) == (0, 0, 50), "the used 30 count from t=1, when they were counted"
     assert w.totals(61.0) == (0, 0, 0)
@@ -69,22 +84,20 @@ def test_settle_replaces_the_guess_by_the_real_use_counted_from_now() -> None:
 def test_settle_of_a_slot_already_out_of_the_window_only_adds_the_use() -> None:
     w = SlotWindow()
     slot = w.reserve(0.0, (0, 0, 10), LIMITS).slot
-    assert slot is not None
     w.settle(61.0, slot, (0, 0, 10), (0, 0, 7))
     assert w.totals(61.0) == (0, 0, 7)
 
 
-def test_block_holds_every_reservation_until_the_reset() -> None:
+def test_a_block_books_everything_after_the_reset() -> None:
     w = SlotWindow()
     w.block(0.0, 12.5)
-    refused = w.reserve(2.5, (1, 1, 1), LIMITS)
-    assert not refused.granted
-    assert refused.wait == pytest.approx(10.0)
-    assert w.reserve(12.5, (1, 1, 1), LIMITS).granted
+    grant = w.reserve(2.5, (1, 1, 1), LIMITS)
+    assert grant.slot == 13
+    assert grant.wait == pytest.approx(10.5)
 
 
 def test_short_windows_keep_the_same_rules() -> None:
     w = SlotWindow(seconds=2.0, slots=20)  # 0.1 s slots
     w.reserve(0.05, (0, 0, 100), LIMITS)
-    refused = w.reserve(1.0, (0, 0, 1), LIMITS)
-    assert refused.wait == pytest.approx(1.0)
+    grant = w.reserve(1.0, (0, 0, 1), LIMITS)
+    assert grant.wait == pytest.approx(1.0)
