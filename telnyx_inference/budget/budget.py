@@ -222,9 +222,10 @@ class TokenBudget:
                     yield Pause(delay)
                     delay = min(delay * 2, _RETRY_MAX)
                 continue
-            if grant.wait > 0:  # the tokens are booked in a later slot: go when it begins
+            if grant.wait > 0:  # booked in a coming slot: go when it begins; else ask again then
                 yield Pause(grant.wait)
-            return Reservation(scope, model, need, grant.slot, windows)
+            if grant.slot is not None:
+                return Reservation(scope, model, need, grant.slot, windows)
 
     def _fall_back(self, exc: BaseException) -> None:
         self._local_until = time.monotonic() + _FALLBACK_SECONDS

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from telnyx_inference.budget.window import COUNTERS, Grant, TooLarge, Usage
+from telnyx_inference.budget.window import BOOK_AHEAD, COUNTERS, Grant, TooLarge, Usage
 
 __all__ = ["RedisWindows"]
 
@@ -56,6 +56,8 @@ for i = 1, 3 do
     end
   end
 end
+local wait = math.max(slot * slot_ms - now, 0)
+if slot - cur > tonumber(ARGV[9]) then return {-1, wait} end
 local keep = (slot - cur + slots + 1) * slot_ms
 for i = 1, 3 do
   local need = tonumber(ARGV[5 + i])
@@ -65,7 +67,7 @@ for i = 1, 3 do
   end
 end
 redis.call('SET', KEYS[5], slot, 'PX', keep)
-return {slot, math.max(slot * slot_ms - now, 0)}
+return {slot, wait}
 """
 
 _SETTLE = """
@@ -168,14 +170,14 @@ class RedisWindows:
         return cache[name]
 
     def _reserve_args(self, scope: str, need: Usage, limits: Usage) -> tuple[list[str], list[int]]:
-        return self._keys(scope), [self.slot_ms, self.slots, *limits, *need]
+        return self._keys(scope), [self.slot_ms, self.slots, *limits, *need, BOOK_AHEAD]
 
     def _grant(self, reply: Sequence[Any], need: Usage) -> Grant:
         first = int(reply[0])
         if first == -2:
             index = int(reply[1]) - 1
             raise TooLarge(COUNTERS[index], need[index], int(reply[2]))
-        return Grant(first, int(reply[1]) / 1000)
+        return Grant(None if first == -1 else first, int(reply[1]) / 1000)
 
     def _settle_args(
         self, scope: str, slot: int, need: Sequence[int], used: Sequence[int]

@@ -16,7 +16,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["COUNTERS", "Grant", "SlotWindow", "TooLarge", "Usage"]
+__all__ = ["BOOK_AHEAD", "COUNTERS", "Grant", "SlotWindow", "TooLarge", "Usage"]
+
+BOOK_AHEAD = 1
+"""How many slots ahead a reservation is booked; one further out asks again later."""
 
 COUNTERS = ("input", "uncached_input", "output")
 """Telnyx's three per-minute token counters, in the order every backend stores them."""
@@ -27,10 +30,10 @@ Usage = tuple[int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """A booking: the ``slot`` the tokens are counted in, and the ``wait`` in seconds until
-    that slot begins (0: send now)."""
+    """A reservation's answer: booked in ``slot`` (send after ``wait`` seconds, 0: now), or
+    not booked (``slot`` None): ask again after ``wait`` seconds."""
 
-    slot: int
+    slot: int | None
     wait: float = 0.0
 
 
@@ -99,10 +102,11 @@ class SlotWindow:
         return slot
 
     def reserve(self, now: float, need: Usage, limits: Usage) -> Grant:
-        """Book ``need`` in the earliest slot where it fits every limit (0: no limit), no
-        earlier than a booking already made nor than a 429's reset, and say how long until
-        that slot. Requests are served in the order they asked, with no rush when a window
-        frees; the caller waits ``wait`` seconds, then sends."""
+        """Find the earliest slot where ``need`` fits every limit (0: no limit), no earlier
+        than a booking already made nor than a 429's reset. Within :data:`BOOK_AHEAD` slots
+        it is booked (the caller waits ``wait`` seconds, then sends: no rush when a window
+        frees); further out nothing is booked and the caller asks again after ``wait``, when
+        answers will have replaced today's guesses (a far booking would hold them)."""
         self._expire(now)
         slot = max(slot_of(now, self.slot_seconds), self.tail)
         if self.blocked_until > now:
@@ -113,11 +117,14 @@ class SlotWindow:
             if amount > limit:
                 raise TooLarge(name, amount, limit)
             slot = self._first_fit(counter, amount, limit, slot)
+        wait = max(slot * self.slot_seconds - now, 0.0)
+        if slot - slot_of(now, self.slot_seconds) > BOOK_AHEAD:
+            return Grant(None, wait)
         for counter, amount in zip(self.used, need, strict=True):
             if amount:
                 counter[slot] = counter.get(slot, 0) + amount
         self.tail = slot
-        return Grant(slot, max(slot * self.slot_seconds - now, 0.0))
+        return Grant(slot, wait)
 
     def _first_fit(self, counter: Mapping[int, int], amount: int, limit: int, slot: int) -> int:
         """The first slot from ``slot`` on whose window has room for ``amount`` (every

@@ -16,14 +16,14 @@ def test_a_reservation_that_fits_every_counter_is_booked_now() -> None:
     assert w.totals(10.5) == (300, 200, 40)
 
 
-def test_one_full_counter_books_the_whole_request_later() -> None:
+def test_one_full_counter_holds_the_whole_request() -> None:
     w = SlotWindow(seconds=60, slots=60)
     assert w.reserve(0.0, (100, 100, 90), LIMITS).wait == 0.0
     later = w.reserve(5.0, (100, 100, 20), LIMITS)  # output would be 110 > 100 now
-    assert later.slot == 60  # when the first booking's slot leaves the window
-    assert later.wait == pytest.approx(55.0)
-    assert w.totals(5.0) == (200, 200, 110), "booked on every counter, in its slot"
-    assert w.totals(60.0) == (100, 100, 20)
+    assert later.slot is None, "too far ahead to book: ask again then"
+    assert later.wait == pytest.approx(55.0)  # when the first slot leaves the window
+    assert w.totals(5.0) == (100, 100, 90), "nothing counted on any counter"
+    assert w.reserve(60.0, (100, 100, 20), LIMITS).slot == 60
 
 
 def test_the_slot_is_when_enough_old_slots_have_left() -> None:
@@ -31,8 +31,7 @@ def test_the_slot_is_when_enough_old_slots_have_left() -> None:
     w.reserve(0.0, (0, 0, 50), LIMITS)
     w.reserve(20.0, (0, 0, 40), LIMITS)
     grant = w.reserve(30.0, (0, 0, 55), LIMITS)
-    assert grant.slot == 60  # slot 0 covers [0, 1) and leaves the window at t=60
-    assert grant.wait == pytest.approx(30.0)
+    assert grant.wait == pytest.approx(30.0)  # slot 0 covers [0, 1) and leaves at t=60
 
 
 def test_the_slot_is_the_slowest_counters() -> None:
@@ -40,17 +39,20 @@ def test_the_slot_is_the_slowest_counters() -> None:
     w.reserve(0.0, (900, 0, 0), LIMITS)
     w.reserve(10.0, (0, 0, 90), LIMITS)
     grant = w.reserve(15.0, (200, 0, 20), LIMITS)
-    assert grant.slot == 70  # output's slot at t=10 leaves at t=70
-    assert grant.wait == pytest.approx(55.0)
+    assert grant.wait == pytest.approx(55.0)  # output's slot at t=10 leaves at t=70
 
 
-def test_first_come_first_served_and_no_rush_when_a_window_frees() -> None:
+def test_the_next_slot_is_booked_in_order_and_no_one_rushes_it() -> None:
     w = SlotWindow(seconds=10, slots=10)
     limits = (0, 0, 100)
-    slots = [w.reserve(0.0, (0, 0, 40), limits).slot for _ in range(6)]
-    assert slots == [0, 0, 10, 10, 20, 20], "two fit a window; the rest queue in order"
-    small = w.reserve(0.5, (0, 0, 1), limits)
-    assert small.slot == 20, "a later request never goes before an earlier booking"
+    w.reserve(0.0, (0, 0, 40), limits)
+    w.reserve(0.0, (0, 0, 40), limits)
+    assert w.reserve(9.5, (0, 0, 40), limits).slot == 10, "free next slot: booked now"
+    assert w.reserve(9.6, (0, 0, 40), limits).slot == 10
+    late = w.reserve(9.7, (0, 0, 40), limits)
+    assert late.slot is None, "that slot is full: no booking a window ahead"
+    small = w.reserve(9.8, (0, 0, 1), limits)
+    assert small.slot == 10, "a request that fits books behind the earlier ones, not before"
 
 
 def test_a_request_larger_than_the_whole_window_can_never_fit() -> None:
@@ -92,8 +94,9 @@ def test_a_block_books_everything_after_the_reset() -> None:
     w = SlotWindow()
     w.block(0.0, 12.5)
     grant = w.reserve(2.5, (1, 1, 1), LIMITS)
-    assert grant.slot == 13
-    assert grant.wait == pytest.approx(10.5)
+    assert grant.slot is None
+    assert grant.wait == pytest.approx(10.5)  # the first slot after the reset
+    assert w.reserve(12.5, (1, 1, 1), LIMITS).slot == 12  # the reset reached: the slot it is in
 
 
 def test_short_windows_keep_the_same_rules() -> None:
