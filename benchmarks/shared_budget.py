@@ -61,16 +61,16 @@ class Plan:
 
 
 def _worker(
-    arm: str, base_url: str, redis_url: str, plan: Plan, rps: float, start: float, out: Any
+    arm: str, base_url: str, redis_url: str, plan: Plan, rps: float, go: Any, out: Any
 ) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    out.put(asyncio.run(_calls(arm, base_url, redis_url, plan, rps, start)))
+    out.put(asyncio.run(_calls(arm, base_url, redis_url, plan, rps, go, out)))
 
 
 async def _calls(
-    arm: str, base_url: str, redis_url: str, plan: Plan, rps: float, start: float
+    arm: str, base_url: str, redis_url: str, plan: Plan, rps: float, go: Any, out: Any
 ) -> list[tuple[float, float, int, str]]:
     from langchain_core.rate_limiters import InMemoryRateLimiter
 
@@ -83,9 +83,12 @@ async def _calls(
     elif arm == "ours":
         limiter = TokenBudget(redis=redis_url, window_seconds=plan.window, scale=plan.scale)
     llm = ChatTelnyx(api_key="bench", base_url=base_url, rate_limiter=limiter, max_retries=2)
+    out.put("ready")  # imported and built: the parent starts every process's clock at once
+    await asyncio.to_thread(go.wait)
+    start = go.start.value
     deadline = start + plan.seconds
     done: list[tuple[float, float, int, str]] = []  # (began, ended, output tokens, outcome)
-    await asyncio.sleep(max(start - time.time(), 0))  # every process starts together
+    await asyncio.sleep(max(start - time.time(), 0))
 
     async def loop() -> None:
         while time.time() < deadline:
@@ -103,6 +106,22 @@ async def _calls(
 
 
 # --- the run ----------------------------------------------------------------------------------
+
+
+class _Go:
+    """The start signal: one shared start time, and an event the workers wait on."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.start = ctx.Value("d", 0.0)
+        self.event = ctx.Event()
+
+    def wait(self) -> None:
+        self.event.wait()
+
+    def set(self, start: float) -> float:
+        self.start.value = start
+        self.event.set()
+        return start
 
 
 def _http(url: str, body: Any = None, method: str = "GET") -> Any:
@@ -161,13 +180,16 @@ def run_arm(arm: str, plan: Plan, base_url: str, redis_url: str, per_call: int) 
     rps = plan.output_per_window / plan.window / per_call / plan.processes
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    start = time.time() + 4.0  # every worker imported and ready before the clock starts
+    go = _Go(ctx)
     workers = [
-        ctx.Process(target=_worker, args=(arm, base_url, redis_url, plan, rps, start, out))
+        ctx.Process(target=_worker, args=(arm, base_url, redis_url, plan, rps, go, out))
         for _ in range(plan.processes)
     ]
     for w in workers:
         w.start()
+    for _ in workers:  # every worker imported and ready before the clock starts
+        assert out.get(timeout=300) == "ready"
+    start = go.set(time.time() + 0.2)
     time.sleep(max(start + plan.window - time.time(), 0))
     first_429 = _count_429(root)
     calls = [c for _ in workers for c in out.get(timeout=plan.seconds + 300)]
