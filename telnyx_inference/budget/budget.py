@@ -207,8 +207,11 @@ class TokenBudget:
         self, body: Mapping[str, Any], model: str, region: str | None, tier: str | None
     ) -> Flow[Pause | Invoke, Reservation]:
         scope = f"{model}|{region or '-'}"
-        need = self.estimate(body, model)
         limits = self.limits_for(model, tier).as_usage(self.headroom)
+        tokens, uncached, output = self.estimate(body, model)
+        # An answer is only guessed at: never hold more than the window, or a small budget
+        # could refuse a call whose real answer fits (the input is known, and is checked).
+        need = (tokens, uncached, min(output, limits[2]) if limits[2] else output)
         delay = _RETRY_START
         while True:
             windows = self._windows()

@@ -16,6 +16,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from telnyx_inference.errors import TelnyxError
+
 __all__ = ["BOOK_AHEAD", "COUNTERS", "Grant", "SlotWindow", "TooLarge", "Usage"]
 
 BOOK_AHEAD = 1
@@ -37,7 +39,7 @@ class Grant:
     wait: float = 0.0
 
 
-class TooLarge(ValueError):
+class TooLarge(TelnyxError, ValueError):
     """One request needs more of a counter than the whole window allows: it can never fit."""
 
     def __init__(self, counter: str, need: int, limit: int) -> None:
