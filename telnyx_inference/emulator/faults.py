@@ -55,7 +55,7 @@ _PRIMARY: dict[str, str] = {
 }
 _INT_FIELDS = ("status", "times", "after", "n_chunks")
 _FLOAT_FIELDS = ("seconds",)
-_STR_FIELDS = ("shape", "body", "route", "message")
+_STR_FIELDS = ("shape", "body", "route", "match", "message")
 
 
 @dataclass
@@ -66,7 +66,8 @@ class Fault:
     >>> Fault(kind="stall_after", after=3, seconds=5)    # 3 chunks, then 5 s of silence
     >>> Fault(kind="error_event", shape="flat", after=2)
 
-    ``route`` limits the fault to paths containing it (default: any API route).
+    ``route`` limits the fault to paths containing it (default: any API route); ``match`` to
+    requests whose body contains that text (say, one row's marker in a bulk job).
     ``body`` picks the error body shape of a status fault: telnyx, fastapi, openai, flat.
     ``n_chunks`` is an alias of ``after``.
     """
@@ -79,6 +80,7 @@ class Fault:
     shape: str = "nested"
     body: str = "telnyx"
     route: str | None = None
+    match: str | None = None
     message: str | None = None
     n_chunks: int | None = None
 
@@ -103,8 +105,10 @@ class Fault:
     def stream_only(self) -> bool:
         return self.kind in STREAM_ONLY
 
-    def matches(self, path: str, streaming: bool) -> bool:
+    def matches(self, path: str, streaming: bool, body: bytes = b"") -> bool:
         if self.route is not None and self.route not in path:
+            return False
+        if self.match is not None and self.match.encode() not in body:
             return False
         return streaming or not self.stream_only
 
