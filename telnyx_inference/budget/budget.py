@@ -211,26 +211,29 @@ class TokenBudget:
     ) -> Flow[Pause | Invoke, Reservation]:
         scope = f"{model}|{region or '-'}"
         limits = self.limits_for(model, tier).as_usage(self.headroom)
-        tokens, uncached, output = self.estimate(body, model)
-        # An answer is only guessed at: never hold more than the window, or a small budget
-        # could refuse a call whose real answer fits (the input is known, and is checked).
-        need = (tokens, uncached, min(output, limits[2]) if limits[2] else output)
         turn = yield Invoke(self._turns, "take", (scope,))
         try:
-            windows, slot, wait = yield from self._asking(scope, need, limits)
+            windows, need, slot, wait = yield from self._asking(scope, body, model, limits)
         finally:
             turn.release()  # booked: the next in line may ask while this one waits its slot
         if wait > 0:
             yield Pause(wait)
         return Reservation(scope, model, need, slot, windows)
 
+    def _need(self, body: Mapping[str, Any], model: str, limits: Usage) -> Usage:
+        tokens, uncached, output = self.estimate(body, model)
+        # An answer is only guessed at: never hold more than the window, or a small budget
+        # could refuse a call whose real answer fits (the input is known, and is checked).
+        return tokens, uncached, min(output, limits[2]) if limits[2] else output
+
     def _asking(
-        self, scope: str, need: Usage, limits: Usage
-    ) -> Flow[Pause | Invoke, tuple[Any, int, float]]:
-        """Ask the windows until the tokens are booked in a slot near enough to wait for."""
+        self, scope: str, body: Mapping[str, Any], model: str, limits: Usage
+    ) -> Flow[Pause | Invoke, tuple[Any, Usage, int, float]]:
+        """Ask the windows until the tokens are booked in a slot near enough to wait for.
+        The estimate is made afresh each time: answers that came meanwhile improve it."""
         delay = _RETRY_START
         while True:
-            windows = self._windows()
+            windows, need = self._windows(), self._need(body, model, limits)
             try:
                 grant: Grant = yield Invoke(windows, "reserve", (scope, need, limits))
             except _backend_errors() as exc:
@@ -242,7 +245,7 @@ class TokenBudget:
                     delay = min(delay * 2, _RETRY_MAX)
                 continue
             if grant.slot is not None:
-                return windows, grant.slot, grant.wait
+                return windows, need, grant.slot, grant.wait
             yield Pause(grant.wait)  # too far ahead to book: ask again when it would fit
 
     def _fall_back(self, exc: BaseException) -> None:
