@@ -26,6 +26,7 @@ from telnyx_inference._constants import DEFAULT_TOKEN_LIMIT_TIER, TOKEN_LIMITS_B
 from telnyx_inference._flows import Flow, Invoke, Pause, ado_plain, adrive, do_plain, drive
 from telnyx_inference.budget.estimate import CountTokens, request_input_tokens
 from telnyx_inference.budget.local_backend import LocalWindows
+from telnyx_inference.budget.turns import Turns
 from telnyx_inference.budget.window import Grant, Usage
 
 __all__ = ["Limits", "Reservation", "TokenBudget"]
@@ -126,6 +127,7 @@ class TokenBudget:
         self._output_mean: dict[str, float] = {}
         self._uncached_share: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._turns = Turns()
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -135,7 +137,8 @@ class TokenBudget:
 
     def __getstate__(self) -> dict[str, Any]:
         """Picklable for worker processes: clients and locks are rebuilt on the other side."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_shared", "_lock", "_local")}
+        live = ("_shared", "_lock", "_local", "_turns")
+        state = {k: v for k, v in self.__dict__.items() if k not in live}
         if not isinstance(self._redis_spec, str | None):
             if getattr(self._redis_spec, "url", None) is None:
                 raise TypeError(
@@ -147,7 +150,7 @@ class TokenBudget:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._shared, self._lock = None, threading.Lock()
+        self._shared, self._lock, self._turns = None, threading.Lock(), Turns()
         self._local = _local_windows(self.window_seconds)
 
     def limits_for(self, model: str, tier: str | None = None) -> Limits:
@@ -208,13 +211,29 @@ class TokenBudget:
     ) -> Flow[Pause | Invoke, Reservation]:
         scope = f"{model}|{region or '-'}"
         limits = self.limits_for(model, tier).as_usage(self.headroom)
+        turn = yield Invoke(self._turns, "take", (scope,))
+        try:
+            windows, need, slot, wait = yield from self._asking(scope, body, model, limits)
+        finally:
+            turn.release()  # booked: the next in line may ask while this one waits its slot
+        if wait > 0:
+            yield Pause(wait)
+        return Reservation(scope, model, need, slot, windows)
+
+    def _need(self, body: Mapping[str, Any], model: str, limits: Usage) -> Usage:
         tokens, uncached, output = self.estimate(body, model)
         # An answer is only guessed at: never hold more than the window, or a small budget
         # could refuse a call whose real answer fits (the input is known, and is checked).
-        need = (tokens, uncached, min(output, limits[2]) if limits[2] else output)
+        return tokens, uncached, min(output, limits[2]) if limits[2] else output
+
+    def _asking(
+        self, scope: str, body: Mapping[str, Any], model: str, limits: Usage
+    ) -> Flow[Pause | Invoke, tuple[Any, Usage, int, float]]:
+        """Ask the windows until the tokens are booked in a slot near enough to wait for.
+        The estimate is made afresh each time: answers that came meanwhile improve it."""
         delay = _RETRY_START
         while True:
-            windows = self._windows()
+            windows, need = self._windows(), self._need(body, model, limits)
             try:
                 grant: Grant = yield Invoke(windows, "reserve", (scope, need, limits))
             except _backend_errors() as exc:
@@ -225,10 +244,9 @@ class TokenBudget:
                     yield Pause(delay)
                     delay = min(delay * 2, _RETRY_MAX)
                 continue
-            if grant.wait > 0:  # booked in a coming slot: go when it begins; else ask again then
-                yield Pause(grant.wait)
             if grant.slot is not None:
-                return Reservation(scope, model, need, grant.slot, windows)
+                return windows, need, grant.slot, grant.wait
+            yield Pause(grant.wait)  # too far ahead to book: ask again when it would fit
 
     def _fall_back(self, exc: BaseException) -> None:
         self._local_until = time.monotonic() + _FALLBACK_SECONDS

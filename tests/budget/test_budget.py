@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import threading
@@ -159,3 +160,32 @@ def test_with_wait_a_reservation_waits_for_redis_to_come_back() -> None:
             assert done[0].backend is budget._shared
     finally:
         logging.getLogger("telnyx_inference.budget").removeHandler(seen)
+
+
+async def test_callers_are_served_in_the_order_they_asked() -> None:
+    """A caller answered a moment ago does not jump ahead of callers already waiting."""
+    budget = TokenBudget(Limits(output=100), window_seconds=0.6, headroom=0.0)
+    order: list[int] = []
+
+    async def call(i: int) -> None:
+        held = await budget.areserve({**CHAT, "max_tokens": 40}, model="m")
+        order.append(i)
+        await budget.asettle(held, {"prompt_tokens": 1, "completion_tokens": 40})
+
+    first = [asyncio.create_task(call(i)) for i in range(5)]
+    await asyncio.wait_for(asyncio.gather(*first), timeout=30)  # a hang guard
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_a_cancelled_wait_gives_its_turn_back() -> None:
+    budget = TokenBudget(Limits(output=100), headroom=0.0)
+    budget.reserve({**CHAT, "max_tokens": 100}, model="m")  # the window is full
+    steps = budget.reserving({**CHAT, "max_tokens": 10}, "m", None, None)
+    step = next(steps)
+    while isinstance(step, Invoke):
+        step = steps.send(getattr(step.target, step.method)(*step.args))
+    assert isinstance(step, Pause)
+    steps.close()  # the caller gave up while waiting
+    turn = budget._turns._threads["m|-"]
+    assert turn.acquire(blocking=False), "the turn was given back"
+    turn.release()
