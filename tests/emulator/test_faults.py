@@ -14,7 +14,16 @@ import pytest
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.emulator.faults import parse_fault_header
 
-from ._support import CHAT, HOSTED, KEY, PLAIN, chat_body, sse_payloads
+from ._support import (
+    CHAT,
+    HANG_GUARD,
+    HOSTED,
+    KEY,
+    PLAIN,
+    chat_body,
+    sse_payloads,
+    wait_until,
+)
 
 STREAM = {**chat_body("stream a few words please"), "model": PLAIN, "stream": True}
 
@@ -136,15 +145,6 @@ def test_fault_validation() -> None:
 # timeout is the only thing that can happen; waits for the server are events, never sleeps.
 
 FOREVER = 3600.0
-HANG_GUARD = 30.0
-
-
-def wait_until(condition: Any) -> None:
-    """Return once ``condition()`` holds; fail after HANG_GUARD seconds (a hang, not a race)."""
-    deadline = time.monotonic() + HANG_GUARD
-    while not condition():
-        assert time.monotonic() < deadline, "the emulator never got there"
-        time.sleep(0.005)
 
 
 def test_slow_first_byte_trips_a_client_timeout(emu: Emulator) -> None:

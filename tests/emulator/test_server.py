@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from ._support import CHAT, HOSTED, KEY, chat_body, sse_payloads
 
 def test_cli_starts_prints_url_and_serves(tmp_path: Path) -> None:
     (tmp_path / "doc.txt").write_text("Telnyx offers elastic SIP trunking.")
-    start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "telnyx_inference.emulator", "--port", "0",
          "--bucket", f"kb={tmp_path}", "--api-key", "secret"],
@@ -29,13 +27,9 @@ def test_cli_starts_prints_url_and_serves(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        elapsed = time.monotonic() - start
+        url = proc.stdout.readline().strip()  # a hang here is pytest-timeout's to catch
         assert url.startswith("http://127.0.0.1:"), url
         assert url.endswith("/v2/ai/openai"), url
-        # A hang guard, not a speed target (it starts in well under a second when the machine
-        # is idle; timed asserts on a shared machine only flake).
-        assert elapsed < 15.0, f"took {elapsed:.2f}s to start"
         with openai.OpenAI(base_url=url, api_key="secret", max_retries=0) as c:
             r = c.chat.completions.create(model=HOSTED, messages=[{"role": "user", "content": "hi"}])
             assert r.choices[0].message.content
