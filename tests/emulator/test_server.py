@@ -13,6 +13,7 @@ import httpx
 import openai
 import pytest
 
+from telnyx_inference import TelnyxClient
 from telnyx_inference.emulator import Emulator, Fault, ScriptedReply
 
 from ._support import CHAT, HOSTED, KEY, chat_body, sse_payloads
@@ -154,6 +155,21 @@ def test_fixture_starts_each_test_clean(emu: Emulator) -> None:
 def test_fixture_starts_each_test_clean_again(emu: Emulator, client: Any) -> None:
     r = client.chat.completions.create(model=HOSTED, messages=[{"role": "user", "content": "x"}])
     assert r.choices[0].message.content != "left behind"
+
+
+@pytest.fixture
+def catalog_read_earlier(telnyx_emulator_session: Emulator) -> None:
+    """What an earlier test left behind: a client in this process read the emulator's
+    catalog (cached per base URL for an hour)."""
+    TelnyxClient(api_key="k", base_url=telnyx_emulator_session.base_url).models()
+
+
+def test_fixture_forgets_catalogs_read_in_earlier_tests(
+    catalog_read_earlier: None, telnyx_emulator: Emulator
+) -> None:
+    telnyx_emulator.add_model("org/added-now", 4_096)
+    client = TelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
+    assert client.model_facts("org/added-now").context_length == 4_096
 
 
 def test_fixed_mode_serves_canned_answers(emu: Emulator, client: Any,
