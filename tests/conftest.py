@@ -1,8 +1,12 @@
-"""Suite-wide rules: live tests need a key; nothing else may talk to the real API."""
+"""Suite-wide rules: live tests need a key; nothing else may talk to the real API; no test
+sees what an earlier one left in the process (test order, which differs between xdist
+workers and runs, must decide nothing)."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -47,3 +51,28 @@ def _fresh_one_time_warnings() -> None:
     from telnyx_inference import _warnings
 
     _warnings._said.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_catalog_read_earlier() -> None:
+    """No model catalog read (or failed) by an earlier test: the cache is per process and base
+    URL, and emulators come and go (a new one may get an old one's port)."""
+    from telnyx_inference.chat import catalog
+
+    catalog.forget()
+
+
+def _disabled_loggers() -> set[str]:
+    loggers = logging.root.manager.loggerDict.items()
+    return {name for name, lg in loggers if isinstance(lg, logging.Logger) and lg.disabled}
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found() -> Iterator[None]:
+    """A test that switches loggers off fails itself, rather than a later test that looks for
+    log records (``logging.config.dictConfig`` disables every existing logger by default)."""
+    disabled, level = _disabled_loggers(), logging.root.manager.disable
+    yield
+    newly = sorted(_disabled_loggers() - disabled)
+    assert not newly, f"this test disabled loggers for every later test: {newly[:10]}"
+    assert logging.root.manager.disable == level, "this test left logging.disable() on"

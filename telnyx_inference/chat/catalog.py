@@ -34,6 +34,7 @@ __all__ = [
     "catalog_failure",
     "default_max_tokens",
     "facts_for",
+    "forget",
     "is_hosted_model",
     "known_facts",
     "parse_models",
@@ -168,6 +169,16 @@ def store_failure(base_url: str, error: Exception, ttl: float = FAILED_CATALOG_T
     """Remember that reading the catalog failed; lookups use the fallback table meanwhile."""
     with _lock:
         _failures[base_url] = (time.monotonic() + ttl, error)
+
+
+def forget(prefix: str = "") -> None:
+    """Forget what this process read, or failed to read, of the catalogs at base URLs starting
+    with ``prefix`` (every one by default): the next lookup reads again. For a server whose
+    models changed under the cache — an emulator reset between tests."""
+    with _lock:
+        for table in (_cache, _failures):
+            for base_url in [url for url in table if url.startswith(prefix)]:
+                del table[base_url]
 
 
 def catalog_failure(base_url: str) -> Exception | None:

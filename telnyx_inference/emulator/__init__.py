@@ -45,9 +45,12 @@ kind                value        effect
 ==================  ===========  ==================================================
 status              status code  answer with that status (``body=`` telnyx | fastapi |
                                  openai | flat picks the error shape; 429 carries
-                                 ``x-ratelimit-limit/remaining/reset``)
-slow_first_byte     seconds      wait before answering at all
-stall_after         after        stream ``after`` chunks, then pause ``seconds``
+                                 ``x-ratelimit-limit/remaining/reset``, the window
+                                 reset ``seconds`` from now)
+slow_first_byte     seconds      wait before answering at all (or until the client
+                                 hangs up)
+stall_after         after        stream ``after`` chunks, then pause ``seconds`` (or
+                                 until the client hangs up)
 drop_after          after        stream ``after`` chunks, then close the connection
 error_event         shape        stream ``after`` chunks, then an error event
                                  (``nested``: ``{"error": {...}}``; ``flat``: vLLM's

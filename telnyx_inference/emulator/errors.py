@@ -122,8 +122,10 @@ def fastapi_detail(status: int, message: str) -> dict[str, Any]:
     return {"detail": message}
 
 
-def rate_limit_headers(remaining: int = 0) -> dict[str, str]:
-    reset = int(time.time()) + 1
+def rate_limit_headers(remaining: int = 0, reset_in: float = 1.0) -> dict[str, str]:
+    """Telnyx's rate-limit headers; the window resets at the whole second ``reset_in`` seconds
+    from now (a Unix time, as Telnyx sends it): 0 means it has already reset."""
+    reset = int(time.time() + reset_in)
     limit, left, reset_at = RATE_LIMIT_HEADERS
     return {limit: str(RATE_LIMIT), left: str(remaining), reset_at: str(reset)}
 

@@ -66,6 +66,8 @@ class Fault:
     >>> Fault(kind="stall_after", after=3, seconds=5)    # 3 chunks, then 5 s of silence
     >>> Fault(kind="error_event", shape="flat", after=2)
 
+    ``seconds`` is the pause of ``slow_first_byte`` and ``stall_after`` (ending early if the
+    client hangs up) and, for a 429, when the rate-limit window resets.
     ``route`` limits the fault to paths containing it (default: any API route); ``match`` to
     requests whose body contains that text (say, one row's marker in a bulk job).
     ``body`` picks the error body shape of a status fault: telnyx, fastapi, openai, flat.

@@ -66,12 +66,17 @@ def pytest_configure(config: pytest.Config) -> None:
 def telnyx_emulator(
     telnyx_emulator_session: Emulator, request: pytest.FixtureRequest
 ) -> Iterator[Emulator]:
-    """A running emulator with fresh state: no scripts, faults, journal or buckets.
+    """A running emulator with fresh state: no scripts, faults, journal or buckets, and no
+    catalog of it remembered by this process's clients (an earlier test's read would hide the
+    models this test adds, depending on test order).
 
     With ``@pytest.mark.telnyx_cassette`` it answers from the test's cassette
     (see :mod:`.replay.pytest_cassettes`)."""
+    from telnyx_inference.chat.catalog import forget
+
     emu = telnyx_emulator_session
     emu.reset()
+    forget(emu.root + "/")
     if request.node.get_closest_marker("telnyx_adversarial") is not None:
         emu.configure(adversarial=True)
     if (marker := request.node.get_closest_marker("telnyx_responder")) is not None:

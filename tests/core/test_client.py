@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -124,15 +123,14 @@ def test_server_errors_retried_then_reported(telnyx_emulator: Emulator) -> None:
 
 
 def test_stalled_stream_times_out(telnyx_emulator: Emulator) -> None:
-    telnyx_emulator.fault(Fault(kind="stall_after", after=2, seconds=3))
-    start = time.monotonic()
+    # The stall lasts an hour (until the client hangs up): only the timeout can end the call.
+    telnyx_emulator.fault(Fault(kind="stall_after", after=2, seconds=3600))
     with pytest.raises(TelnyxTimeoutError):
         list(
             client(telnyx_emulator, timeout=0.5, max_retries=0).stream_chat(
                 build_chat_request(HELLO, stream=True)
             )
         )
-    assert time.monotonic() - start < 2.5
 
 
 def test_dropped_stream_is_interrupted(telnyx_emulator: Emulator) -> None:
@@ -167,11 +165,11 @@ def test_catalog_falls_back_offline_fast_and_remembers() -> None:
     c = TelnyxClient(
         api_key="k", base_url="http://127.0.0.1:9/v2/ai/openai", max_retries=5, timeout=1
     )
-    start = time.monotonic()
     assert c.model_facts("zai-org/GLM-5.2").context_length == 1_048_576
-    assert time.monotonic() - start < 1.0  # no retries for the catalog
     assert cached_catalog(c.settings.base_url) is None  # a failure is not an empty catalog
-    assert catalog_failure(c.settings.base_url) is not None  # remembered: no second attempt
+    failure = catalog_failure(c.settings.base_url)  # remembered: no second attempt
+    assert failure is not None
+    assert str(failure).endswith(" 1 attempt)")  # no retries for the catalog (max_retries=5)
     assert c.model_facts("moonshotai/Kimi-K2.6").context_length == 262_144
 
 

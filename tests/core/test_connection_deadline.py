@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.connection import ConnectionFields
 from telnyx_inference.emulator import Emulator, Fault
-from telnyx_inference.errors import ServerError
+from telnyx_inference.errors import RateLimitError
 
 
 class _Model(ConnectionFields):
@@ -28,13 +26,13 @@ def test_bad_total_timeout_is_named() -> None:
 
 
 def test_total_timeout_bounds_the_retries(telnyx_emulator: Emulator) -> None:
-    telnyx_emulator.fault(Fault(kind="status", status=503, times=None))
+    # Each 429's window resets in 30 s: past the model's 10 s budget, so no retry may start
+    # (without the budget reaching the transport, the client would wait and retry).
+    telnyx_emulator.fault(Fault(kind="status", status=429, seconds=30, times=None))
     model = _Model(
-        api_key="k", base_url=telnyx_emulator.base_url, max_retries=10, total_timeout=1.0
+        api_key="k", base_url=telnyx_emulator.base_url, max_retries=1, total_timeout=10.0
     )
     body = build_chat_request([{"role": "user", "content": "hi"}])
-    start = time.monotonic()
-    with pytest.raises(ServerError):
+    with pytest.raises(RateLimitError):
         model.telnyx_client().chat(body)
-    assert time.monotonic() - start < 1.5
-    assert 2 <= len(telnyx_emulator.journal) < 11
+    assert len(telnyx_emulator.journal) == 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import math
 import struct
-import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -169,19 +170,33 @@ async def test_async_twin_matches_sync(telnyx_emulator: Emulator) -> None:
         await embedder.embed_query("")
 
 
+async def _until(condition: Callable[[], bool]) -> None:
+    """Return once ``condition()`` holds: it reads the emulator's journal, written on the
+    server's thread, so it is looked at every few milliseconds (30 s: a hang guard)."""
+    async with asyncio.timeout(30):
+        while not condition():  # noqa: ASYNC110 - no asyncio.Event crosses the thread
+            await asyncio.sleep(0.005)
+
+
 async def test_async_batches_run_concurrently_in_order(telnyx_emulator: Emulator) -> None:
     texts = [f"text number {i}" for i in range(8)]
     expected = _embedder(telnyx_emulator, batch_size=2).embed(texts)
     telnyx_emulator.clear_journal()
-    # Every batch waits 0.3 s at the server: one after another that is 1.2 s, four at once 0.3 s.
+    # The server holds every batch until its client hangs up: only batches sent together can
+    # all be there at once (one after another, the second would never be sent).
     telnyx_emulator.fault(
-        Fault(kind="slow_first_byte", seconds=0.3, times=None, route="embeddings")
+        Fault(kind="slow_first_byte", seconds=3600, times=None, route="embeddings")
     )
     client = AsyncTelnyxClient(api_key="test-key", base_url=telnyx_emulator.base_url)
     embedder = AsyncEmbedder(client, batch_size=2, max_concurrency=4)
-    start = time.monotonic()
-    assert await embedder.embed(texts) == expected
-    assert time.monotonic() - start < 1.0
+    held = asyncio.create_task(embedder.embed(texts))
+    await _until(lambda: len(_bodies(telnyx_emulator)) == 4)
+    held.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await held
+    telnyx_emulator.clear_faults()
+    telnyx_emulator.clear_journal()
+    assert await embedder.embed(texts) == expected  # and the answers come back in order
     assert len(_bodies(telnyx_emulator)) == 4
 
 

@@ -17,12 +17,18 @@ class _Batch:
         self.body = body
 
 
+SLOW = 2
+
+
 class _Transport(AsyncTransport):
-    """Batch 0 fails at once; the others are slow and record how they ended."""
+    """Batch 0 fails once the others are in flight; they never finish on their own, and
+    record how they ended."""
 
     def __init__(self) -> None:
         super().__init__(TelnyxSettings(api_key="k"))
         self.ended: list[str] = []
+        self.in_flight = 0
+        self.all_in_flight = asyncio.Event()
 
     def request_flow(
         self, method: str, path: str, body: Any = None, *, limited: Any = None, **send: Any
@@ -34,10 +40,13 @@ class _Transport(AsyncTransport):
             return await super()._do(step)
         body = step.body
         if body["input"] == ["fail"]:
-            await asyncio.sleep(0.01)
+            await self.all_in_flight.wait()
             raise ServerError("batch failed", status=500)
+        self.in_flight += 1
+        if self.in_flight == SLOW:
+            self.all_in_flight.set()
         try:
-            await asyncio.sleep(10)
+            await asyncio.Event().wait()  # only a cancellation ends it
         except asyncio.CancelledError:
             await asyncio.sleep(0)  # cleanup that needs the loop once more
             self.ended.append("cancelled")
@@ -56,8 +65,9 @@ class _Client:
 async def test_siblings_are_cancelled_and_awaited_before_the_error() -> None:
     client = _Client()
     embedder = AsyncEmbedder(client, batch_size=1, max_concurrency=4)  # type: ignore[arg-type]
-    with pytest.raises(ServerError, match="batch failed"):
-        await embedder.embed(["fail", "slow one", "slow two"])
+    async with asyncio.timeout(30):  # a hang guard
+        with pytest.raises(ServerError, match="batch failed"):
+            await embedder.embed(["fail", "slow one", "slow two"])
     assert client.transport.ended == ["cancelled", "cancelled"]  # already, not later
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert pending == []

@@ -59,7 +59,7 @@ def test_a_local_server_that_is_no_emulator_asks_for_storage_url() -> None:
     for status, body in ((404, {"detail": "Not Found"}), (200, {"hello": "world"})):
         with canned_server({}, get=body, status=status) as (root, paths):
             with pytest.raises(TelnyxError, match=r"storage_url=") as info:
-                discover_storage_url(f"{root}/v2/ai/openai", timeout=5)
+                discover_storage_url(f"{root}/v2/ai/openai", timeout=30)
             assert paths == ["/_emulator/storage"]
             assert "127.0.0.1" in str(info.value)
 
@@ -68,7 +68,7 @@ def test_an_unreachable_local_base_url_names_storage_url() -> None:
     with canned_server({}) as (root, _):
         pass  # closed: nothing listens there any more
     with pytest.raises(TelnyxError, match=r"storage_url=") as info:
-        discover_storage_url(f"{root}/v2/ai/openai", timeout=5)
+        discover_storage_url(f"{root}/v2/ai/openai", timeout=30)
     assert "refused" in str(info.value).lower()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 KEY = "test-key"
@@ -29,3 +31,17 @@ def sse_payloads(raw: bytes) -> list[str]:
     text = raw.decode().replace("\r\n", "\n")
     return [line[len("data: "):] for frame in text.split("\n\n") for line in frame.split("\n")
             if line.startswith("data: ")]
+
+
+HANG_GUARD = 30.0
+"""Seconds to wait for something that happens at once unless the code is broken."""
+
+
+def wait_until(condition: Callable[[], object]) -> None:
+    """Return once ``condition()`` holds (it reads what the server's thread writes, so it is
+    looked at every few milliseconds); fail after :data:`HANG_GUARD` seconds: a hang, never a
+    race."""
+    deadline = time.monotonic() + HANG_GUARD
+    while not condition():
+        assert time.monotonic() < deadline, "never happened (hang guard)"
+        time.sleep(0.005)

@@ -21,19 +21,19 @@ def emu(telnyx_emulator: Emulator) -> Emulator:
 
 @pytest.fixture
 def client(emu: Emulator) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=emu.base_url, api_key=KEY, max_retries=0, timeout=10) as c:
+    with openai.OpenAI(base_url=emu.base_url, api_key=KEY, max_retries=0, timeout=30) as c:
         yield c
 
 
 @pytest.fixture
 async def aclient(emu: Emulator) -> AsyncIterator[openai.AsyncOpenAI]:
     async with openai.AsyncOpenAI(base_url=emu.base_url, api_key=KEY, max_retries=0,
-                                  timeout=10) as c:
+                                  timeout=30) as c:
         yield c
 
 
 @pytest.fixture
 def http(emu: Emulator) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=emu.root, headers={"Authorization": f"Bearer {KEY}"},
-                      timeout=10) as c:
+                      timeout=30) as c:
         yield c

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from typing import Any
 
@@ -13,7 +14,16 @@ import pytest
 from telnyx_inference.emulator import Emulator, Fault
 from telnyx_inference.emulator.faults import parse_fault_header
 
-from ._support import CHAT, HOSTED, KEY, PLAIN, chat_body, sse_payloads
+from ._support import (
+    CHAT,
+    HANG_GUARD,
+    HOSTED,
+    KEY,
+    PLAIN,
+    chat_body,
+    sse_payloads,
+    wait_until,
+)
 
 STREAM = {**chat_body("stream a few words please"), "model": PLAIN, "stream": True}
 
@@ -131,9 +141,14 @@ def test_fault_validation() -> None:
 
 
 # --- timing faults ------------------------------------------------------------------------------
+# A pause that must trip a timeout lasts an hour (it ends when the client hangs up), so the
+# timeout is the only thing that can happen; waits for the server are events, never sleeps.
+
+FOREVER = 3600.0
+
 
 def test_slow_first_byte_trips_a_client_timeout(emu: Emulator) -> None:
-    emu.fault(Fault(kind="slow_first_byte", seconds=1.0))
+    emu.fault(Fault(kind="slow_first_byte", seconds=FOREVER))
     with openai.OpenAI(base_url=emu.base_url, api_key=KEY, max_retries=0, timeout=0.3) as c, \
             pytest.raises(openai.APITimeoutError):
         c.chat.completions.create(model=HOSTED, messages=[{"role": "user", "content": "x"}])
@@ -143,17 +158,46 @@ def test_slow_first_byte_delays_then_answers(http: httpx.Client) -> None:
     start = time.monotonic()
     r = http.post(CHAT, json=chat_body(), headers={"X-Emulator-Fault": "slow_first_byte=0.3"})
     assert r.status_code == 200
-    assert time.monotonic() - start >= 0.3
+    assert time.monotonic() - start >= 0.3  # a lower bound: a pause never ends early
 
 
-def test_stall_after_n_chunks(http: httpx.Client, emu: Emulator) -> None:
-    emu.fault(Fault(kind="stall_after", after=2, seconds=2.0))
+def test_a_slow_first_byte_ends_when_the_client_hangs_up(emu: Emulator) -> None:
+    """An hour's pause costs the server nothing once its client has gone: the request is
+    finished (its journal entry gets a status) as soon as the connection closes."""
+    emu.fault(Fault(kind="slow_first_byte", seconds=FOREVER))
+    body = json.dumps(chat_body()).encode()
+    head = (f"POST {CHAT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {KEY}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=HANG_GUARD) as sock:
+        sock.sendall(head.encode() + body)
+        wait_until(lambda: chat_entries(emu))  # the server holds the request now
+        assert chat_entries(emu)[0].status is None  # and has not answered it
+    wait_until(lambda: chat_entries(emu)[0].status is not None)
+
+
+def test_a_429_says_when_its_window_resets(http: httpx.Client, emu: Emulator) -> None:
+    emu.fault(Fault(kind="status", status=429, seconds=30),
+              Fault(kind="status", status=429, seconds=0))
+    before = time.time()
+    later = http.post(CHAT, json=chat_body())
+    now = http.post(CHAT, json=chat_body())
+    after = time.time()
+    assert before + 29 <= int(later.headers["x-ratelimit-reset"]) <= after + 30
+    assert int(now.headers["x-ratelimit-reset"]) <= after  # already reset: retry at once
+
+
+def test_stall_after_n_chunks(emu: Emulator) -> None:
+    """Two chunks, then nothing until the client hangs up (no [DONE], no third chunk)."""
+    emu.fault(Fault(kind="stall_after", after=2, seconds=FOREVER))
     got: list[bytes] = []
     with httpx.Client(base_url=emu.root, headers={"Authorization": f"Bearer {KEY}"},
-                      timeout=httpx.Timeout(5, read=0.4)) as c, \
-            c.stream("POST", CHAT, json=STREAM) as r, pytest.raises(httpx.ReadTimeout):
-        drain(r, got)
+                      timeout=HANG_GUARD) as c, c.stream("POST", CHAT, json=STREAM) as r:
+        for piece in r.iter_raw():
+            got.append(piece)
+            if len(sse_payloads(b"".join(got))) >= 2:
+                break
     assert len(sse_payloads(b"".join(got))) == 2
+    assert b"[DONE]" not in b"".join(got)
 
 
 def test_drop_after_n_chunks(http: httpx.Client, emu: Emulator) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ from telnyx_inference.emulator.access import (
     resolve_control_token,
 )
 
-from ._support import CHAT, KEY, chat_body
+from ._support import CHAT, KEY, chat_body, wait_until
 
 AUTH = {"Authorization": f"Bearer {KEY}"}
 REQUESTS = "telnyx_inference.emulator.requests"
@@ -55,12 +54,8 @@ def test_one_info_line_per_request_with_status_time_and_fault(
     http.get("/_emulator/state")
     # The line is written once the response is complete, on the server's thread: the client
     # can have its answer a moment before the last line is there.
-    deadline = time.monotonic() + 10
-    while True:
-        lines = [r.getMessage() for r in caplog.records if r.name == REQUESTS]
-        if len(lines) >= 3 or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
+    wait_until(lambda: len([r for r in caplog.records if r.name == REQUESTS]) >= 3)
+    lines = [r.getMessage() for r in caplog.records if r.name == REQUESTS]
     assert len(lines) == 3, lines
     method, path, status, ms = lines[0].split()
     assert (method, path, status) == ("POST", CHAT, "200")
@@ -82,10 +77,9 @@ def test_a_stream_closed_early_is_logged_once_at_debug(
         "POST", CHAT, json=chat_body(stream=True), headers={"X-Emulator-Fault": "split_frames"}
     ) as r:
         next(r.iter_lines())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and "disconnected" not in caplog.text:
-        time.sleep(0.02)
-    time.sleep(0.2)  # anything logged late would show now
+    # The request's INFO line is the last thing logged for it (after the hang-up's DEBUG line):
+    # once it is there, everything this request will ever log is.
+    wait_until(lambda: any("(incomplete)" in r.getMessage() for r in caplog.records))
     hang_ups = [r for r in caplog.records if "disconnected" in r.getMessage()]
     assert len(hang_ups) == 1, caplog.text
     assert hang_ups[0].levelno == logging.DEBUG

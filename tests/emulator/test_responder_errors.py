@@ -120,7 +120,7 @@ def test_an_exception_is_a_500_naming_the_function(
     emu: Emulator, http: httpx.Client, fn: Any, said: str, stream: bool
 ) -> None:
     emu.script(fn)
-    response = http.post(CHAT, json=chat_body("x", stream=stream), timeout=5)
+    response = http.post(CHAT, json=chat_body("x", stream=stream), timeout=30)
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/json"
     expected = f"The emulator's responder {__name__}.{fn.__name__} raised {said}"
@@ -130,7 +130,7 @@ def test_an_exception_is_a_500_naming_the_function(
     assert error.responder == f"{__name__}.{fn.__name__}"
     assert isinstance(error.__cause__, ValueError | LookupError)
     # the next request is served as usual
-    after = http.post(CHAT, json=chat_body("y", stream=stream), timeout=5)
+    after = http.post(CHAT, json=chat_body("y", stream=stream), timeout=30)
     assert after.status_code == 200
     if stream:
         assert sse_payloads(after.content)[-1] == "[DONE]"

@@ -220,7 +220,7 @@ def test_stop_sequence_is_sent(llm: ChatTelnyx, telnyx_emulator: Emulator) -> No
 
 
 def test_timeout_and_headers_per_call(llm: ChatTelnyx, telnyx_emulator: Emulator) -> None:
-    llm.invoke("Hello", timeout=5, extra_headers={"x-trace": "abc"})
+    llm.invoke("Hello", timeout=30, extra_headers={"x-trace": "abc"})
     assert telnyx_emulator.journal[-1].headers["x-trace"] == "abc"
 
 

@@ -17,11 +17,7 @@ def _catalog_reads(emu: Emulator) -> int:
 @pytest.fixture
 def emu(telnyx_emulator: Emulator) -> Emulator:
     """The session's emulator with one more model, and no catalog of it read yet (the
-    catalog cache is per process and base URL, and the emulator outlives the test)."""
-    from telnyx_inference.chat import catalog
-
-    catalog._cache.pop(telnyx_emulator.base_url, None)
-    catalog._failures.pop(telnyx_emulator.base_url, None)
+    ``telnyx_emulator`` fixture sees to that)."""
     telnyx_emulator.add_model("org/tiny", 12_345, max_completion_tokens=2_048)
     return telnyx_emulator
 

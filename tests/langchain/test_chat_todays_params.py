@@ -22,12 +22,8 @@ PRICED = "acme/priced"
 
 @pytest.fixture
 def emu(telnyx_emulator: Emulator) -> Emulator:
-    """The session's emulator, with no catalog of it read yet in this process (the cache
-    outlives a test, the emulator's models do not)."""
-    from telnyx_inference.chat import catalog
-
-    catalog._cache.pop(telnyx_emulator.base_url, None)
-    catalog._failures.pop(telnyx_emulator.base_url, None)
+    """The session's emulator, with no catalog of it read yet in this process (the
+    ``telnyx_emulator`` fixture sees to that)."""
     return telnyx_emulator
 
 

@@ -1,16 +1,16 @@
 """The eight ways a user reaches Telnyx: LangChain or LlamaIndex × sync or async × invoke or stream.
 
 :func:`run` drives one path against a server and reports what the caller saw as an
-:class:`Outcome` (answer text, pieces streamed, the exception, time taken) — or, for a
-cancellation case, cancels the caller part-way (an asyncio task mid-call; a sync stream's
-generator closed early).
+:class:`Outcome` (answer text, pieces streamed, the exception) — or, for a cancellation case,
+cancels the caller part-way, on an event, never after a guessed delay: a stream once it has
+delivered pieces (its generator closed, or its task cancelled), an async invoke once the
+server holds its request.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +23,8 @@ __all__ = ["PATHS", "PROMPT", "Outcome", "Path", "arun", "build_model", "run"]
 
 PROMPT = "Say hello"
 CANCEL_AFTER_PIECES = 2
-CANCEL_INVOKE_AFTER = 0.2
+HANG_GUARD = 30.0
+"""Seconds to wait for an event that comes at once unless something is broken."""
 
 Framework = Literal["langchain", "llama_index"]
 Mode = Literal["sync", "async"]
@@ -54,7 +55,6 @@ class Outcome:
     text: str = ""
     pieces: int = 0
     error: BaseException | None = None
-    elapsed: float = 0.0
     completed: bool = False
     """The path handed the caller an answer as finished (returned, or the stream ended)."""
     cancelled: bool = False
@@ -102,7 +102,6 @@ async def _async_stream(model: Any) -> AsyncIterator[Any]:
 def run(path: Path, model: Any, *, cancel: bool = False) -> Outcome:
     """Drive a sync path; with ``cancel``, close the stream's generator after a few pieces."""
     out = Outcome()
-    start = time.monotonic()
     try:
         if path.call == "invoke":
             if isinstance(model, ChatTelnyx):
@@ -123,12 +122,22 @@ def run(path: Path, model: Any, *, cancel: bool = False) -> Outcome:
         out.completed = not out.cancelled
     except Exception as exc:
         out.error = exc
-    out.elapsed = time.monotonic() - start
     return out
 
 
-async def arun(path: Path, model: Any, *, cancel: bool = False) -> Outcome:
-    """Drive an async path; with ``cancel``, cancel its task part-way through."""
+async def _until(condition: Callable[[], bool]) -> None:
+    """Return once ``condition()`` holds: it reads state kept on another thread (the
+    emulator's journal), so it is looked at every few milliseconds."""
+    async with asyncio.timeout(HANG_GUARD):
+        while not condition():  # noqa: ASYNC110 - no asyncio.Event crosses the thread
+            await asyncio.sleep(0.005)
+
+
+async def arun(
+    path: Path, model: Any, *, cancel: bool = False, arrived: Callable[[], bool] | None = None
+) -> Outcome:
+    """Drive an async path; with ``cancel``, cancel its task part-way through: a stream once
+    it has delivered a few pieces, an invoke once ``arrived()`` says the server holds it."""
     out = Outcome()
     progressed = asyncio.Event()
 
@@ -148,13 +157,15 @@ async def arun(path: Path, model: Any, *, cancel: bool = False) -> Outcome:
                     progressed.set()
         out.completed = True
 
-    start = time.monotonic()
     task = asyncio.create_task(call())
     if cancel:
         if path.call == "invoke":
-            await asyncio.sleep(CANCEL_INVOKE_AFTER)
-        else:
-            await asyncio.wait_for(progressed.wait(), timeout=5)
+            assert arrived is not None, "an invoke is cancelled once its request has arrived"
+            await _until(lambda: arrived() or task.done())
+        else:  # once the stream has delivered pieces (or ended, which the checks catch)
+            progress = asyncio.ensure_future(progressed.wait())
+            await asyncio.wait((task, progress), timeout=HANG_GUARD, return_when=asyncio.FIRST_COMPLETED)
+            progress.cancel()
         task.cancel()
     try:
         await task
@@ -163,5 +174,4 @@ async def arun(path: Path, model: Any, *, cancel: bool = False) -> Outcome:
         out.error = None
     except Exception as exc:
         out.error = exc
-    out.elapsed = time.monotonic() - start
     return out

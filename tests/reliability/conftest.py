@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 
 import pytest
@@ -12,18 +11,6 @@ from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.emulator import Emulator
 
 from ._paths import PROMPT
-
-
-@pytest.fixture(autouse=True)
-def _no_collector_pause() -> None:
-    """Collect now and set what exists aside from future collections.
-
-    The cases time retries against deadlines of a second or two. A test worker that has run
-    hundreds of other tests holds a large heap, and a full collection of it inside a case's
-    window (a pause of a few hundred ms on a busy two-core machine) looked like a slow server.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +34,7 @@ def baseline_text(reliability_server: Emulator) -> str:
     text = client.chat(body).first.content
     assert text
     # Warm the server's streaming path too, so that no case's first stream waits on imports
-    # there (a case with a 0.4 s timeout would see that as a stall before the answer began).
+    # there (harmless to the cases now, but it keeps their first attempts typical).
     streamed = build_chat_request([{"role": "user", "content": PROMPT}], stream=True)
     assert list(client.stream_chat(streamed))
     return text

@@ -7,7 +7,6 @@ The control routes live in :mod:`.control`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -57,7 +56,7 @@ from telnyx_inference.emulator.serving.catalog import token_limit
 from telnyx_inference.emulator.serving.control import control_routes
 from telnyx_inference.emulator.serving.index import index_routes
 from telnyx_inference.emulator.serving.limits import spent
-from telnyx_inference.emulator.serving.ops import Operations, note_faults
+from telnyx_inference.emulator.serving.ops import Operations, note_faults, pause
 from telnyx_inference.emulator.serving.schema import error as field_error
 from telnyx_inference.emulator.serving.state import State
 from telnyx_inference.emulator.storage import embedder
@@ -91,7 +90,7 @@ def _unprocessable(errs: list[dict[str, Any]]) -> Response:
 
 def _fault_response(fault: Fault) -> Response:
     message = fault.message or f"Emulated {fault.status} error."
-    headers = errors.rate_limit_headers() if fault.status == 429 else None
+    headers = errors.rate_limit_headers(reset_in=fault.seconds) if fault.status == 429 else None
     return errors.json_response(
         errors.error_body(fault.status, fault.body, message), fault.status, headers
     )
@@ -155,7 +154,7 @@ async def _pipeline(
     faults = fk.pick(taken)
     note_faults(request.scope, faults)
     if slow := faults.get(fk.SLOW_FIRST_BYTE):
-        await asyncio.sleep(slow.seconds)
+        await pause(request.receive, slow.seconds)
     if status := faults.get(fk.STATUS):
         response = _fault_response(status)
     elif parse_errs:

@@ -1,5 +1,6 @@
 """The emulator's front door, wrapped around every request: the control-token check, one log
-line per request, and quiet handling of clients that hang up mid-response.
+line per request, quiet handling of clients that hang up mid-response, and pauses that end
+when the client does.
 
 Log lines go to the ``telnyx_inference.emulator.requests`` logger at INFO::
 
@@ -49,6 +50,24 @@ def describe_faults(faults: Mapping[str, Fault]) -> str:
         attr = _MAIN_VALUE.get(kind)
         parts.append(f"{kind}={getattr(fault, attr)}" if attr else kind)
     return ",".join(parts)
+
+
+async def pause(receive: Receive, seconds: float) -> bool:
+    """Wait ``seconds`` before answering, or less if the client hangs up meanwhile (then
+    True): a ``slow_first_byte`` of an hour costs the server nothing once the client's timeout
+    has given up on it. ``receive`` is the request's, its body already read, so what comes
+    next is the hang-up."""
+
+    async def hang_up() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    waiter = asyncio.ensure_future(hang_up())
+    try:
+        done, _ = await asyncio.wait((waiter,), timeout=seconds)
+    finally:
+        waiter.cancel()
+    return bool(done)
 
 
 def note_faults(scope: MutableMapping[str, Any], faults: Mapping[str, Fault]) -> None:
