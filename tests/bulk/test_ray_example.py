@@ -15,6 +15,7 @@ pytest.importorskip("ray")
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(600)
 def test_the_ray_example_keeps_every_row() -> None:
     require_redis()
     env = {k: v for k, v in os.environ.items() if k != "TELNYX_API_KEY"}
