@@ -76,3 +76,15 @@ def _logging_left_as_found() -> Iterator[None]:
     newly = sorted(_disabled_loggers() - disabled)
     assert not newly, f"this test disabled loggers for every later test: {newly[:10]}"
     assert logging.root.manager.disable == level, "this test left logging.disable() on"
+
+
+@pytest.fixture(autouse=True)
+def _environment_left_as_found() -> Iterator[None]:
+    """A test that changes ``os.environ`` (not through ``monkeypatch``) fails itself, rather
+    than a later test, or a child process a later test starts, that reads it."""
+    before = dict(os.environ)
+    yield
+    after = dict(os.environ)
+    names = (before.keys() | after.keys()) - {"PYTEST_CURRENT_TEST"}  # pytest's own
+    changed = sorted(k for k in names if before.get(k) != after.get(k))
+    assert not changed, f"this test left environment variables changed: {changed}"
