@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -88,3 +89,31 @@ def _environment_left_as_found() -> Iterator[None]:
     names = (before.keys() | after.keys()) - {"PYTEST_CURRENT_TEST"}  # pytest's own
     changed = sorted(k for k in names if before.get(k) != after.get(k))
     assert not changed, f"this test left environment variables changed: {changed}"
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _signal_state() -> dict[str, object]:
+    """How this process takes Ctrl-C and SIGTERM: Python's handlers, this thread's blocked
+    signals, and (on Linux) what the kernel ignores, which C code can change behind Python."""
+    state: dict[str, object] = {s.name: signal.getsignal(s) for s in _SIGNALS}
+    state["blocked"] = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        with open("/proc/thread-self/status", encoding="ascii") as status:
+            state["ignored"] = next(line for line in status if line.startswith("SigIgn:"))
+    except OSError:
+        pass
+    return state
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_left_as_found() -> Iterator[None]:
+    """A test that changes how this process takes Ctrl-C or SIGTERM fails itself: an ignored
+    or blocked SIGINT is inherited by every child process started later (a CLI under test
+    would then shrug off the Ctrl-C that should stop it)."""
+    before = _signal_state()
+    yield
+    after = _signal_state()
+    changed = {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
+    assert not changed, f"this test left signal handling changed: {changed}"
