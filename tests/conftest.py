@@ -36,6 +36,21 @@ def _hypothesis_profile() -> None:
 _hypothesis_profile()
 
 
+def _take_ctrl_c() -> None:
+    """Take Ctrl-C as Python does by default, even when started as a background job.
+
+    A non-interactive shell starts ``pytest ... &`` (and ``nohup``) with SIGINT ignored, and
+    child processes inherit an ignored signal: the CLI that the Ctrl-C tests start would
+    shrug off the SIGINT they send it and hang. A handled signal is reset to the default in
+    a child, so the children take it again.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_take_ctrl_c()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("TELNYX_API_KEY"):
         return
