@@ -39,8 +39,8 @@ _hypothesis_profile()
 def _take_ctrl_c() -> None:
     """Take Ctrl-C as Python does by default, even when started as a background job.
 
-    A non-interactive shell starts ``pytest ... &`` (and ``nohup``) with SIGINT ignored, and
-    child processes inherit an ignored signal: the CLI that the Ctrl-C tests start would
+    A non-interactive shell (a script, ``bash -c``) starts a background job such as
+    ``nohup pytest ... &`` with SIGINT ignored, and child processes inherit an ignored signal: the CLI that the Ctrl-C tests start would
     shrug off the SIGINT they send it and hang. A handled signal is reset to the default in
     a child, so the children take it again.
     """
