@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -33,6 +34,21 @@ def _hypothesis_profile() -> None:
 
 
 _hypothesis_profile()
+
+
+def _take_ctrl_c() -> None:
+    """Take Ctrl-C as Python does by default, even when started as a background job.
+
+    A non-interactive shell (a script, ``bash -c``) starts a background job such as
+    ``nohup pytest ... &`` with SIGINT ignored, and child processes inherit an ignored signal: the CLI that the Ctrl-C tests start would
+    shrug off the SIGINT they send it and hang. A handled signal is reset to the default in
+    a child, so the children take it again.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_take_ctrl_c()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -76,3 +92,43 @@ def _logging_left_as_found() -> Iterator[None]:
     newly = sorted(_disabled_loggers() - disabled)
     assert not newly, f"this test disabled loggers for every later test: {newly[:10]}"
     assert logging.root.manager.disable == level, "this test left logging.disable() on"
+
+
+@pytest.fixture(autouse=True)
+def _environment_left_as_found() -> Iterator[None]:
+    """A test that changes ``os.environ`` (not through ``monkeypatch``) fails itself, rather
+    than a later test, or a child process a later test starts, that reads it."""
+    before = dict(os.environ)
+    yield
+    after = dict(os.environ)
+    names = (before.keys() | after.keys()) - {"PYTEST_CURRENT_TEST"}  # pytest's own
+    changed = sorted(k for k in names if before.get(k) != after.get(k))
+    assert not changed, f"this test left environment variables changed: {changed}"
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _signal_state() -> dict[str, object]:
+    """How this process takes Ctrl-C and SIGTERM: Python's handlers, this thread's blocked
+    signals, and (on Linux) what the kernel ignores, which C code can change behind Python."""
+    state: dict[str, object] = {s.name: signal.getsignal(s) for s in _SIGNALS}
+    state["blocked"] = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        with open("/proc/thread-self/status", encoding="ascii") as status:
+            state["ignored"] = next(line for line in status if line.startswith("SigIgn:"))
+    except OSError:
+        pass
+    return state
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_left_as_found() -> Iterator[None]:
+    """A test that changes how this process takes Ctrl-C or SIGTERM fails itself: an ignored
+    or blocked SIGINT is inherited by every child process started later (a CLI under test
+    would then shrug off the Ctrl-C that should stop it)."""
+    before = _signal_state()
+    yield
+    after = _signal_state()
+    changed = {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
+    assert not changed, f"this test left signal handling changed: {changed}"

@@ -25,20 +25,20 @@ def _client_sockets(port: int) -> int:
 
 @pytest.mark.parametrize("async_transport", ["aiohttp", "httpx"])
 def test_each_asyncio_run_closes_its_pooled_sockets(
-    async_transport: str, telnyx_emulator: Emulator
+    async_transport: str, own_emulator: Emulator
 ) -> None:
     client = AsyncTelnyxClient(
-        api_key="k", base_url=telnyx_emulator.base_url, async_transport=async_transport
+        api_key="k", base_url=own_emulator.base_url, async_transport=async_transport
     )
 
     async def call() -> int:
         await client.chat(BODY)
-        return _client_sockets(telnyx_emulator.port)
+        return _client_sockets(own_emulator.port)
 
-    before = _client_sockets(telnyx_emulator.port)
+    before = _client_sockets(own_emulator.port)
     for _ in range(3):
         assert asyncio.run(call()) == before + 1  # kept alive in the pool while the loop runs
-        assert _client_sockets(telnyx_emulator.port) == before  # closed at loop shutdown
+        assert _client_sockets(own_emulator.port) == before  # closed at loop shutdown
     assert all(not loop.is_closed() for loop in list(transport._loop_tables))
 
 

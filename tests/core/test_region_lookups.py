@@ -21,7 +21,7 @@ from telnyx_inference.buckets.documents import (
     plan_objects,
 )
 from telnyx_inference.buckets.storage import AsyncStorage, Storage
-from telnyx_inference.emulator import Emulator
+from telnyx_inference.emulator import Emulator, Fault
 
 KEY = "test-key"
 TEXTS = [f"Policy {i}: employees get {20 + i} vacation days a year." for i in range(6)]
@@ -125,10 +125,15 @@ async def test_concurrent_tasks_share_one_lookup(telnyx_emulator: Emulator, buck
 async def test_a_cancelled_caller_does_not_cancel_the_shared_lookup(
     telnyx_emulator: Emulator, bucket: str
 ) -> None:
+    # The lookup (the bucket's first storage request) is held at the server for a moment, and
+    # the caller that started it is cancelled once the journal shows it there.
+    telnyx_emulator.fault(Fault(kind="slow_first_byte", seconds=0.3, route=f"/{bucket}"))
     async with AsyncStorage(api_key=KEY, storage_url=telnyx_emulator.storage_url) as store:
         first = asyncio.ensure_future(store.head_object(bucket, "p0.txt"))
         others = [asyncio.ensure_future(store.head_object(bucket, f"p{i}.txt")) for i in (1, 2)]
-        await asyncio.sleep(0)  # every caller is waiting on the lookup now
+        async with asyncio.timeout(30):  # a hang guard
+            while not lookups(telnyx_emulator, bucket):  # noqa: ASYNC110 - the server's thread
+                await asyncio.sleep(0.005)
         first.cancel()
         assert [i.key for i in await asyncio.gather(*others)] == ["p1.txt", "p2.txt"]
     assert lookups(telnyx_emulator, bucket) == 1

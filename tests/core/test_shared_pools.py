@@ -41,20 +41,20 @@ def _pools_for(emu: Emulator) -> list[Any]:
     return [http for http in pools.shared_http_clients() if f":{emu.port}/" in str(http.base_url)]
 
 
-def test_many_keys_share_one_pool_and_a_few_descriptors(telnyx_emulator: Emulator) -> None:
+def test_many_keys_share_one_pool_and_a_few_descriptors(own_emulator: Emulator) -> None:
     before = _PROCESS.num_fds()
     clients = [
-        TelnyxClient(api_key=f"user-key-{i:03d}", base_url=telnyx_emulator.base_url)
+        TelnyxClient(api_key=f"user-key-{i:03d}", base_url=own_emulator.base_url)
         for i in range(200)
     ]
     for client in clients:
         client.models(refresh=True)
     assert _PROCESS.num_fds() - before <= 10
-    assert len(_pools_for(telnyx_emulator)) == 1
-    assert _client_sockets(telnyx_emulator.port) == 1  # one keep-alive connection for all
+    assert len(_pools_for(own_emulator)) == 1
+    assert _client_sockets(own_emulator.port) == 1  # one keep-alive connection for all
     for client in clients:
         client.close()
-    assert _client_sockets(telnyx_emulator.port) == 0
+    assert _client_sockets(own_emulator.port) == 0
 
 
 def test_each_request_carries_its_own_key_on_the_shared_pool() -> None:
@@ -69,54 +69,54 @@ def test_each_request_carries_its_own_key_on_the_shared_pool() -> None:
 
 
 def test_close_hands_the_pool_back_and_the_last_one_closes_it(
-    telnyx_emulator: Emulator,
+    own_emulator: Emulator,
 ) -> None:
-    first = TelnyxClient(api_key="k1", base_url=telnyx_emulator.base_url)
-    with TelnyxClient(api_key="k2", base_url=telnyx_emulator.base_url) as second:
+    first = TelnyxClient(api_key="k1", base_url=own_emulator.base_url)
+    with TelnyxClient(api_key="k2", base_url=own_emulator.base_url) as second:
         first.chat(BODY)
         second.chat(BODY)
-    assert _client_sockets(telnyx_emulator.port) == 1  # still held by the first client
+    assert _client_sockets(own_emulator.port) == 1  # still held by the first client
     assert first.chat(BODY).first.content
     first.close()
-    assert _client_sockets(telnyx_emulator.port) == 0
-    assert _pools_for(telnyx_emulator) == []
+    assert _client_sockets(own_emulator.port) == 0
+    assert _pools_for(own_emulator) == []
     with pytest.raises(TelnyxError, match="was closed"):
         second.chat(BODY)
 
 
 def test_a_client_dropped_without_close_leaves_its_pool_for_the_next(
-    telnyx_emulator: Emulator,
+    own_emulator: Emulator,
 ) -> None:
-    TelnyxClient(api_key="k1", base_url=telnyx_emulator.base_url).chat(BODY)  # then collected
-    assert _client_sockets(telnyx_emulator.port) == 1
-    with TelnyxClient(api_key="k2", base_url=telnyx_emulator.base_url) as client:
+    TelnyxClient(api_key="k1", base_url=own_emulator.base_url).chat(BODY)  # then collected
+    assert _client_sockets(own_emulator.port) == 1
+    with TelnyxClient(api_key="k2", base_url=own_emulator.base_url) as client:
         client.chat(BODY)
-        assert _client_sockets(telnyx_emulator.port) == 1  # the same connection, reused
-    assert _client_sockets(telnyx_emulator.port) == 0
+        assert _client_sockets(own_emulator.port) == 1  # the same connection, reused
+    assert _client_sockets(own_emulator.port) == 0
 
 
 async def test_async_clients_share_one_pool_and_aclose_releases_it(
-    telnyx_emulator: Emulator,
+    own_emulator: Emulator,
 ) -> None:
     clients = [
-        AsyncTelnyxClient(api_key=f"user-key-{i:03d}", base_url=telnyx_emulator.base_url)
+        AsyncTelnyxClient(api_key=f"user-key-{i:03d}", base_url=own_emulator.base_url)
         for i in range(50)
     ]
     await asyncio.gather(*(client.chat(BODY) for client in clients))
-    assert len(_pools_for(telnyx_emulator)) == 1
+    assert len(_pools_for(own_emulator)) == 1
     for client in clients[1:]:
         await client.aclose()
-    assert len(_pools_for(telnyx_emulator)) == 1  # the first client still holds it
+    assert len(_pools_for(own_emulator)) == 1  # the first client still holds it
     async with clients[0]:
         pass
-    assert _pools_for(telnyx_emulator) == []
-    assert _client_sockets(telnyx_emulator.port) == 0
+    assert _pools_for(own_emulator) == []
+    assert _client_sockets(own_emulator.port) == 0
 
 
 def test_owners_close_what_they_built_and_not_what_they_were_given(
-    telnyx_emulator: Emulator,
+    own_emulator: Emulator,
 ) -> None:
-    url = telnyx_emulator.base_url
+    url = own_emulator.base_url
     given = TelnyxClient(api_key="k", base_url=url)
     with Buckets(given) as buckets, Embedder(given) as embedder:
         assert buckets.client is embedder.client is given
@@ -130,8 +130,8 @@ def test_owners_close_what_they_built_and_not_what_they_were_given(
     given.close()
 
 
-async def test_async_owners_close_what_they_built(telnyx_emulator: Emulator) -> None:
-    url = telnyx_emulator.base_url
+async def test_async_owners_close_what_they_built(own_emulator: Emulator) -> None:
+    url = own_emulator.base_url
     async with AsyncBuckets(api_key="k", base_url=url) as buckets:
         await buckets.list_buckets()
     async with AsyncEmbedder(api_key="k", base_url=url) as embedder:
@@ -139,16 +139,16 @@ async def test_async_owners_close_what_they_built(telnyx_emulator: Emulator) -> 
     for owner in (buckets, embedder):
         with pytest.raises(TelnyxError, match="was closed"):
             await owner.client.chat(BODY)
-    assert _pools_for(telnyx_emulator) == []
+    assert _pools_for(own_emulator) == []
 
 
-def test_framework_models_close_their_clients(telnyx_emulator: Emulator) -> None:
+def test_framework_models_close_their_clients(own_emulator: Emulator) -> None:
     from langchain_telnyx import ChatTelnyx
 
-    with ChatTelnyx(api_key="k", base_url=telnyx_emulator.base_url) as model:
+    with ChatTelnyx(api_key="k", base_url=own_emulator.base_url) as model:
         assert model.invoke("hi").content
-        assert _client_sockets(telnyx_emulator.port) == 1
-    assert _client_sockets(telnyx_emulator.port) == 0
+        assert _client_sockets(own_emulator.port) == 1
+    assert _client_sockets(own_emulator.port) == 0
     assert model.invoke("hi").content  # a later call builds a new client
     model.close()
 

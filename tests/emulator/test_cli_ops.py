@@ -38,7 +38,8 @@ def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # faulthandler: a hang ends in SIGABRT, which prints every thread's stack (see exited)
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
     )
     try:
         assert proc.stdout is not None
@@ -50,7 +51,17 @@ def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        exited(proc)
+
+
+def exited(proc: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Wait for the CLI to end; if it hangs, fail with the stacks of its threads."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        _, err = proc.communicate(timeout=30)
+        raise AssertionError(f"the CLI did not exit; its threads:\n{err[-6000:]}") from None
 
 
 def stderr_of(proc: subprocess.Popen[str]) -> str:
@@ -170,7 +181,7 @@ def test_ctrl_c_while_serving_and_streaming_exits_cleanly() -> None:
     ) as r:
         next(r.iter_lines())
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        exited(proc)
     assert proc.returncode == 0
     err = stderr_of(proc)
     assert "Traceback" not in err, err
