@@ -48,6 +48,7 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     JournalPage,
 )
+from telnyx_inference.emulator.serving.ops import settle
 from telnyx_inference.emulator.serving.state import (
     DEFAULT_FIXED_CHUNKS,
     Settings,
@@ -402,6 +403,13 @@ class Emulator:
         finally:
             self._state.tape = previous
             tape.close()
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until the server has read every request already sent to it and answered each
+        (True), so that none a client gave up on lands in a later journal; False if some are
+        still in progress after ``timeout`` seconds. The ``telnyx_emulator`` fixture settles
+        before each test's reset."""
+        return settle(self._state, self._host, self.port, timeout)
 
     def reset(self) -> None:
         """Back to the baseline: the constructor's settings and the buckets and models present
