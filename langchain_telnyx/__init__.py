@@ -24,8 +24,10 @@ check_package_owner(__name__, __file__)  # another distribution's files mixed in
 if TYPE_CHECKING:
     from langchain_telnyx.chat_models import ChatTelnyx
     from langchain_telnyx.embeddings import TelnyxEmbeddings
+    from langchain_telnyx.rate_limiters import TelnyxRateLimiter
     from langchain_telnyx.retrievers import TelnyxBucketRetriever, bucket_retrieval_tool
     from langchain_telnyx.vectorstores import TelnyxVectorStore
+    from telnyx_inference.budget import TokenBudget
     from telnyx_inference.chat.structured import Regex
     from telnyx_inference.chat.tools import RetrievalTool as TelnyxRetrievalTool
     from telnyx_inference.chat.tracking import telnyx_usage
@@ -34,6 +36,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ChatTelnyx": ("langchain_telnyx.chat_models", "ChatTelnyx"),
     "TelnyxEmbeddings": ("langchain_telnyx.embeddings", "TelnyxEmbeddings"),
     "TelnyxBucketRetriever": ("langchain_telnyx.retrievers", "TelnyxBucketRetriever"),
+    "TelnyxRateLimiter": ("langchain_telnyx.rate_limiters", "TelnyxRateLimiter"),
+    "TokenBudget": ("telnyx_inference.budget", "TokenBudget"),
     "bucket_retrieval_tool": ("langchain_telnyx.retrievers", "bucket_retrieval_tool"),
     "Regex": ("telnyx_inference.chat.structured", "Regex"),
     "TelnyxRetrievalTool": ("telnyx_inference.chat.tools", "RetrievalTool"),
@@ -46,8 +50,10 @@ __all__ = [
     "Regex",
     "TelnyxBucketRetriever",
     "TelnyxEmbeddings",
+    "TelnyxRateLimiter",
     "TelnyxRetrievalTool",
     "TelnyxVectorStore",
+    "TokenBudget",
     "bucket_retrieval_tool",
     "telnyx_usage",
 ]

@@ -33,6 +33,7 @@ from langchain_telnyx._request import (
 from langchain_telnyx._response import PROVIDER, to_chat_result
 from langchain_telnyx._structured import StructuredMethod, structured_runnable
 from langchain_telnyx._tools import check_tool_choice, format_tools
+from langchain_telnyx.rate_limiters import as_budget
 from telnyx_inference._constants import API_KEY_ENV, DEFAULT_CHAT_MODEL
 from telnyx_inference.chat.catalog import ModelFacts, facts_for, known_facts, when_catalog_read
 from telnyx_inference.chat.grounding import Retrieval
@@ -110,6 +111,8 @@ class ChatTelnyx(ConnectionFields, BaseChatModel, ChatParamFields):
         if isinstance(values, dict) and "max_completion_tokens" in values:  # langchain-openai's
             values = dict(values)
             values.setdefault("max_tokens", values.pop("max_completion_tokens"))
+        if isinstance(values, dict) and ("rate_limiter" in values or "budget" in values):
+            values = as_budget(dict(values))  # a TokenBudget as LangChain's rate limiter
         return values
 
     # --- LangChain plumbing -------------------------------------------------------------

@@ -21,6 +21,7 @@ from telnyx_inference._constants import (
 )
 from telnyx_inference._lazy import lazy_exports
 from telnyx_inference.buckets.bucket_api import AsyncBuckets, Buckets, bucket_retrieval_tool
+from telnyx_inference.budget import Limits, TokenBudget
 from telnyx_inference.chat.cost import Cost
 from telnyx_inference.chat.guards import RegionUnavailableError
 from telnyx_inference.chat.params import ChatParamFields, ChatParams
@@ -115,6 +116,7 @@ __all__ = [
     "InsecureTransportError",
     "InvalidParameterError",
     "InvalidParameterTypeError",
+    "Limits",
     "MissingAPIKeyError",
     "MissingDependencyError",
     "ModelFacts",
@@ -139,6 +141,7 @@ __all__ = [
     "TelnyxSettings",
     "TelnyxTimeoutError",
     "TelnyxWarning",
+    "TokenBudget",
     "ToolCall",
     "UnexpectedResponseError",
     "UploadError",

@@ -224,3 +224,16 @@ EMULATOR_MODE_HEADER: Final = "x-emulator-mode"
 """Request header choosing how the emulator fills values: ``realistic`` or ``adversarial``."""
 EMULATOR_ADVERSARIAL: Final = "adversarial"
 EMULATOR_REALISTIC: Final = "realistic"
+
+# --- Token rate limits ---------------------------------------------------------------------
+
+TOKEN_LIMITS_BY_TIER: Final = {
+    "small": (100_000_000, 20_000_000, 1_000_000),
+    "medium": (40_000_000, 8_000_000, 400_000),
+    "large": (20_000_000, 4_000_000, 200_000),
+}
+"""Telnyx's default tokens per minute per organization × model × region, by catalog ``tier``:
+(total input, uncached input, output). Shared by every key of the organization."""
+DEFAULT_TOKEN_LIMIT_TIER: Final = "medium"
+"""The tier assumed for a model whose tier is unknown (the default chat model's)."""
+TOKEN_LIMIT_WINDOW_SECONDS: Final = 60.0

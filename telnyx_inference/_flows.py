@@ -19,15 +19,53 @@ loop is involved (it works inside a running loop's thread too).
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["Flow", "adrive", "drive"]
+__all__ = ["Flow", "Invoke", "Pause", "ado_plain", "adrive", "do_plain", "drive"]
 
 S = TypeVar("S")
 T = TypeVar("T")
 Flow = Generator[S, Any, T]
 """Yields steps of type ``S``, is sent each step's result, returns a ``T``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Sleep, then go on (before a retry, while a budget is full)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Invoke:
+    """Call ``target.<method>(*args)``; an async driver awaits ``target.a<method>(*args)``.
+
+    For objects with sync and async twins of one operation (a budget's backend: a dict
+    behind a lock, or Redis over a sync or an async client)."""
+
+    target: Any
+    method: str
+    args: tuple[Any, ...] = ()
+
+
+def do_plain(step: Pause | Invoke) -> Any:
+    """Perform a :class:`Pause` or an :class:`Invoke` now (the sync side)."""
+    if isinstance(step, Pause):
+        time.sleep(step.seconds)
+        return None
+    return getattr(step.target, step.method)(*step.args)
+
+
+async def ado_plain(step: Pause | Invoke) -> Any:
+    """Perform a :class:`Pause` or an :class:`Invoke` on the running event loop."""
+    if isinstance(step, Pause):
+        await asyncio.sleep(step.seconds)
+        return None
+    return await getattr(step.target, "a" + step.method)(*step.args)
 
 
 async def adrive(flow: Flow[S, T], step: Callable[[S], Awaitable[Any]]) -> T:

@@ -26,12 +26,14 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
+    field_validator,
     model_validator,
 )
 
 from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from telnyx_inference._validation import CheckedModel, field_names, unknown_parameter
+from telnyx_inference.errors import InvalidParameterTypeError
 from telnyx_inference.settings import TelnyxSettings
 
 if TYPE_CHECKING:  # the SDK loads on first use, keeping framework imports light
@@ -87,6 +89,21 @@ class ConnectionFields(Closing, AsyncClosing, CheckedModel, BaseModel):
     certificates, transports. Used when no ``client`` is given."""
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
     """The async counterpart of ``http_client``."""
+    budget: Any = Field(default=None, exclude=True, repr=False)
+    """A :class:`~telnyx_inference.budget.TokenBudget` shared by every client that holds it:
+    each request reserves its tokens first and waits while the budget is full."""
+
+    @field_validator("budget")
+    @classmethod
+    def _check_budget(cls, value: Any) -> Any:
+        from telnyx_inference.budget import TokenBudget
+
+        if value is not None and not isinstance(value, TokenBudget):
+            raise InvalidParameterTypeError(
+                "budget",
+                f"must be a telnyx_inference.budget.TokenBudget, got {type(value).__name__}",
+            )
+        return value
 
     _telnyx: Any = PrivateAttr(default=None)
     _atelnyx: Any = PrivateAttr(default=None)
@@ -155,7 +172,9 @@ class ConnectionFields(Closing, AsyncClosing, CheckedModel, BaseModel):
             from telnyx_inference.chat.client import TelnyxClient
 
             sdk = self._sdk_client(self.client, self.http_client, "OpenAI")
-            self._telnyx = TelnyxClient(settings=self.telnyx_settings(), client=sdk)
+            self._telnyx = TelnyxClient(
+                settings=self.telnyx_settings(), client=sdk, budget=self.budget
+            )
         return self._telnyx  # type: ignore[no-any-return]
 
     def telnyx_async_client(self) -> AsyncTelnyxClient:
@@ -164,7 +183,9 @@ class ConnectionFields(Closing, AsyncClosing, CheckedModel, BaseModel):
             from telnyx_inference.chat.client import AsyncTelnyxClient
 
             sdk = self._sdk_client(self.async_client, self.http_async_client, "AsyncOpenAI")
-            self._atelnyx = AsyncTelnyxClient(settings=self.telnyx_settings(), client=sdk)
+            self._atelnyx = AsyncTelnyxClient(
+                settings=self.telnyx_settings(), client=sdk, budget=self.budget
+            )
         return self._atelnyx  # type: ignore[no-any-return]
 
     def close(self) -> None:

@@ -202,7 +202,13 @@ class _EmbedderBase(ClientUser[_Client]):
 
     def _batch(self, body: dict[str, Any]) -> Flow[Step, list[list[float]]]:
         try:
-            answer = yield from self.client.transport.request_flow("POST", EMBEDDINGS_PATH, body)
+            answer = yield from self.client.spend(
+                body,
+                self.model,
+                lambda limited: self.client.transport.request_flow(
+                    "POST", EMBEDDINGS_PATH, body, limited=limited
+                ),
+            )
         except NotFoundError as err:  # the model: name the near miss among the known ones
             add_hint(err, model_hint(self.model, EMBEDDING_MODELS))
             raise

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from telnyx_inference._constants import (
     BUCKETS_PATH,
+    DEFAULT_EMBEDDING_MODEL,
     DEFAULT_POLL_INTERVAL,
     IDEMPOTENCY_KEY_HEADER,
     SIMILARITY_SEARCH_PATH,
@@ -36,6 +37,7 @@ from telnyx_inference.buckets.bucket_wire import (
 )
 from telnyx_inference.buckets.progress import JobProgress
 from telnyx_inference.chat.owners import ClientUser
+from telnyx_inference.chat.spending import Limited
 from telnyx_inference.chat.tools import RetrievalTool
 from telnyx_inference.errors import (
     BucketJobNotFoundError,
@@ -151,10 +153,16 @@ class BucketFlows(ClientUser[_Client]):
     # --- the flows: each call once, over the transport's steps (see transport.shells) ----
 
     def _send(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        limited: Limited | None = None,
     ) -> Flow[Step, Any]:
         url = f"{self.client.native_root}/{path}"
-        return (yield from self.client.transport.request_flow(method, url, body, headers=headers))
+        request = self.client.transport.request_flow
+        return (yield from request(method, url, body, headers=headers, limited=limited))
 
     def _embed(
         self, bucket_name: str, chunk_size: int, overlap: int, model: str, loader: str
@@ -214,7 +222,13 @@ class BucketFlows(ClientUser[_Client]):
     def _search(self, bucket_name: str, query: str, num_of_docs: int) -> Flow[Step, Any]:
         body = build_search_request(bucket_name, query, num_of_docs)
         with _naming_bucket(bucket_name):
-            answer = yield from self._send("POST", SIMILARITY_SEARCH_PATH, body)
+            # The search embeds the query: it spends on the embedding model's budget.
+            answer = yield from self.client.spend(
+                body,
+                DEFAULT_EMBEDDING_MODEL,
+                lambda limited: self._send("POST", SIMILARITY_SEARCH_PATH, body, limited=limited),
+                lambda _: None,
+            )
             return read_search_results(answer)
 
     def _retrieval_tool(

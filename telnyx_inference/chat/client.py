@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -26,6 +26,7 @@ from telnyx_inference._closing import AsyncClosing, Closing
 from telnyx_inference._constants import CHAT_PATH, DEFAULT_CHAT_MODEL, MODELS_PATH, ModelFacts
 from telnyx_inference._flows import Flow
 from telnyx_inference._hints import add_hint, explain
+from telnyx_inference.budget import Reservation, TokenBudget
 from telnyx_inference.chat.catalog import (
     cached_catalog,
     facts_for,
@@ -49,6 +50,15 @@ from telnyx_inference.chat.guided_check import (
     sends_guided,
 )
 from telnyx_inference.chat.response import Completion, parse_completion
+from telnyx_inference.chat.spending import (
+    Limited,
+    answer_usage,
+    hold,
+    limited_by,
+    release,
+    settle,
+    spend,
+)
 from telnyx_inference.chat.stream import StreamAccumulator, StreamEvent
 from telnyx_inference.chat.tracking import record_answer, tracking
 from telnyx_inference.errors import (
@@ -70,6 +80,7 @@ logger = logging.getLogger("telnyx_inference")
 
 _SDKClient = TypeVar("_SDKClient", openai.OpenAI, openai.AsyncOpenAI)
 _Transport = TypeVar("_Transport", SyncTransport, AsyncTransport)
+T = TypeVar("T")
 
 
 def _settings(
@@ -102,6 +113,8 @@ class _Sent:
     """The body as finally sent: a ``max_tokens`` the server refused (10015) may be dropped."""
 
     body: Mapping[str, Any]
+    held: Reservation | None = None
+    """The tokens a budget holds for this request until its usage is known."""
 
 
 def _checked_stream(body: Mapping[str, Any], acc: StreamAccumulator, policy: GuidedCheck) -> None:
@@ -138,7 +151,11 @@ class _Base(Generic[_SDKClient, _Transport]):
         async_transport: str | None = None,
         client: _SDKClient | None = None,
         settings: TelnyxSettings | None = None,
+        budget: TokenBudget | None = None,
     ) -> None:
+        self.budget = budget
+        """A :class:`~telnyx_inference.budget.TokenBudget` every request of this client
+        reserves its tokens in (chat, embeddings, bucket search); None: no budget."""
         self.settings = _settings(
             settings,
             client,
@@ -195,29 +212,56 @@ class _Base(Generic[_SDKClient, _Transport]):
         return cost
 
     def _finished(
-        self, sent: _Sent, response: Any, facts: ModelFacts | None, policy: GuidedCheck
+        self, sent: _Sent, completion: Completion, facts: ModelFacts | None, policy: GuidedCheck
     ) -> Completion:
         """The answer, priced, and failing closed on a ``guided_*`` field it ignored."""
-        completion = parse_completion(read_json(response))
         self._settle(completion, sent.body, facts)
         check_guided_answer(sent.body, completion, policy)
         return completion
 
     # --- the flows: each call once, over the transport's steps (see transport.shells) ----
 
+    def _tier(self, model: str) -> str | None:
+        facts = known_facts(self.settings.base_url, model)
+        return facts.tier if facts is not None else None
+
+    def spend(
+        self,
+        body: Mapping[str, Any],
+        model: str,
+        send: Callable[[Limited | None], Flow[Step, T]],
+        usage_of: Callable[[T], Any] = answer_usage,
+    ) -> Flow[Step, T]:
+        """``send(limited)`` under this client's budget (for the embedding and bucket calls)."""
+        return spend(self.budget, body, model, self._tier(model), send, usage_of)
+
     def _opening(
         self, sent: _Sent, streaming: bool, send: Any, retry_without_max_tokens: bool
     ) -> Flow[Step, Any]:
-        """Send the chat request; returns the answer unread. A 404 names the near misses
-        among the catalog's models; a 422 is :meth:`_refined`; the 400 refusing ``max_tokens``
-        beside function tools (10015) sends the request once more without it."""
-        retry = retry_without_max_tokens
+        """Send the chat request; returns the answer unread. Under a budget its tokens are
+        held first (``sent.held``) and given back if no answer comes. A 404 names the near
+        misses among the catalog's models; a 422 is :meth:`_refined`; the 400 refusing
+        ``max_tokens`` beside function tools (10015) sends the request once more without it."""
+        model = _model_of(sent.body)
+        sent.held = yield from hold(self.budget, sent.body, model, self._tier(model))
+        limited = limited_by(self.budget, model, sent.body.get("region"))
+        try:
+            return (
+                yield from self._sending(sent, streaming, send, retry_without_max_tokens, limited)
+            )
+        except Exception:
+            yield from release(self.budget, sent.held)
+            raise
+
+    def _sending(
+        self, sent: _Sent, streaming: bool, send: Any, retry: bool, limited: Limited | None
+    ) -> Flow[Step, Any]:
         while True:
             try:
                 try:
                     return (
                         yield from self.transport.open_flow(
-                            "POST", CHAT_PATH, sent.body, stream=streaming, **send
+                            "POST", CHAT_PATH, sent.body, stream=streaming, limited=limited, **send
                         )
                     )
                 except RequestValidationError as err:
@@ -230,6 +274,11 @@ class _Base(Generic[_SDKClient, _Transport]):
             except NotFoundError as err:
                 explain(err, sent.body, (yield from self._known_models()))
                 raise
+
+    def _closing(self, sent: _Sent, usage: Any) -> Flow[Step, ModelFacts | None]:
+        """After the answer: the budget settles with its usage; the facts to price it by."""
+        yield from settle(self.budget, sent.held, usage)
+        return (yield from self._pricing(_model_of(sent.body)))
 
     def _pricing(self, model: str) -> Flow[Step, ModelFacts | None]:
         """The model's facts for pricing: known without I/O, else (inside a ``telnyx_usage``
@@ -302,8 +351,9 @@ class TelnyxClient(Closing, _Base[openai.OpenAI, SyncTransport]):
         """
         policy, sent = self._checks(body, False, guided_check), _Sent(body)
         response = self.transport.run(self._opening(sent, False, send, retry_without_max_tokens))
-        facts = self.transport.run(self._pricing(_model_of(sent.body)))
-        return self._finished(sent, response, facts, policy)
+        completion = parse_completion(read_json(response))
+        facts = self.transport.run(self._closing(sent, completion.usage))
+        return self._finished(sent, completion, facts, policy)
 
     def stream_chat(
         self,
@@ -321,8 +371,9 @@ class TelnyxClient(Closing, _Base[openai.OpenAI, SyncTransport]):
         with _partial_on_interruption(acc), contextlib.closing(chunks):
             for chunk in chunks:
                 yield acc.feed(chunk)
-        facts = self.transport.run(self._pricing(_model_of(sent.body)))
-        acc.cost = self._settle(acc.finish(), sent.body, facts)
+        completion = acc.finish()
+        facts = self.transport.run(self._closing(sent, completion.usage))
+        acc.cost = self._settle(completion, sent.body, facts)
         _checked_stream(sent.body, acc, policy)
 
     def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:
@@ -357,9 +408,9 @@ class AsyncTelnyxClient(AsyncClosing, _Base[openai.AsyncOpenAI, AsyncTransport])
     ) -> Completion:
         policy, sent = self._checks(body, False, guided_check), _Sent(body)
         opening = self._opening(sent, False, send, retry_without_max_tokens)
-        response = await self.transport.run(opening)
-        facts = await self.transport.run(self._pricing(_model_of(sent.body)))
-        return self._finished(sent, response, facts, policy)
+        completion = parse_completion(read_json(await self.transport.run(opening)))
+        facts = await self.transport.run(self._closing(sent, completion.usage))
+        return self._finished(sent, completion, facts, policy)
 
     async def stream_chat(
         self,
@@ -378,8 +429,9 @@ class AsyncTelnyxClient(AsyncClosing, _Base[openai.AsyncOpenAI, AsyncTransport])
             with _partial_on_interruption(acc):
                 async for chunk in chunks:
                     yield acc.feed(chunk)
-        facts = await self.transport.run(self._pricing(_model_of(sent.body)))
-        acc.cost = self._settle(acc.finish(), sent.body, facts)
+        completion = acc.finish()
+        facts = await self.transport.run(self._closing(sent, completion.usage))
+        acc.cost = self._settle(completion, sent.body, facts)
         _checked_stream(sent.body, acc, policy)
 
     async def models(self, *, refresh: bool = False) -> dict[str, ModelFacts]:

@@ -67,7 +67,8 @@ drop                —            close the connection unanswered: storage (S3)
 
 Other parameters: ``times`` (apply to the first N requests carrying this exact header
 value, then succeed; default: every request), ``seconds``, ``after``, ``shape``, ``body``,
-``status``, ``message``, ``route`` (only paths containing it). Examples::
+``status``, ``message``, ``route`` (only paths containing it), ``match`` (only request bodies
+containing that text). Examples::
 
     X-Emulator-Fault: status=503;times=2
     X-Emulator-Fault: status=429;body=openai

@@ -29,6 +29,16 @@ def _speed(text: str) -> float:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -141,8 +151,32 @@ def parser() -> argparse.ArgumentParser:
         help="token the /_emulator/ control routes require (also "
         "TELNYX_EMULATOR_CONTROL_TOKEN); generated and printed when --host is not loopback",
     )
+    _limit_arguments(p)
     _cassette_arguments(p)
     return p
+
+
+def _limit_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("token rate limits (see GET /_emulator/limits)")
+    g.add_argument(
+        "--token-limits",
+        action="store_true",
+        help="enforce Telnyx's per-minute token limits (input, uncached input, output)",
+    )
+    g.add_argument(
+        "--token-budget-scale",
+        type=_positive_float,
+        default=1.0,
+        metavar="X",
+        help="each tier's published limits times X, e.g. 0.001 (implies --token-limits)",
+    )
+    g.add_argument(
+        "--token-window",
+        type=_positive_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="length of the rolling window (default 60, Telnyx's)",
+    )
 
 
 def _cassette_arguments(p: argparse.ArgumentParser) -> None:
@@ -260,6 +294,9 @@ def _run(args: argparse.Namespace) -> int:
         contract=args.contract,
         guided=args.guided,
         responder=responder,
+        token_limits=args.token_limits or args.token_budget_scale != 1.0,
+        token_budget_scale=args.token_budget_scale,
+        token_window_seconds=args.token_window,
         **_cassette_options(args),
     )
     for name, path in args.bucket:

@@ -9,6 +9,7 @@ flat ``{"object": "error", ...}`` (seen mid-stream).
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Any
 
@@ -127,6 +128,18 @@ def rate_limit_headers(remaining: int = 0, reset_in: float = 1.0) -> dict[str, s
     reset = int(time.time() + reset_in)
     limit, left, reset_at = RATE_LIMIT_HEADERS
     return {limit: str(RATE_LIMIT), left: str(remaining), reset_at: str(reset)}
+
+
+def token_limit_response(detail: str, limit: int, remaining: int, reset: float) -> Response:
+    """Telnyx's gateway 429 for a token limit: ``errors[]`` (code 10011) and ``x-ratelimit-*``
+    for the counter that is full (``reset`` as a Unix time, as the other 429s here)."""
+    names = RATE_LIMIT_HEADERS
+    headers = {
+        names[0]: str(limit),
+        names[1]: str(remaining),
+        names[2]: str(int(time.time() + math.ceil(reset))),
+    }
+    return json_response(telnyx_errors(429, detail), 429, headers)
 
 
 def error_body(status: int, shape: str, message: str) -> dict[str, Any]:

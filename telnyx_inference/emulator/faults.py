@@ -55,7 +55,7 @@ _PRIMARY: dict[str, str] = {
 }
 _INT_FIELDS = ("status", "times", "after", "n_chunks")
 _FLOAT_FIELDS = ("seconds",)
-_STR_FIELDS = ("shape", "body", "route", "message")
+_STR_FIELDS = ("shape", "body", "route", "match", "message")
 
 
 @dataclass
@@ -68,7 +68,8 @@ class Fault:
 
     ``seconds`` is the pause of ``slow_first_byte`` and ``stall_after`` (ending early if the
     client hangs up) and, for a 429, when the rate-limit window resets.
-    ``route`` limits the fault to paths containing it (default: any API route).
+    ``route`` limits the fault to paths containing it (default: any API route); ``match`` to
+    requests whose body contains that text (say, one row's marker in a bulk job).
     ``body`` picks the error body shape of a status fault: telnyx, fastapi, openai, flat.
     ``n_chunks`` is an alias of ``after``.
     """
@@ -81,6 +82,7 @@ class Fault:
     shape: str = "nested"
     body: str = "telnyx"
     route: str | None = None
+    match: str | None = None
     message: str | None = None
     n_chunks: int | None = None
 
@@ -105,8 +107,10 @@ class Fault:
     def stream_only(self) -> bool:
         return self.kind in STREAM_ONLY
 
-    def matches(self, path: str, streaming: bool) -> bool:
+    def matches(self, path: str, streaming: bool, body: bytes = b"") -> bool:
         if self.route is not None and self.route not in path:
+            return False
+        if self.match is not None and self.match.encode() not in body:
             return False
         return streaming or not self.stream_only
 

@@ -28,7 +28,7 @@ from telnyx_inference.errors import (
 from telnyx_inference.transport.conn_errors import describe_target, failure_message
 from telnyx_inference.transport.sdk_http import is_timeout
 
-__all__ = ["Attempts", "backoff", "is_retryable_status"]
+__all__ = ["Attempts", "backoff", "is_retryable_status", "reset_seconds"]
 
 INITIAL_DELAY = 0.5
 MAX_DELAY = 8.0
@@ -50,6 +50,12 @@ def backoff(retries_taken: int, headers: Mapping[str, str] | None) -> float | No
     if server_wait is not None:
         return server_wait if server_wait <= MAX_SERVER_WAIT else None
     return min(INITIAL_DELAY * 2.0**retries_taken, MAX_DELAY) * (1 - 0.25 * random.random())
+
+
+def reset_seconds(headers: Mapping[str, str] | None) -> float:
+    """How long a 429 says the limit holds (its reset header), else the first backoff."""
+    server_wait = ratelimit_reset_seconds(headers)
+    return min(server_wait, MAX_SERVER_WAIT) if server_wait is not None else INITIAL_DELAY
 
 
 def _shrink(timeout: Any, limit: float) -> Any:

@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from typing import Any, Generic, NamedTuple, TypeVar, Unpack
 
 import openai
 
-from telnyx_inference._flows import Flow, adrive, drive
+from telnyx_inference._flows import Flow, Invoke, ado_plain, adrive, do_plain, drive
 from telnyx_inference.errors import TelnyxError
 from telnyx_inference.settings import TelnyxSettings
 from telnyx_inference.transport.aio_send import direct_route
 from telnyx_inference.transport.attempt import Attempt, parsed_url, read_json
 from telnyx_inference.transport.pools import Lease, lease_async, lease_sync, sdk_client_kwargs
+from telnyx_inference.transport.retry import reset_seconds
 from telnyx_inference.transport.sdk_http import SEND_ERRORS, translate_stream_errors
 from telnyx_inference.transport.sdk_private import http_client_of
 from telnyx_inference.transport.sse import SSEDecoder
@@ -76,10 +76,19 @@ class _Shell(Generic[_SDK]):
             )
 
     def open_flow(
-        self, method: str, path: str, body: Any = None, *, stream: bool, **send: Unpack[SendOptions]
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        stream: bool,
+        limited: Callable[[float], Flow[Step, None]] | None = None,
+        **send: Unpack[SendOptions],
     ) -> Flow[Step, Any]:
         """Attempts until an answer below 400; returns it unread. An error answer that is not
-        retried raises its exception (see :class:`~.retry.Attempts`)."""
+        retried raises its exception (see :class:`~.retry.Attempts`). ``limited`` runs on
+        every 429 with the seconds until the reset, before the retry's own wait (a token
+        budget makes everyone holding it wait together)."""
         client, http = self._endpoint()
         attempt = Attempt(client, http, self.settings, method, path, body, stream, send)
         attempts = attempt.attempts
@@ -92,13 +101,22 @@ class _Shell(Generic[_SDK]):
             if response.status_code < 400:
                 return response
             content = yield Drain(response)
+            if limited is not None and response.status_code == 429:
+                yield from limited(reset_seconds(response.headers))
             yield Pause(attempts.after_status(response.status_code, response.headers, content))
 
     def request_flow(
-        self, method: str, path: str, body: Any = None, **send: Unpack[SendOptions]
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        limited: Callable[[float], Flow[Step, None]] | None = None,
+        **send: Unpack[SendOptions],
     ) -> Flow[Step, Any]:
         """One request; returns its parsed JSON body (``None`` when empty)."""
-        return read_json((yield from self.open_flow(method, path, body, stream=False, **send)))
+        opened = self.open_flow(method, path, body, stream=False, limited=limited, **send)
+        return read_json((yield from opened))
 
 
 class SyncTransport(_Shell[openai.OpenAI]):
@@ -136,9 +154,8 @@ class SyncTransport(_Shell[openai.OpenAI]):
     def _do(self, step: Step) -> Any:
         if isinstance(step, Attempt):
             return step.http.send(step.build(), stream=step.stream)
-        if isinstance(step, Pause):
-            time.sleep(step.seconds)
-            return None
+        if isinstance(step, Pause | Invoke):
+            return do_plain(step)
         if isinstance(step, Together):
             return [self.run(flow) for flow in step.flows]
         try:
@@ -227,9 +244,8 @@ class AsyncTransport(_Shell[openai.AsyncOpenAI]):
             if route is None:
                 return await step.http.send(step.build(), stream=step.stream)
             return await route.send(*step.direct(), stream=step.stream)
-        if isinstance(step, Pause):
-            await asyncio.sleep(step.seconds)
-            return None
+        if isinstance(step, Pause | Invoke):
+            return await ado_plain(step)
         if isinstance(step, Together):
             return await _together(self.run, step)
         try:

@@ -1,5 +1,6 @@
 """What a flow asks a transport shell to do: one HTTP attempt, read an error answer, pause, run
-flows together. Plain objects, importable without the openai SDK (the clients' flows are written
+flows together, call a budget (:class:`~telnyx_inference._flows.Invoke`). Plain objects,
+importable without the openai SDK (the clients' flows are written
 in modules that load before it).
 """
 
@@ -9,11 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict, Union
 
+from telnyx_inference._flows import Invoke, Pause
+
 if TYPE_CHECKING:
     from telnyx_inference._flows import Flow
     from telnyx_inference.transport.attempt import Attempt
 
-__all__ = ["Drain", "Pause", "SendOptions", "Step", "Together"]
+__all__ = ["Drain", "Invoke", "Pause", "SendOptions", "Step", "Together"]
 
 
 class SendOptions(TypedDict, total=False):
@@ -22,13 +25,6 @@ class SendOptions(TypedDict, total=False):
     timeout: float | None
     headers: Mapping[str, str] | None
     max_retries: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """Sleep, then go on (before a retry, between status reads)."""
-
-    seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,5 +43,5 @@ class Together:
     limit: int
 
 
-Step = Union["Attempt", Drain, Pause, Together]
+Step = Union["Attempt", Drain, Pause, Together, Invoke]
 """Every step a transport flow yields; the result sent back is the step's answer."""

@@ -1,5 +1,6 @@
 """``@pytest.mark.telnyx_cassette`` with ``--telnyx-record=all|new|none``, run in a child
-pytest against a second emulator as the upstream; the README's pytest example runs there too."""
+pytest against a second emulator as the upstream; the record-and-replay page's pytest example
+runs there too."""
 
 from __future__ import annotations
 
@@ -56,11 +57,11 @@ class TestAgain:
     def test_answer(self, telnyx_emulator):
         assert ask(telnyx_emulator, "in a class")
 '''
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "record-replay.md"
 
 
-def _readme_example() -> str:
-    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(), re.DOTALL | re.MULTILINE)
+def _docs_example() -> str:
+    blocks = re.findall(r"^```python\n(.*?)^```", PAGE.read_text(), re.DOTALL | re.MULTILINE)
     (example,) = [b for b in blocks if b.startswith("# test_support_bot.py")]
     return example
 
@@ -88,7 +89,7 @@ def _files(folder: Path) -> list[str]:
 @pytest.mark.timeout(600)  # four child pytest sessions; slow on a loaded machine
 def test_marker_records_all_then_replays_offline(tmp_path: Path) -> None:
     (tmp_path / "test_inner.py").write_text(INNER)
-    (tmp_path / "test_support_bot.py").write_text(_readme_example())
+    (tmp_path / "test_support_bot.py").write_text(_docs_example())
     cassettes = tmp_path / "cassettes"
     with Emulator() as upstream:
         done = _pytest(tmp_path, "--telnyx-record=all", f"--telnyx-upstream={upstream.root}")
@@ -98,7 +99,7 @@ def test_marker_records_all_then_replays_offline(tmp_path: Path) -> None:
         f"shared/greeting/{chat}", f"test_inner/test_hello/{chat}",
         f"test_support_bot/test_greeting/{chat}",
     ]
-    # upstream gone, no key: the default mode (none) replays, the README example included
+    # upstream gone, no key: the default mode (none) replays, the docs example included
     done = _pytest(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 passed" in done.stdout

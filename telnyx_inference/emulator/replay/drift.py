@@ -4,7 +4,7 @@ both through the recorder, and list every difference in shape (:mod:`.shapes`).
     TELNYX_API_KEY=... python -m pytest -m live tests/live/test_drift.py -s
 
 Each line printed is a place where the emulator no longer answers like Telnyx: fix the
-emulator (or, for a deliberate difference, say so in the README's Limitations).
+emulator (or, for a deliberate difference, say so in ``docs/limitations.md``).
 """
 
 from __future__ import annotations

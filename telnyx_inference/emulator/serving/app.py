@@ -55,6 +55,7 @@ from telnyx_inference.emulator.serving import validation as v
 from telnyx_inference.emulator.serving.catalog import token_limit
 from telnyx_inference.emulator.serving.control import control_routes
 from telnyx_inference.emulator.serving.index import index_routes
+from telnyx_inference.emulator.serving.limits import spent
 from telnyx_inference.emulator.serving.ops import Operations, note_faults, pause
 from telnyx_inference.emulator.serving.schema import error as field_error
 from telnyx_inference.emulator.serving.state import State
@@ -95,8 +96,12 @@ def _fault_response(fault: Fault) -> Response:
     )
 
 
+def _key(request: Request) -> str | None:
+    return bearer_token(request.headers.get("authorization"))
+
+
 def _authorised(request: Request, state: State) -> bool:
-    key = bearer_token(request.headers.get("authorization"))
+    key = _key(request)
     expected = state.settings.api_key
     return key is not None and (expected is None or key == expected)
 
@@ -141,9 +146,8 @@ async def _pipeline(
         )
     streaming_wanted = isinstance(body, dict) and body.get("stream") in (True, "true")
     try:
-        taken = state.take_faults(
-            request.url.path, streaming_wanted, request.headers.get(EMULATOR_FAULT_HEADER)
-        )
+        header = request.headers.get(EMULATOR_FAULT_HEADER)
+        taken = state.take_faults(request.url.path, streaming_wanted, header, raw)
     except ValueError as exc:
         entry.status = 400
         return _bad_request(f"Invalid {EMULATOR_FAULT_HEADER} header: {exc}")
@@ -242,6 +246,10 @@ async def chat(request: Request, state: State, call: Call) -> Response:
     except ResponderError as exc:
         call.entry.error = str(exc)
         return errors.json_response(errors.telnyx_errors(500, str(exc)), 500)
+    if refusal := state.admit(
+        _key(request), model_id, body.get("region"), facts.tier, spent(comp.usage)
+    ):
+        return refusal.response()
     # Field names are the client's: percent-encoded, so any name fits in a header.
     names = ",".join(quote(name, safe="_-.~!$*+") for name in unknown)
     headers = {EMULATOR_IGNORED_FIELDS_HEADER: names} if unknown else None
@@ -295,6 +303,10 @@ async def embeddings(request: Request, state: State, call: Call) -> Response:
             }
         )
     used = sum(tokens.count(t) for t in texts)
+    facts = state.catalog.get(model_id)
+    tier = facts.tier if facts is not None else None
+    if refusal := state.admit(_key(request), model_id, None, tier, (used, used, 0)):
+        return refusal.response()
     return errors.json_response(
         {
             "object": "list",
@@ -381,6 +393,9 @@ async def similarity_search(request: Request, state: State, call: Call) -> Respo
         )
     except UnknownBucket:
         return errors.bucket_not_found(body["bucket_name"])
+    used = tokens.count(body["query"])  # the query is embedded with the default model
+    if refusal := state.admit(_key(request), DEFAULT_EMBEDDING_MODEL, None, None, (used, used, 0)):
+        return refusal.response()
     return errors.json_response({"data": docs})
 
 

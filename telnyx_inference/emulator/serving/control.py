@@ -134,6 +134,9 @@ def configure(state: State, **changes: Any) -> None:
         "contract",
         "guided",
         "refuse_max_tokens_with_tools",
+        "token_limits",
+        "token_budget_scale",
+        "token_window_seconds",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -143,6 +146,17 @@ def configure(state: State, **changes: Any) -> None:
     with state.lock:
         for key, value in changes.items():
             setattr(state.settings, key, value)
+
+
+def token_limits(state: State) -> dict[str, Any]:
+    """``GET /_emulator/limits``: the settings, the limits set per model, and each scope's use."""
+    s = state.settings
+    return {
+        "enabled": s.token_limits,
+        "scale": s.token_budget_scale,
+        "window_seconds": s.token_window_seconds,
+        **state.limits.state(),
+    }
 
 
 def add_model(
@@ -281,6 +295,16 @@ def control_routes(state: State) -> list[Route]:
         add_model(state, body.pop("id"), **body)
         return _ok()
 
+    def get_limits(_: Any) -> Response:
+        return _ok(token_limits(state))
+
+    def post_limits(body: Any) -> Response:
+        unknown = set(body) - {"models", "organizations"}
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}: use models, organizations")
+        state.limits.configure(models=body.get("models"), organizations=body.get("organizations"))
+        return _ok()
+
     table: list[tuple[str, Callable[[Any], Response], str]] = [
         ("health", health, "GET"),
         ("reset", post_reset, "POST"),
@@ -295,6 +319,8 @@ def control_routes(state: State) -> list[Route]:
         ("fixed", post_fixed, "POST"),
         ("settings", post_settings, "POST"),
         ("models", post_model, "POST"),
+        ("limits", get_limits, "GET"),
+        ("limits", post_limits, "POST"),
     ]
     routes = [Route(f"/_emulator/{path}", wrap(fn), methods=[method]) for path, fn, method in table]
     return [

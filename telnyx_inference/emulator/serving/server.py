@@ -23,7 +23,6 @@ from telnyx_inference._constants import (
     NATIVE_ROOT_PATH,
     OPENAI_BASE_SUFFIX,
 )
-from telnyx_inference._warnings import warn_once
 from telnyx_inference.emulator import streaming
 from telnyx_inference.emulator.access import (
     exposure_notice,
@@ -49,6 +48,11 @@ from telnyx_inference.emulator.serving.journal import (
     JournalPage,
 )
 from telnyx_inference.emulator.serving.ops import settle
+from telnyx_inference.emulator.serving.startup import (
+    bind_socket,
+    import_event_loop_backends,
+    replay_strictness,
+)
 from telnyx_inference.emulator.serving.state import (
     DEFAULT_FIXED_CHUNKS,
     Settings,
@@ -58,38 +62,6 @@ from telnyx_inference.emulator.serving.state import (
 from telnyx_inference.emulator.storage.s3 import StorageEndpoint
 
 START_TIMEOUT = 10.0
-
-
-def _import_event_loop_backends() -> None:
-    """What anyio and starlette import on their first use inside the event loop."""
-    import anyio._backends._asyncio  # anyio's asyncio backend, imported by name
-    import anyio.to_thread  # noqa: F401
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto must be IPPROTO_TCP (not 0): asyncio only turns on TCP_NODELAY for accepted
-    # sockets that say so, and without it Nagle plus delayed ACKs cost ~40 ms per response.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def _replay_strict(replay: object, replay_strict: bool | None, strict: bool) -> bool:
-    """Whether a replay miss is an error; ``strict`` decided it before ``replay_strict``."""
-    if replay_strict is None and strict and replay is not None:
-        warn_once(
-            "emulator-strict-replay",
-            "Emulator(strict=True) makes replay misses errors only until the next release: "
-            "pass replay_strict=True for that (strict checks the request fields).",
-            DeprecationWarning,
-        )
-        return True
-    return bool(replay_strict)
 
 
 class Emulator:
@@ -151,11 +123,19 @@ class Emulator:
         contract: str = "current",
         guided: str = "honour",
         responder: Responder | None = None,
+        token_limits: bool = False,
+        token_budget_scale: float = 1.0,
+        token_window_seconds: float = 60.0,
     ) -> None:
         if mode not in ("normal", "fixed"):
             raise ValueError("mode must be 'normal' or 'fixed'")
-        check_setting("contract", contract)
-        check_setting("guided", guided)
+        for name, value in (
+            ("contract", contract),
+            ("guided", guided),
+            ("token_budget_scale", token_budget_scale),
+            ("token_window_seconds", token_window_seconds),
+        ):
+            check_setting(name, value)
         if responder is not None and not callable(responder):
             raise TypeError(f"responder must be callable, got {responder!r:.80}")
         if record is not None:
@@ -175,6 +155,9 @@ class Emulator:
                 adversarial=adversarial,
                 contract=contract,
                 guided=guided,
+                token_limits=token_limits,
+                token_budget_scale=token_budget_scale,
+                token_window_seconds=token_window_seconds,
             ),
             responder,
         )
@@ -192,7 +175,7 @@ class Emulator:
                 record=record,
                 replay=replay,
                 upstream=upstream,
-                strict=_replay_strict(replay, replay_strict, strict),
+                strict=replay_strictness(replay, replay_strict, strict),
                 speed=replay_speed,
                 ignore=ignore_fields,
             )
@@ -227,8 +210,8 @@ class Emulator:
             timeout_graceful_shutdown=1,
         )
         config.load()
-        _import_event_loop_backends()
-        self._sock = _bind(self._host, self._port)
+        import_event_loop_backends()
+        self._sock = bind_socket(self._host, self._port)
         self._server = uvicorn.Server(config)
         sock, server = self._sock, self._server
         self._thread = threading.Thread(
@@ -388,6 +371,14 @@ class Emulator:
         while running (undone
         by reset)."""
         control.configure(self._state, **changes)
+
+    def token_limits(self, **changes: Any) -> dict[str, Any]:
+        """``GET``/``POST /_emulator/limits``: with ``models={id: {"input": n, ...}}`` and
+        ``organizations={key: org}`` set those first; returns settings, limits and use.
+        Turn limits on with ``configure(token_limits=True, token_budget_scale=...)``."""
+        if changes:
+            self._state.limits.configure(**changes)
+        return control.token_limits(self._state)
 
     def add_model(self, model_id: str, context_length: int, **facts: Any) -> None:
         control.add_model(self._state, model_id, context_length, **facts)

@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from telnyx_inference.budget.window import Usage
 from telnyx_inference.emulator.faults import Fault, parse_fault_header
 from telnyx_inference.emulator.model.prefix_cache import PrefixCache
 from telnyx_inference.emulator.records import JournalEntry, ScriptedReply
@@ -19,6 +20,7 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     Journal,
 )
+from telnyx_inference.emulator.serving.limits import Refusal, TokenLimits
 from telnyx_inference.emulator.storage.buckets import BucketStore
 
 if TYPE_CHECKING:
@@ -33,11 +35,18 @@ GUIDED_MODES = ("honour", "ignore", "reject")
 _CHOICES = {"contract": CONTRACTS, "guided": GUIDED_MODES}
 
 
+_POSITIVE = ("token_budget_scale", "token_window_seconds")
+
+
 def check_setting(name: str, value: object) -> None:
     """Raise ValueError naming ``name`` when ``value`` is not one of its choices."""
     allowed = _CHOICES.get(name)
     if allowed is not None and value not in allowed:
         raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
+    if name in _POSITIVE and (
+        isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
+    ):
+        raise ValueError(f"{name} must be a number above 0, got {value!r}")
 
 
 DEFAULT_FIXED_CHUNKS = 16
@@ -65,6 +74,12 @@ class Settings:
     unconstrained) or ``"reject"`` (422). Strict mode refuses them whatever this says."""
     refuse_max_tokens_with_tools: bool = False
     """Answer ``max_tokens`` beside function tools on hosted models with 2025's 400 (10015)."""
+    token_limits: bool = False
+    """Enforce Telnyx's token rate limits (see :mod:`.limits`); off, nothing is refused."""
+    token_budget_scale: float = 1.0
+    """The limits of each model's tier times this (tests use a small scale)."""
+    token_window_seconds: float = 60.0
+    """The rolling window the limits count over (Telnyx's is a minute)."""
 
 
 @dataclass
@@ -98,6 +113,8 @@ class State:
         self.catalog = Catalog()
         self.prefix_cache = PrefixCache()
         """Prompt blocks seen, for ``usage.prompt_tokens_details.cached_tokens``."""
+        self.limits = TokenLimits()
+        """Token use per organization × model × region, when ``settings.token_limits``."""
         self.fixed: FixedReplies | None = None
         self.tape: Tape | None = None
         """Record/replay (:mod:`telnyx_inference.emulator.replay.tape`); kept across resets, which rewind it."""
@@ -118,6 +135,7 @@ class State:
             self.buckets.reset()
             self.catalog.reset()
             self.prefix_cache.clear()
+            self.limits.reset()
             self.fixed = None
             if self.tape is not None:
                 self.tape.rewind()
@@ -135,7 +153,9 @@ class State:
             taken, self.responder_errors = self.responder_errors, []
             return taken
 
-    def take_faults(self, path: str, streaming: bool, header: str | None) -> list[Fault]:
+    def take_faults(
+        self, path: str, streaming: bool, header: str | None, body: bytes = b""
+    ) -> list[Fault]:
         """Faults for this request: the header's (counted per header value) and queued ones,
         each queued fault consumed once. Raises ValueError for a malformed header."""
         taken: list[Fault] = []
@@ -143,7 +163,7 @@ class State:
             if header:
                 uses = self.header_uses.get(header, 0)
                 for fault in parse_fault_header(header):
-                    if not fault.matches(path, streaming):
+                    if not fault.matches(path, streaming, body):
                         continue
                     if fault.times is None or uses < fault.times:
                         taken.append(fault)
@@ -151,7 +171,7 @@ class State:
             kept: list[Fault] = []
             kinds = {f.kind for f in taken}
             for fault in self.faults:
-                if fault.kind not in kinds and fault.matches(path, streaming):
+                if fault.kind not in kinds and fault.matches(path, streaming, body):
                     kinds.add(fault.kind)
                     taken.append(fault)
                     if fault.times is not None:
@@ -170,6 +190,23 @@ class State:
         with self.lock:
             self.buckets.set_baseline()
             self.catalog.set_baseline()
+
+    def admit(
+        self, api_key: str | None, model: str, region: str | None, tier: str | None, used: Usage
+    ) -> Refusal | None:
+        """Count a served request's tokens; a :class:`.limits.Refusal` when a limit is full."""
+        s = self.settings
+        if not s.token_limits:
+            return None
+        return self.limits.admit(
+            api_key,
+            model,
+            region,
+            tier,
+            used,
+            scale=s.token_budget_scale,
+            window_seconds=s.token_window_seconds,
+        )
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
