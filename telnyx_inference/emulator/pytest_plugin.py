@@ -30,6 +30,9 @@ import pytest
 
 from telnyx_inference.emulator.replay import pytest_cassettes
 
+SETTLE_SECONDS = 10.0
+"""How long a test waits for an earlier one's requests to be done with (a hang guard: a
+request still going after that is left to itself)."""
 EMULATOR_KEY = "emulator-test-key"
 """The key ``telnyx_env`` exports when the emulator accepts any key."""
 
@@ -66,15 +69,17 @@ def pytest_configure(config: pytest.Config) -> None:
 def telnyx_emulator(
     telnyx_emulator_session: Emulator, request: pytest.FixtureRequest
 ) -> Iterator[Emulator]:
-    """A running emulator with fresh state: no scripts, faults, journal or buckets, and no
-    catalog of it remembered by this process's clients (an earlier test's read would hide the
-    models this test adds, depending on test order).
+    """A running emulator with fresh state: no scripts, faults, journal or buckets, no request
+    of an earlier test still to come in (see :meth:`~.Emulator.settle`), and no catalog of it
+    remembered by this process's clients (an earlier test's read would hide the models this
+    test adds, depending on test order).
 
     With ``@pytest.mark.telnyx_cassette`` it answers from the test's cassette
     (see :mod:`.replay.pytest_cassettes`)."""
     from telnyx_inference.chat.catalog import forget
 
     emu = telnyx_emulator_session
+    emu.settle(SETTLE_SECONDS)
     emu.reset()
     forget(emu.root + "/")
     if request.node.get_closest_marker("telnyx_adversarial") is not None:

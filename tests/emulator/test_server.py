@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -170,6 +171,29 @@ def test_fixture_forgets_catalogs_read_in_earlier_tests(
     telnyx_emulator.add_model("org/added-now", 4_096)
     client = TelnyxClient(api_key="k", base_url=telnyx_emulator.base_url)
     assert client.model_facts("org/added-now").context_length == 4_096
+
+
+def _raw_chat(emu: Emulator) -> bytes:
+    body = json.dumps(chat_body("sent, then left")).encode()
+    return (f"POST {CHAT} HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer {KEY}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+
+
+def test_settle_waits_for_requests_already_sent(emu: Emulator) -> None:
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=30) as sock:
+        sock.sendall(_raw_chat(emu))  # the client never waits for its answer
+        assert emu.settle()
+        (entry,) = emu.journal  # read and answered: no later test's journal will get it
+        assert entry.status == 200
+
+
+def test_settle_says_when_a_request_is_still_held(emu: Emulator) -> None:
+    emu.fault(Fault(kind="slow_first_byte", seconds=3600))  # until the client hangs up
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=30) as sock:
+        sock.sendall(_raw_chat(emu))
+        assert emu.settle(timeout=0.2) is False
+    assert emu.settle()
 
 
 def test_fixed_mode_serves_canned_answers(emu: Emulator, client: Any,

@@ -21,6 +21,7 @@ def reliability_server() -> Iterator[Emulator]:
 
 @pytest.fixture
 def emu(reliability_server: Emulator) -> Iterator[Emulator]:
+    reliability_server.settle(10)  # no request of an earlier case still to come in
     reliability_server.reset()
     yield reliability_server
     reliability_server.reset()

@@ -1,6 +1,7 @@
 """The emulator's front door, wrapped around every request: the control-token check, one log
-line per request, quiet handling of clients that hang up mid-response, and pauses that end
-when the client does.
+line per request, quiet handling of clients that hang up mid-response, pauses that end
+when the client does, and a count of the requests in progress (:func:`settle` waits for
+none).
 
 Log lines go to the ``telnyx_inference.emulator.requests`` logger at INFO::
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -30,6 +32,7 @@ from telnyx_inference.emulator.faults import Fault
 from telnyx_inference.emulator.serving.state import State
 
 REQUEST_LOGGER = "telnyx_inference.emulator.requests"
+HEALTH_PROBE = b"GET /_emulator/health HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n\r\n"
 FAULTS_KEY = "telnyx_emulator_faults"
 log = logging.getLogger(REQUEST_LOGGER)
 
@@ -68,6 +71,28 @@ async def pause(receive: Receive, seconds: float) -> bool:
     finally:
         waiter.cancel()
     return bool(done)
+
+
+def settle(state: State, host: str, port: int, timeout: float) -> bool:
+    """Wait until the server has read every request already sent to it and finished each.
+
+    A request its client gave up on (cancelled, timed out) is still in the server's socket
+    buffers and may be read after the client has moved on: a later journal would show it. A
+    health request on a new connection makes the event loop take in everything delivered
+    before it; then the requests in progress are waited for. False if some are still going
+    after ``timeout`` seconds (a stream whose client is still reading, say).
+    """
+    deadline = time.monotonic() + timeout
+    # A plain socket: HTTP libraries may be patched by the caller's test tools (VCR.py).
+    with socket.create_connection((host, port), timeout=timeout) as probe:
+        probe.sendall(HEALTH_PROBE)
+        while probe.recv(4096):  # until the server closes: the answer is all there
+            pass
+    while state.in_flight:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
 
 
 def note_faults(scope: MutableMapping[str, Any], faults: Mapping[str, Fault]) -> None:
@@ -110,6 +135,7 @@ class Operations:
         started = time.perf_counter()
         status = 0
         complete = hung_up = False
+        self.state.in_flight += 1
 
         async def tracking_send(message: Message) -> None:
             nonlocal status, complete
@@ -147,6 +173,7 @@ class Operations:
             failure = exc
             raise
         finally:
+            self.state.in_flight -= 1
             ms = (time.perf_counter() - started) * 1000
             if not complete:
                 why = "client disconnected" if hung_up else "connection closed"

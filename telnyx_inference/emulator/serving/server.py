@@ -47,6 +47,7 @@ from telnyx_inference.emulator.serving.journal import (
     DEFAULT_MAX_ENTRIES,
     JournalPage,
 )
+from telnyx_inference.emulator.serving.ops import settle
 from telnyx_inference.emulator.serving.startup import (
     bind_socket,
     import_event_loop_backends,
@@ -393,6 +394,13 @@ class Emulator:
         finally:
             self._state.tape = previous
             tape.close()
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until the server has read every request already sent to it and answered each
+        (True), so that none a client gave up on lands in a later journal; False if some are
+        still in progress after ``timeout`` seconds. The ``telnyx_emulator`` fixture settles
+        before each test's reset."""
+        return settle(self._state, self._host, self.port, timeout)
 
     def reset(self) -> None:
         """Back to the baseline: the constructor's settings and the buckets and models present

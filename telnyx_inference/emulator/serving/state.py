@@ -120,6 +120,8 @@ class State:
         """Record/replay (:mod:`telnyx_inference.emulator.replay.tape`); kept across resets, which rewind it."""
         self.storage: Any = None
         """The S3 endpoint (:class:`~.storage.StorageEndpoint`); it clears itself on reset."""
+        self.in_flight = 0
+        """HTTP requests the server is working on (changed on its event loop only)."""
 
     def reset(self) -> None:
         with self.lock:
