@@ -30,8 +30,7 @@ from telnyx_inference._constants import (
     DEFAULT_NUM_OF_DOCS,
 )
 from telnyx_inference.budget import TokenBudget
-from telnyx_inference.chat.request import build_chat_request
-from telnyx_inference.chat.structured import StructuredSpec, structured_spec
+from telnyx_inference.bulk.row_chat import RowChat
 from telnyx_inference.errors import TelnyxError
 
 __all__ = ["ChatRows", "EmbedRows", "SearchRows"]
@@ -121,47 +120,26 @@ class ChatRows(_Rows):
             error_column=error_column,
             client_kwargs=client_kwargs,
         )
-        self.model, self.system = model, system
-        self.prompt_column, self.output_column = prompt_column, output_column
-        self.schema, self.field_prefix = schema, field_prefix
-        self.params = dict(params or {})
-        self._spec: StructuredSpec | None = structured_spec(schema) if schema is not None else None
-        self._fields: list[str] = (
-            list((self._spec.schema or {}).get("properties", {})) if self._spec else []
+        self.prompt_column = prompt_column
+        self._chat = RowChat(
+            model=model,
+            system=system,
+            schema=schema,
+            field_prefix=field_prefix,
+            params=params,
+            output_column=output_column,
         )
-        build_chat_request(
-            [{"role": "user", "content": "-"}], model=model, params=self._params()
-        )  # refuse bad params now
-
-    def _params(self) -> dict[str, Any]:
-        return {**self.params, **(self._spec.params if self._spec else {})}
 
     def _one(self, prompt: Any) -> Any:
-        messages: list[Any] = [{"role": "system", "content": self.system}] if self.system else []
-        messages.append({"role": "user", "content": str(prompt)})
-        body = build_chat_request(messages, model=self.model, params=self._params())
-        text = self._telnyx().chat(body, guided_check="error").choices[0].content or ""
-        return self._spec.parse(text) if self._spec else text
+        answer = self._telnyx().chat(self._chat.body(prompt), guided_check="error")
+        return self._chat.value(answer.choices[0].content or "")
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
         results = self._each(batch[self.prompt_column], self._one)
         out = {name: list(values) for name, values in batch.items()}
-        values = [value for value, _ in results]
-        if self._spec is not None and self._fields:
-            for name in self._fields:
-                out[f"{self.field_prefix}{name}"] = [_field(v, name) for v in values]
-        else:
-            out[self.output_column] = values
+        self._chat.fill(out, [value for value, _ in results])
         out[self.error_column] = [error for _, error in results]
         return out
-
-
-def _field(value: Any, name: str) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        return value.get(name)
-    return getattr(value, name, None)
 
 
 class EmbedRows(_Rows):
@@ -231,12 +209,6 @@ class SearchRows(_Rows):
         self.bucket, self.k = check_bucket(bucket, "bucket"), check_positive_int(k, "k")
         self.query_column, self.output_column = query_column, output_column
         self._buckets: Any = None
-        self.bucket, self.query_column, self.output_column, self.k = (
-            bucket,
-            query_column,
-            output_column,
-            k,
-        )
 
     def _one(self, query: Any) -> list[dict[str, Any]]:
         if self._buckets is None:

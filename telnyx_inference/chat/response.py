@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from telnyx_inference.errors import UnexpectedResponseError, error_from_stream_event
+from telnyx_inference.error_bodies import error_from_stream_event
+from telnyx_inference.errors import UnexpectedResponseError
 
 if TYPE_CHECKING:
     from telnyx_inference.chat.cost import Cost

@@ -19,12 +19,8 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from telnyx_inference._hints import add_hint
-from telnyx_inference.errors import (
-    TelnyxConnectionError,
-    TelnyxTimeoutError,
-    error_from_body,
-    ratelimit_reset_seconds,
-)
+from telnyx_inference.error_bodies import error_from_body, ratelimit_reset_seconds
+from telnyx_inference.errors import TelnyxConnectionError, TelnyxTimeoutError
 from telnyx_inference.transport.conn_errors import describe_target, failure_message
 from telnyx_inference.transport.sdk_http import is_timeout
 

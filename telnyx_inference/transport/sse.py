@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from telnyx_inference.errors import StreamError, error_from_stream_event
+from telnyx_inference.error_bodies import error_from_stream_event
+from telnyx_inference.errors import StreamError
 
 __all__ = ["SSEDecoder"]
 

@@ -107,3 +107,40 @@ def test_embedding_rows_on_the_cluster(cluster: None) -> None:
         ).take_all()
     assert [r["text"] for r in out] == [f"document {i}" for i in range(300)]
     assert all(len(r["embedding"]) == 1024 and r["error"] is None for r in out)
+
+
+def test_the_http_processor_fills_the_same_columns(cluster: None) -> None:
+    from telnyx_inference.bulk import http_processor
+
+    with Emulator(api_key="ray-test-key") as emu:  # the workers' key, or a 401 per row
+        emu.fault(Fault(kind="status", status=500, times=None, match="[poison]"))
+        processor = http_processor(
+            base_url=emu.base_url, schema=Person, concurrency=2, batch_size=50, max_retries=0
+        )
+        rows = [
+            {"id": i, "prompt": f"Ada Lovelace was {20 + i % 50}.{' [poison]' * (i % 50 == 3)}"}
+            for i in range(200)
+        ]
+        out = sorted(processor(ray.data.from_items(rows)).take_all(), key=lambda r: r["id"])
+        sent = [e for e in emu.journal if e.path.endswith("/chat/completions")]
+    assert [r["id"] for r in out] == list(range(200))
+    assert [r["id"] for r in out if r["error"]] == [3, 53, 103, 153]
+    assert all(r["error"].startswith("APIStatusError: Telnyx API error") for r in out if r["error"])
+    assert all(
+        (r["name"], r["age"]) == ("Ada Lovelace", 20 + r["id"] % 50) for r in out if not r["error"]
+    )
+    assert set(out[0]) == {"id", "prompt", "name", "age", "error"}
+    assert len(sent) == 200
+    assert sent[0].json["response_format"]["type"] == "json_schema"
+
+
+def test_the_http_processor_refuses_bad_input_before_any_row() -> None:
+    from telnyx_inference.bulk import http_processor
+    from telnyx_inference.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="min_p"):
+        http_processor(params={"min_p": 2})
+    with pytest.raises(InvalidParameterError, match="concurrency"):
+        http_processor(concurrency=0)
+    with pytest.raises(InvalidParameterError, match="base_url"):
+        http_processor(base_url="http://telnyx.example.com/v2/ai/openai")

@@ -16,7 +16,7 @@ from telnyx_inference import (
 )
 from telnyx_inference._hints import key_hint, model_hint, warn_unknown_model_once
 from telnyx_inference.emulator import Emulator
-from telnyx_inference.errors import error_from_body
+from telnyx_inference.error_bodies import error_from_body
 
 HELLO = [{"role": "user", "content": "hello"}]
 

@@ -7,6 +7,10 @@ from typing import Any
 import pytest
 
 from telnyx_inference import errors as e
+from telnyx_inference.error_bodies import (
+    error_from_body,
+    error_from_stream_event,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +97,7 @@ from telnyx_inference import errors as e
     ],
 )
 def test_shapes(status: int, body: Any, cls: type[e.APIStatusError], needle: str) -> None:
-    err = e.error_from_body(status, body)
+    err = error_from_body(status, body)
     assert type(err) is cls
     assert err.status == status
     assert needle in str(err)
@@ -117,7 +121,7 @@ def test_validation_error_lists_every_field() -> None:
             },
         ]
     }
-    err = e.error_from_body(422, body)
+    err = error_from_body(422, body)
     assert isinstance(err, e.RequestValidationError)
     assert err.fields == {
         "min_p": "Input should be less than or equal to 1",
@@ -126,7 +130,7 @@ def test_validation_error_lists_every_field() -> None:
 
 
 def test_rate_limit_reads_reset_header() -> None:
-    err = e.error_from_body(
+    err = error_from_body(
         429,
         {"errors": [{"code": "10011", "title": "Too many requests"}]},
         {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "7"},
@@ -138,13 +142,13 @@ def test_rate_limit_reads_reset_header() -> None:
 
 
 def test_json_text_body_is_parsed() -> None:
-    err = e.error_from_body(401, '{"errors": [{"title": "Unauthorized"}]}')
+    err = error_from_body(401, '{"errors": [{"title": "Unauthorized"}]}')
     assert isinstance(err, e.AuthenticationError)
     assert "Unauthorized" in str(err)
 
 
 def test_ordinary_chunk_is_not_an_error() -> None:
-    assert e.error_from_stream_event({"choices": []}) is None
+    assert error_from_stream_event({"choices": []}) is None
 
 
 def test_type_hierarchy_fits_builtin_handlers() -> None:

@@ -19,13 +19,12 @@ from hypothesis import strategies as st
 
 from telnyx_inference.chat.response import Completion, parse_completion
 from telnyx_inference.chat.stream import StreamAccumulator
+from telnyx_inference.error_bodies import error_from_body, ratelimit_reset_seconds
 from telnyx_inference.errors import (
     APIStatusError,
     StreamError,
     StreamInterruptedError,
     UnexpectedResponseError,
-    error_from_body,
-    ratelimit_reset_seconds,
 )
 from telnyx_inference.transport.sse import SSEDecoder
 
