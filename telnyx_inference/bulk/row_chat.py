@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from telnyx_inference.chat.request import build_chat_request
 from telnyx_inference.chat.structured import StructuredSpec, structured_spec
 
@@ -69,8 +71,7 @@ class RowChat:
 
 
 def _field(value: Any, name: str) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        return value.get(name)
-    return getattr(value, name, None)
+    """One field of an answer, as plain data (nested models become dicts, which Arrow stores)."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    return value.get(name) if isinstance(value, Mapping) else None

@@ -106,3 +106,20 @@ async def test_the_worker_session_reads_the_key_where_it_runs(
     monkeypatch.setenv("TELNYX_API_KEY", "worker-key")
     async with session_factory() as session:
         assert session.headers["Authorization"] == "Bearer worker-key"
+
+
+class Item(BaseModel):
+    sku: str
+    quantity: int
+
+
+class Order(BaseModel):
+    customer: str
+    items: list[Item]
+
+
+def test_nested_models_become_plain_data_that_arrow_can_store() -> None:
+    answer = _Answer(_chat(schema=Order), "error")
+    text = json.dumps({"customer": "Ada", "items": [{"sku": "SIP-1", "quantity": 5}]})
+    out = answer({"http_response": _completion(text)})
+    assert out == {"customer": "Ada", "items": [{"sku": "SIP-1", "quantity": 5}], "error": None}
