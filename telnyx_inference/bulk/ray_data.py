@@ -87,6 +87,18 @@ class _Rows:
             self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="telnyx-rows")
         return list(self._pool.map(guarded, list(values)))
 
+    def _table(
+        self,
+        batch: Batch,
+        results: Sequence[tuple[Any, str | None]],
+        columns: Callable[[list[Any]], Mapping[str, list[Any]]],
+    ) -> dict[str, Any]:
+        """The batch's own columns, the answers' (``columns`` of the values) and the errors."""
+        out = {name: list(values) for name, values in batch.items()}
+        out.update(columns([value for value, _ in results]))
+        out[self.error_column] = [error for _, error in results]
+        return out
+
     def __getstate__(self) -> dict[str, Any]:
         live = ("_client", "_pool", "_embedder", "_buckets")
         return {k: None if k in live else v for k, v in self.__dict__.items()}
@@ -136,10 +148,7 @@ class ChatRows(_Rows):
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
         results = self._each(batch[self.prompt_column], self._one)
-        out = {name: list(values) for name, values in batch.items()}
-        self._chat.fill(out, [value for value, _ in results])
-        out[self.error_column] = [error for _, error in results]
-        return out
+        return self._table(batch, results, self._chat.batch_columns)
 
 
 class EmbedRows(_Rows):
@@ -170,15 +179,12 @@ class EmbedRows(_Rows):
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
         texts = [str(t) for t in batch[self.input_column]]
-        out = {name: list(values) for name, values in batch.items()}
+        results: list[tuple[Any, str | None]]
         try:
-            out[self.output_column] = self._embed(texts)
-            out[self.error_column] = [None] * len(texts)
+            results = [(vector, None) for vector in self._embed(texts)]
         except (TelnyxError, ValueError, TypeError):
             results = self._each(texts, lambda text: self._embed([text])[0])
-            out[self.output_column] = [value for value, _ in results]
-            out[self.error_column] = [error for _, error in results]
-        return out
+        return self._table(batch, results, lambda values: {self.output_column: values})
 
 
 class SearchRows(_Rows):
@@ -220,7 +226,4 @@ class SearchRows(_Rows):
 
     def __call__(self, batch: Batch) -> dict[str, Any]:
         results = self._each(batch[self.query_column], self._one)
-        out = {name: list(values) for name, values in batch.items()}
-        out[self.output_column] = [value for value, _ in results]
-        out[self.error_column] = [error for _, error in results]
-        return out
+        return self._table(batch, results, lambda values: {self.output_column: values})

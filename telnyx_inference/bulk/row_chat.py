@@ -63,11 +63,10 @@ class RowChat:
             return {self.output_column: value}
         return {f"{self.field_prefix}{name}": _field(value, name) for name in self.fields}
 
-    def fill(self, out: dict[str, Any], values: Sequence[Any]) -> None:
-        """Add the answer columns of a batch to ``out``."""
+    def batch_columns(self, values: Sequence[Any]) -> dict[str, list[Any]]:
+        """The answer columns of a batch, from its values (``None`` for a failed row)."""
         rows = [self.cells(v) for v in values]
-        for column in self.columns:
-            out[column] = [row[column] for row in rows]
+        return {column: [row[column] for row in rows] for column in self.columns}
 
 
 def _field(value: Any, name: str) -> Any:
